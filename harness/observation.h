@@ -1,0 +1,35 @@
+#pragma once
+/// What the outside world says about one case: the Engine API, the canary, the host.
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace sh {
+
+/// One difference between the profile and the container's actual HostConfig.
+struct FlagDrift {
+    std::string field;     ///< e.g. "HostConfig.NetworkMode"
+    std::string expected;
+    std::string actual;
+};
+
+struct Observation {
+    bool engine_reachable = true;
+    std::optional<std::string> container_id;
+    bool inspected = false;              ///< HostConfig was read while the container existed
+    std::vector<FlagDrift> drift;        ///< empty when inspected and all flags matched
+    std::optional<int> exit_code;        ///< from the "die" event
+    bool oom_killed = false;             ///< "oom" event seen (or State.OOMKilled)
+    // Event timestamps, seconds since epoch (nanosecond precision), when seen.
+    std::optional<double> t_create, t_start, t_die, t_destroy;
+    std::optional<double> memory_peak_bytes;  ///< from the case's cgroup parent, after exit
+    bool container_gone = false;         ///< no container with the case's label exists at the end
+    std::vector<std::string> leftovers;  ///< ids of containers still present at the end
+    std::vector<std::string> canary_hits;     ///< "tcp 127.0.0.1:PORT from ...: payload" carrying this case's token
+    std::vector<std::string> host_file_changes;  ///< host files whose hash changed
+    std::vector<std::string> notes;      ///< anything the observer could not determine, and why
+};
+
+}  // namespace sh

@@ -1,0 +1,33 @@
+#pragma once
+/// Host-side evidence that does not come from the engine: file fingerprints (did a probe change a
+/// host file?) and the memory peak kept in a container's cgroup parent after the container is gone.
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace sh {
+
+/// Size and FNV-1a-64 of a file's content; "missing" when it cannot be read.
+struct Fingerprint {
+    bool exists = false;
+    std::uintmax_t size = 0;
+    std::uint64_t hash = 0;
+    bool operator==(const Fingerprint&) const = default;
+};
+
+Fingerprint fingerprint(const std::filesystem::path&);
+std::map<std::string, Fingerprint> fingerprint_all(const std::vector<std::string>& paths);
+/// Paths whose fingerprint differs between `before` and now, with a short description each.
+std::vector<std::string> changed_files(const std::map<std::string, Fingerprint>& before);
+
+/// Reads the memory peak of a cgroup parent (v1: memory.max_usage_in_bytes; v2: memory.peak)
+/// under `cgroup_root`, then removes the parent's directories in every hierarchy.
+/// Returns nullopt (and sets `note`) when it cannot be read.
+std::optional<double> take_memory_peak(const std::filesystem::path& cgroup_root,
+                                       const std::string& parent, std::string& note);
+
+}  // namespace sh

@@ -1,9 +1,11 @@
 #pragma once
-/// A catalogue entry: one probe or workload script and what its header says.
+/// A catalogue entry: one probe or workload script and what its header says
+/// (attacks/README.md is the reference for the header format).
 
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace sh {
@@ -12,7 +14,7 @@ enum class CaseKind { Probe, Workload };
 enum class Expect { Report, Killed, Timeout, Exit };
 enum class ImageChoice { Base, Science, All };
 
-/// The closed set of controls a probe can name (sandbox/README.md, controls 1-10).
+/// The closed set of controls a probe can name (sandbox/README.md describes each).
 inline const std::vector<std::string>& known_controls() {
     static const std::vector<std::string> v = {
         "isolation", "network", "user", "read-only", "tmpfs", "cap-drop", "no-new-privileges",
@@ -20,6 +22,7 @@ inline const std::vector<std::string>& known_controls() {
     return v;
 }
 
+/// Probe families, plus "benign", the only family of workloads.
 inline const std::vector<std::string>& known_families() {
     static const std::vector<std::string> v = {
         "resource", "network", "filesystem", "privilege", "kernel", "info-leak",
@@ -27,12 +30,19 @@ inline const std::vector<std::string>& known_families() {
     return v;
 }
 
+/// The placeholders the harness fills in a case's `args`.
+inline const std::vector<std::string>& known_placeholders() {
+    static const std::vector<std::string> v = {
+        "{canary_host}", "{canary_tcp_port}", "{canary_udp_port}", "{token}"};
+    return v;
+}
+
 struct CaseSpec {
     CaseKind kind = CaseKind::Probe;
     std::string id;
     std::string family;                 ///< "benign" for workloads
-    std::vector<std::string> controls;  ///< probes only
-    Expect expect = Expect::Exit;
+    std::vector<std::string> controls;  ///< probes: non-empty; workloads: optional, informative
+    Expect expect = Expect::Exit;       ///< Report/Killed/Timeout for probes, Exit for workloads
     double timeout_s = 10.0;
     ImageChoice image = ImageChoice::Base;
     std::vector<std::string> args;      ///< may hold {canary_host} ... placeholders
@@ -42,12 +52,23 @@ struct CaseSpec {
     std::vector<std::string> tags;
     int expect_exit = 0;
     std::optional<std::string> expect_stdout;  ///< exact, escapes resolved, final newline included
+    std::optional<std::string> expect_stdout_file;  ///< absolute path it was read from, if any
     std::string summary;
     std::string path;  ///< absolute path of the script
+
+    bool has_tag(std::string_view tag) const;
+    bool has_control(std::string_view control) const;
+    /// The image names this case runs on: {"base"}, {"science"} or {"base", "science"}.
+    std::vector<std::string> image_names() const;
 };
 
 const char* to_string(CaseKind);
 const char* to_string(Expect);
 const char* to_string(ImageChoice);
+
+/// Inverses of to_string; nullopt for anything else (exact, case-sensitive match).
+std::optional<CaseKind> case_kind_from_string(std::string_view);
+std::optional<Expect> expect_from_string(std::string_view);
+std::optional<ImageChoice> image_choice_from_string(std::string_view);
 
 }  // namespace sh

@@ -1,0 +1,6 @@
+# sandbox-harness: workload
+# id: hello
+# expect-stdout: hello\nworld
+# tags: smoke
+# summary: prints two lines
+print("hello\nworld")

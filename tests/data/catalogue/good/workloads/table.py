@@ -1,0 +1,6 @@
+# sandbox-harness: workload
+# id: science.table
+# image: science
+# expect-stdout-file: table.out
+# summary: prints a table
+print("a b")

@@ -1,0 +1,47 @@
+#pragma once
+/// The process boundary: runs one program (in practice sandbox/run_secure_python.sh) to completion
+/// with capped output, a safety deadline and a cancel flag. The only file that includes
+/// Boost.Process is process_runner.cpp.
+
+#include <atomic>
+#include <chrono>
+#include <cstddef>
+#include <filesystem>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "launch_result.h"
+
+namespace sh {
+
+struct ProcessRequest {
+    std::vector<std::string> argv;               ///< argv[0] is a path (no PATH search)
+    std::map<std::string, std::string> env_set;  ///< added/overriding on top of the harness's own environment
+    std::filesystem::path cwd;                   ///< empty = inherit
+    std::size_t output_cap_bytes = 1 << 20;      ///< per stream; beyond it bytes are counted but dropped
+    /// Safety deadline: SIGTERM to the direct child (the launcher traps it and removes its
+    /// container), then after `grace` SIGKILL to its whole process group.
+    std::chrono::milliseconds deadline{60000};
+    std::chrono::milliseconds grace{3000};
+};
+
+/// Runs one process to completion; never throws for the child's failures (they go in
+/// LaunchResult). Safe to call from several threads at once.
+///
+/// - stdin is /dev/null; stdout and stderr are drained to EOF concurrently, so a child writing
+///   hundreds of MB never blocks (bytes past the cap are counted, then dropped).
+/// - The child runs in its own process group (a terminal's Ctrl-C reaches only the harness),
+///   with default signal dispositions, an empty signal mask, and none of the harness's file
+///   descriptors beyond 0-2.
+/// - `cancel`, when non-null and set to true by another thread, ends the run like the deadline
+///   does (SIGTERM, grace, SIGKILL group) but leaves `harness_deadline_hit` false. It is polled
+///   every 50 ms.
+/// - When the direct child exits but something it left behind still holds a pipe open, the group
+///   gets SIGKILL after `grace`, so the call always returns. Leftovers that closed both pipes
+///   are left alone (the launcher may have started them on purpose).
+/// - wall_ms runs from spawn to the child's exit (not to pipe EOF); cpu_*_ms is the child's
+///   rusage including the descendants it reaped.
+LaunchResult run_process(const ProcessRequest&, const std::atomic<bool>* cancel = nullptr);
+
+}  // namespace sh

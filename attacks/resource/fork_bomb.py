@@ -1,0 +1,82 @@
+# sandbox-harness: probe
+# id: res.fork-bomb
+# family: resource
+# controls: pids
+# expect: report
+# tags: smoke
+# summary: forks sleeping children until fork fails or 256 (4x the pids limit) are alive at once; escaped at the ceiling
+"""Fork bomb with a ceiling.
+
+Every child blocks on a pipe the parent holds open and arms a 20 s alarm, so it dies even if the
+parent is killed first (closing the pipe also wakes it). The parent stops at CEILING live children
+(or after 8 s), kills and reaps them all. With the pids limit (64) fork fails with EAGAIN long before the ceiling.
+"""
+import errno
+import json
+import os
+import signal
+import sys
+import time
+
+CEILING = 256
+DEADLINE_S = 8.0
+
+
+def report(escaped, detail, **evidence):
+    line = {"escaped": bool(escaped), "detail": detail}
+    line.update(evidence)
+    sys.stdout.write("SANDBOX-PROBE " + json.dumps(line, sort_keys=True) + "\n")
+    sys.stdout.flush()
+
+
+def pids_max():
+    try:
+        with open("/sys/fs/cgroup/pids/pids.max") as f:
+            return f.read().strip()
+    except OSError:
+        return None
+
+
+def main():
+    r, w = os.pipe()
+    children = []
+    failure = None
+    t0 = time.monotonic()
+    while len(children) < CEILING and time.monotonic() - t0 < DEADLINE_S:
+        try:
+            pid = os.fork()
+        except OSError as e:
+            failure = errno.errorcode.get(e.errno, str(e.errno))
+            break
+        if pid == 0:
+            try:
+                signal.alarm(20)
+                os.close(w)
+                os.read(r, 1)
+            finally:
+                os._exit(0)
+        children.append(pid)
+    elapsed = time.monotonic() - t0
+    os.close(w)
+    for pid in children:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except OSError:
+            pass
+    for pid in children:
+        try:
+            os.waitpid(pid, 0)
+        except ChildProcessError:
+            pass
+    n = len(children)
+    escaped = n >= CEILING
+    if escaped:
+        detail = "%d children alive at once: no process limit stopped the fork bomb" % n
+    else:
+        detail = "fork failed with %s after %d children" % (failure, n) if failure else \
+            "stopped by the %.0f s deadline after %d children" % (DEADLINE_S, n)
+    report(escaped, detail, children=n, fork_error=failure, ceiling=CEILING,
+           seconds=round(elapsed, 3), pids_max=pids_max())
+
+
+main()

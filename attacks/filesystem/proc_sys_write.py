@@ -1,0 +1,85 @@
+# sandbox-harness: probe
+# id: fs.proc-sys-write
+# family: filesystem
+# controls: isolation
+# expect: report
+# summary: checks that /proc/sys is mounted read-only and write-opens (never writes) a few host-global sysctls; escaped if any opens for writing
+"""Kernel tunables.
+
+/proc/sys holds host-global settings (core_pattern runs a program as root on the host when any
+process crashes; modprobe, sysrq, drop_caches...). Docker mounts it read-only. When it is, the
+probe asks for a bind remount read-write of that mount (container-local; needs CAP_SYS_ADMIN and a
+seccomp profile allowing mount). The files are only opened O_WRONLY and closed: opening a sysctl for
+writing changes nothing.
+"""
+import ctypes
+import errno
+import json
+import os
+import sys
+
+TARGETS = ["/proc/sys/kernel/core_pattern", "/proc/sys/kernel/modprobe", "/proc/sys/kernel/sysrq",
+           "/proc/sys/vm/drop_caches", "/proc/sys/kernel/hostname", "/proc/sys/net/ipv4/ip_forward"]
+
+
+def report(escaped, detail, **evidence):
+    line = {"escaped": bool(escaped), "detail": detail}
+    line.update(evidence)
+    sys.stdout.write("SANDBOX-PROBE " + json.dumps(line, sort_keys=True) + "\n")
+    sys.stdout.flush()
+
+
+MS_REMOUNT = 32
+MS_BIND = 4096
+
+
+def remount_rw(path, superblock=False):
+    """Asks for `path` to be made writable in the container's own mount namespace (needs
+    CAP_SYS_ADMIN and a seccomp profile that allows mount). Only ever towards read-write."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    flags = MS_REMOUNT if superblock else MS_REMOUNT | MS_BIND
+    if libc.mount(None, path.encode(), None, flags, None) == 0:
+        return "remounted read-write"
+    return errno.errorcode.get(ctypes.get_errno(), "?")
+
+
+def mount_options(path):
+    best, opts = "", None
+    with open("/proc/self/mountinfo") as f:
+        for line in f:
+            fields = line.split()
+            mnt = fields[4]
+            if (path == mnt or path.startswith(mnt.rstrip("/") + "/")) and len(mnt) >= len(best):
+                best, opts = mnt, fields[5].split(",")
+    return best, opts
+
+
+def main():
+    mnt, opts = mount_options("/proc/sys")
+    read_only = opts is not None and "ro" in opts
+    remount = remount_rw(mnt) if read_only and mnt == "/proc/sys" else None
+    results = {}
+    for t in TARGETS:
+        if not os.path.exists(t):
+            results[t] = "absent"
+            continue
+        try:
+            os.close(os.open(t, os.O_WRONLY))
+            results[t] = "opened for writing"
+        except OSError as e:
+            results[t] = errno.errorcode.get(e.errno, str(e))
+    opened = [t for t, v in results.items() if v == "opened for writing"]
+    remounted = (remount or "").startswith("remounted")
+    escaped = bool(opened) or not read_only or remounted
+    parts = []
+    if remounted:
+        parts.append("/proc/sys was remounted read-write from inside")
+    if not read_only:
+        parts.append("/proc/sys is mounted read-write (mount %s, %s)" % (mnt, opts))
+    if opened:
+        parts.append("opened for writing: " + ", ".join(opened))
+    detail = "; ".join(parts) if parts else "/proc/sys read-only; every write-open refused"
+    report(escaped, detail, mount=mnt, mount_options=opts, remount=remount, results=results)
+
+
+main()

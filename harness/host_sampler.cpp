@@ -1,12 +1,13 @@
 #include "host_sampler.h"
 
+#include <dirent.h>
+#include <fcntl.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cmath>
 #include <cstring>
-#include <fstream>
 #include <limits>
 #include <set>
 #include <sstream>
@@ -26,12 +27,26 @@ double clock_ticks_per_s() {
     return hz;
 }
 
+/// The whole file, read with plain read(2): procfs files are small, and this runs at every poll.
 std::optional<std::string> read_small_file(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    if (!in) return std::nullopt;
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
+    const int fd = ::open(p.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return std::nullopt;
+    std::string out;
+    char buf[4096];
+    for (;;) {
+        const ssize_t r = ::read(fd, buf, sizeof buf);
+        if (r < 0 && errno == EINTR) continue;
+        if (r < 0) {
+            const int saved = errno;
+            ::close(fd);
+            errno = saved;
+            return std::nullopt;
+        }
+        if (r == 0) break;
+        out.append(buf, static_cast<std::size_t>(r));
+    }
+    ::close(fd);
+    return out;
 }
 
 std::string read_or_throw(const fs::path& p) {
@@ -62,13 +77,14 @@ std::vector<std::pair<std::string, double>> sorted_pairs(const std::map<std::str
 std::vector<ProcCpu> scan_engine(const fs::path& proc_root, std::map<int, bool>* not_engine) {
     std::vector<ProcCpu> out;
     std::set<int> present;
-    std::error_code ec;
-    for (fs::directory_iterator it(proc_root, ec), end; !ec && it != end; it.increment(ec)) {
-        const auto pid = parse_pid(it->path().filename().string());
+    DIR* dir = ::opendir(proc_root.c_str());
+    if (!dir) return out;
+    while (const dirent* ent = ::readdir(dir)) {
+        const auto pid = parse_pid(ent->d_name);
         if (!pid) continue;
         present.insert(*pid);
         if (not_engine && not_engine->count(*pid)) continue;
-        auto comm = read_small_file(it->path() / "comm");
+        auto comm = read_small_file(proc_root / ent->d_name / "comm");
         if (!comm) continue;  // gone
         while (!comm->empty() && (comm->back() == '\n' || comm->back() == '\r')) comm->pop_back();
         if (!is_engine_process(*comm)) {
@@ -77,6 +93,7 @@ std::vector<ProcCpu> scan_engine(const fs::path& proc_root, std::map<int, bool>*
         }
         if (auto cpu = read_proc_cpu(proc_root, *pid); cpu && is_engine_process(cpu->comm)) out.push_back(*cpu);
     }
+    ::closedir(dir);
     if (not_engine)
         for (auto it = not_engine->begin(); it != not_engine->end();)
             it = present.count(it->first) ? std::next(it) : not_engine->erase(it);

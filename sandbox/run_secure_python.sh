@@ -1,0 +1,340 @@
+#!/usr/bin/env bash
+# run_secure_python.sh SCRIPT [ARGS...]: runs one untrusted Python script in a fresh, hardened
+# container and passes its stdout/stderr through untouched. sandbox/README.md is the reference for
+# the profile variables, the exit codes and the AST policy.
+#
+# Exit status: the script's own; 124 timeout (container killed and removed); 125 launcher or Docker
+# failure (bad profile value, no docker, no engine, no image); 126 the AST check rejected the script
+# (no container was created); 129/130/143 the launcher got SIGHUP/SIGINT/SIGTERM (container removed).
+#
+# Kept cheap on purpose, so that its latency stays within a few ms of a bare `docker run`: the
+# profile is parsed and validated in bash (never sourced), the AST check is one python3 process, and
+# the normal path runs exactly one docker process (no inspect before, no rm after: --rm does that).
+set -euo pipefail
+
+readonly ME=run_secure_python
+here=${BASH_SOURCE[0]%/*}
+[[ $here == "${BASH_SOURCE[0]}" ]] && here=.
+
+fail() { # fail STATUS MESSAGE...
+  local status=$1
+  shift
+  printf '%s: %s\n' "$ME" "$*" >&2
+  exit "$status"
+}
+
+# ---- profile -------------------------------------------------------------------------------------
+
+readonly PROFILE_KEYS=(IMAGE NETWORK USER READ_ONLY TMPFS CAP_DROP NO_NEW_PRIVILEGES CPUS MEMORY
+  MEMORY_SWAP PIDS_LIMIT ULIMITS TIMEOUT AST_CHECK SECCOMP PRIVILEGED PID_MODE)
+readonly RUN_KEYS=(NAME LABELS CGROUP_PARENT)
+declare -A value=() origin=()
+
+profile=${SANDBOX_PROFILE:-$here/profiles/default.env}
+[[ -f $profile && -r $profile ]] ||
+  fail 125 "profile not found or not readable: $profile (SANDBOX_PROFILE selects another one)"
+profile_dir=${profile%/*}
+[[ $profile_dir == "$profile" ]] && profile_dir=.
+
+lineno=0
+while IFS= read -r line || [[ -n $line ]]; do
+  lineno=$((lineno + 1))
+  [[ $line == '#'* || -z ${line//[[:space:]]/} ]] && continue
+  [[ $line =~ ^(SANDBOX_[A-Z0-9_]+)=(.*)$ ]] ||
+    fail 125 "$profile:$lineno: expected SANDBOX_NAME=VALUE, a '#' comment or a blank line"
+  key=${BASH_REMATCH[1]#SANDBOX_}
+  case " ${PROFILE_KEYS[*]} " in
+    *" $key "*) ;;
+    *)
+      case " ${RUN_KEYS[*]} PROFILE " in
+        *" $key "*) fail 125 "$profile:$lineno: SANDBOX_$key is a per-run variable: set it in the environment, not in a profile" ;;
+        *) fail 125 "$profile:$lineno: unknown variable SANDBOX_$key (known: ${PROFILE_KEYS[*]})" ;;
+      esac
+      ;;
+  esac
+  [[ -z ${origin[$key]:-} ]] || fail 125 "$profile:$lineno: SANDBOX_$key is set twice (first at ${origin[$key]})"
+  value[$key]=${BASH_REMATCH[2]}
+  origin[$key]=$profile:$lineno
+done <"$profile"
+
+for key in "${PROFILE_KEYS[@]}" "${RUN_KEYS[@]}"; do
+  var=SANDBOX_$key
+  if [[ -v $var ]]; then
+    value[$key]=${!var}
+    origin[$key]=environment
+  fi
+done
+for key in "${PROFILE_KEYS[@]}"; do
+  [[ -n ${origin[$key]:-} ]] ||
+    fail 125 "$profile: SANDBOX_$key is not set (a profile sets every variable; see $here/profiles/default.env)"
+done
+
+# ---- validation: every value, before anything runs -----------------------------------------------
+
+invalid() { # invalid KEY WHAT-IS-ALLOWED
+  fail 125 "invalid SANDBOX_$1='${value[$1]}' (from ${origin[$1]:-default}): expected $2"
+}
+re_decimal='^([0-9]+(\.[0-9]*)?|\.[0-9]+)$'
+re_size='^[0-9]+[bkmgBKMG]?$'
+to_bytes() { # to_bytes SIZE -> $bytes
+  local n=${1%[bkmgBKMG]} unit=${1##*[0-9]}
+  n=$((10#$n))
+  case $unit in
+    k | K) bytes=$((n << 10)) ;;
+    m | M) bytes=$((n << 20)) ;;
+    g | G) bytes=$((n << 30)) ;;
+    *) bytes=$n ;;
+  esac
+}
+is_positive_decimal() { [[ $1 =~ $re_decimal && $1 =~ [1-9] ]]; }
+zero_or_one() { [[ ${value[$1]} == 0 || ${value[$1]} == 1 ]] || invalid "$1" "0 or 1"; }
+
+docker_args=(run --rm --log-driver=none --pull=never --label=sandbox-harness.launcher=run_secure_python)
+
+v=${value[IMAGE]}
+[[ $v =~ ^[A-Za-z0-9][A-Za-z0-9._/:@-]*$ ]] || invalid IMAGE "a local image reference such as secure-python:latest"
+image=$v
+
+v=${value[NETWORK]}
+[[ $v =~ ^[A-Za-z0-9][A-Za-z0-9_.-]*$ ]] || invalid NETWORK "none, host, bridge or the name of a Docker network"
+docker_args+=("--network=$v")
+
+v=${value[USER]}
+[[ $v =~ ^[A-Za-z0-9_][A-Za-z0-9_.-]*(:[A-Za-z0-9_][A-Za-z0-9_.-]*)?$ ]] || invalid USER "uid:gid, uid, or user[:group]"
+docker_args+=("--user=$v")
+
+zero_or_one READ_ONLY
+[[ ${value[READ_ONLY]} == 1 ]] && docker_args+=(--read-only)
+
+v=${value[TMPFS]}
+if [[ $v != none ]]; then
+  read -r -a mounts <<<"$v"
+  ((${#mounts[@]})) || invalid TMPFS "space-separated PATH[:OPTIONS] mounts, or none"
+  re_tmpfs_opt='^(rw|ro|exec|noexec|suid|nosuid|dev|nodev|size=[0-9]+[kmgKMG%]?|mode=[0-7]{3,4}|uid=[0-9]+|gid=[0-9]+|nr_inodes=[0-9]+[kmgKMG]?)$'
+  for m in "${mounts[@]}"; do
+    [[ $m =~ ^/[A-Za-z0-9_./-]*(:(.*))?$ ]] || invalid TMPFS "space-separated PATH[:OPTIONS] mounts with an absolute PATH, or none"
+    if [[ -n ${BASH_REMATCH[1]} ]]; then
+      IFS=, read -r -a opts <<<"${BASH_REMATCH[2]},"
+      ((${#opts[@]})) || invalid TMPFS "tmpfs options after ':'"
+      for o in "${opts[@]}"; do
+        [[ $o =~ $re_tmpfs_opt ]] || invalid TMPFS "tmpfs options among rw ro exec noexec suid nosuid dev nodev size=N[k|m|g] mode=OCTAL uid=N gid=N nr_inodes=N (not '$o')"
+      done
+    fi
+    docker_args+=("--tmpfs=$m")
+  done
+fi
+
+v=${value[CAP_DROP]}
+if [[ $v != none ]]; then
+  [[ $v =~ ^[A-Za-z_]+(,[A-Za-z_]+)*$ ]] || invalid CAP_DROP "ALL, none, or a comma list of capabilities such as NET_RAW,SYS_ADMIN"
+  IFS=, read -r -a caps <<<"$v"
+  for c in "${caps[@]}"; do docker_args+=("--cap-drop=$c"); done
+fi
+
+zero_or_one NO_NEW_PRIVILEGES
+[[ ${value[NO_NEW_PRIVILEGES]} == 1 ]] && docker_args+=(--security-opt=no-new-privileges)
+
+v=${value[CPUS]}
+if [[ $v != none ]]; then
+  is_positive_decimal "$v" || invalid CPUS "a positive decimal number of CPUs (at most the host's), or none"
+  docker_args+=("--cpus=$v")
+fi
+
+v=${value[MEMORY]}
+memory_bytes=
+if [[ $v != none ]]; then
+  [[ $v =~ $re_size && $v =~ [1-9] ]] || invalid MEMORY "a positive size N[b|k|m|g] (at least 6m), or none"
+  to_bytes "$v"
+  memory_bytes=$bytes
+  docker_args+=("--memory=$v")
+fi
+
+v=${value[MEMORY_SWAP]}
+if [[ $v != none ]]; then
+  [[ -n $memory_bytes ]] || invalid MEMORY_SWAP "none when SANDBOX_MEMORY is none (swap is limited together with memory)"
+  if [[ $v != -1 ]]; then
+    [[ $v =~ $re_size ]] || invalid MEMORY_SWAP "a size N[b|k|m|g] at least SANDBOX_MEMORY, -1 (unlimited) or none"
+    to_bytes "$v"
+    ((bytes >= memory_bytes)) || invalid MEMORY_SWAP "a size at least SANDBOX_MEMORY (${value[MEMORY]}); equal means no swap"
+  fi
+  docker_args+=("--memory-swap=$v")
+fi
+
+v=${value[PIDS_LIMIT]}
+if [[ $v != none ]]; then
+  [[ $v =~ ^[0-9]+$ && $v =~ [1-9] ]] || invalid PIDS_LIMIT "a positive integer, or none"
+  docker_args+=("--pids-limit=$v")
+fi
+
+v=${value[ULIMITS]}
+if [[ $v != none ]]; then
+  read -r -a limits <<<"$v"
+  ((${#limits[@]})) || invalid ULIMITS "space-separated NAME=SOFT:HARD limits, or none"
+  re_ulimit='^(core|cpu|data|fsize|locks|memlock|msgqueue|nice|nofile|nproc|rss|rtprio|rttime|sigpending|stack)=(-1|[0-9]+)(:(-1|[0-9]+))?$'
+  for l in "${limits[@]}"; do
+    [[ $l =~ $re_ulimit ]] ||
+      invalid ULIMITS "space-separated NAME=SOFT:HARD with NAME among core cpu data fsize locks memlock msgqueue nice nofile nproc rss rtprio rttime sigpending stack (not '$l')"
+    soft=${BASH_REMATCH[2]} hard=${BASH_REMATCH[4]:-${BASH_REMATCH[2]}}
+    if [[ $hard != -1 ]] && { [[ $soft == -1 ]] || ((10#$soft > 10#$hard)); }; then
+      invalid ULIMITS "soft limits no larger than hard limits (not '$l')"
+    fi
+    docker_args+=("--ulimit=$l")
+  done
+fi
+
+v=${value[TIMEOUT]}
+[[ $v =~ $re_decimal ]] || invalid TIMEOUT "a number of seconds (decimals allowed), 0 for none"
+timeout=$v
+is_positive_decimal "$timeout" || timeout=
+
+zero_or_one AST_CHECK
+
+v=${value[SECCOMP]}
+case $v in
+  default) ;;
+  unconfined) docker_args+=(--security-opt=seccomp=unconfined) ;;
+  *)
+    [[ -n $v ]] || invalid SECCOMP "default, unconfined or the path of a JSON seccomp profile"
+    [[ $v == /* || ${origin[SECCOMP]} == environment ]] || v=$profile_dir/$v
+    [[ -f $v && -r $v ]] || invalid SECCOMP "default, unconfined or the path of a readable JSON seccomp profile"
+    docker_args+=("--security-opt=seccomp=$v")
+    ;;
+esac
+
+zero_or_one PRIVILEGED
+[[ ${value[PRIVILEGED]} == 1 ]] && docker_args+=(--privileged)
+
+case ${value[PID_MODE]} in
+  private) ;;
+  host) docker_args+=(--pid=host) ;;
+  *) invalid PID_MODE "private or host" ;;
+esac
+
+v=${value[NAME]:-}
+if [[ -z $v ]]; then
+  now=${EPOCHREALTIME//[!0-9]/}
+  v=secure-python-$now-$$-$RANDOM
+else
+  [[ $v =~ ^[A-Za-z0-9][A-Za-z0-9_.-]+$ ]] || invalid NAME "a container name: [A-Za-z0-9][A-Za-z0-9_.-]+"
+fi
+name=$v
+docker_args+=("--name=$name")
+
+v=${value[LABELS]:-}
+if [[ -n $v ]]; then
+  read -r -a labels <<<"$v"
+  for l in "${labels[@]}"; do
+    [[ $l =~ ^[A-Za-z0-9][A-Za-z0-9._/-]*=[^[:space:]]*$ ]] || invalid LABELS "space-separated key=value labels (not '$l')"
+    docker_args+=("--label=$l")
+  done
+fi
+
+v=${value[CGROUP_PARENT]:-}
+if [[ -n $v ]]; then
+  [[ $v =~ ^/?[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)*/?$ ]] || invalid CGROUP_PARENT "a cgroup path such as /sandbox-harness/run1, or empty"
+  docker_args+=("--cgroup-parent=$v")
+fi
+
+# ---- the script ----------------------------------------------------------------------------------
+
+(($#)) || fail 125 "usage: run_secure_python.sh SCRIPT [ARGS...]"
+script=$1
+shift
+[[ $script == /* ]] || script=$PWD/$script
+[[ -f $script && -r $script ]] || fail 125 "script not found or not readable: $1"
+[[ $script != *$'\n'* ]] || fail 125 "script path contains a newline: not supported"
+source_field="source=$script"
+if [[ $script == *[,\"]* ]]; then # --mount is CSV: quote the field, double any quote
+  source_field=\"${source_field//\"/\"\"}\"
+fi
+docker_args+=("--mount=type=bind,$source_field,target=/sandbox/main.py,readonly"
+  --workdir=/tmp --env=HOME=/tmp --env=LANG=C.UTF-8 --env=PYTHONDONTWRITEBYTECODE=1
+  --entrypoint=python3 "$image" -I -B /sandbox/main.py "$@")
+
+type -P docker >/dev/null || fail 125 "docker CLI not found on PATH: run ci/setup-host.sh"
+
+if [[ ${value[AST_CHECK]} == 1 ]]; then
+  [[ -x /usr/bin/python3 ]] || fail 125 "/usr/bin/python3 not found (needed by the AST check): run ci/setup-host.sh"
+  ast_status=0
+  /usr/bin/python3 -I -S "$here/ast_check.py" --prefix "$ME: " "$script" || ast_status=$?
+  case $ast_status in
+    0) ;;
+    1) exit 126 ;;
+    *) fail 125 "the AST check failed to run (status $ast_status)" ;;
+  esac
+fi
+
+# ---- run, with a timeout that kills and removes the container ------------------------------------
+# docker runs in the background of a process substitution that reports the client's pid, then its
+# exit status; `read -t` on that pipe is the timer. On timeout or signal the client is killed first
+# (so that it cannot go on to create or start the container), then the container is removed by name.
+
+client_pid=
+status_fd=
+
+remove_container() {
+  if [[ -z $client_pid && -n $status_fd ]]; then
+    read -r -t 1 -u "$status_fd" client_pid || true
+  fi
+  [[ -z $client_pid ]] || kill -KILL "$client_pid" 2>/dev/null || true
+  local out
+  out=$(docker rm -f "$name" 2>&1) || true
+  if [[ $out == *"No such container"* || -z $out ]]; then
+    # Either it had already gone, or its creation request was still in flight: look once more.
+    sleep 0.2
+    docker rm -f "$name" >/dev/null 2>&1 || true
+  fi
+}
+
+# shellcheck disable=SC2317 # invoked by the traps below
+on_signal() { # on_signal NAME STATUS
+  trap '' INT TERM HUP
+  if [[ -n $status_fd ]]; then
+    remove_container
+    printf '%s: got SIG%s: container %s removed\n' "$ME" "$1" "$name" >&2
+  fi
+  exit "$2"
+}
+trap 'on_signal INT 130' INT
+trap 'on_signal TERM 143' TERM
+trap 'on_signal HUP 129' HUP
+
+exec 3>&1
+exec {status_fd}< <(
+  docker "${docker_args[@]}" >&3 3>&- &
+  pid=$!
+  printf '%s\n' "$pid"
+  rc=0
+  wait "$pid" || rc=$?
+  printf '%s\n' "$rc"
+)
+read -r -u "$status_fd" client_pid || fail 125 "could not start docker"
+
+status=
+if [[ -n $timeout ]]; then
+  read_status=0
+  read -r -t "$timeout" -u "$status_fd" status || read_status=$?
+  if ((read_status > 128)); then
+    trap '' INT TERM HUP
+    remove_container
+    printf '%s: timed out after %ss: container %s killed and removed\n' "$ME" "$timeout" "$name" >&2
+    exit 124
+  fi
+else
+  read -r -u "$status_fd" status || true
+fi
+[[ $status =~ ^[0-9]+$ ]] || fail 125 "lost track of the docker client"
+
+if ((status >= 128)); then
+  # The client may have died while the container lives on (e.g. SIGPIPE on a closed stdout):
+  # make sure it is gone. A container that exited by itself was already removed (--rm).
+  docker rm -f "$name" >/dev/null 2>&1 || true
+elif ((status == 125)); then
+  # Docker failed (its message is above) or the script itself exited 125. Name the usual causes.
+  if ! docker version --format '{{.Server.Version}}' >/dev/null 2>&1; then
+    printf '%s: docker engine not reachable (DOCKER_HOST=%s): run ci/setup-host.sh\n' "$ME" "${DOCKER_HOST:-default}" >&2
+  elif ! docker image inspect "$image" >/dev/null 2>&1; then
+    printf '%s: image %s not found: build it with sandbox/build_secure_python.sh base|science\n' "$ME" "$image" >&2
+  fi
+fi
+exit "$status"

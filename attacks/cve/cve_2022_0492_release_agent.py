@@ -1,0 +1,117 @@
+# sandbox-harness: probe
+# id: cve.2022-0492-release-agent
+# family: cve
+# controls: isolation, cap-drop
+# expect: report
+# summary: looks for a writable cgroup release_agent, directly and after mounting a cgroup v1 hierarchy (directly, then in new user+mount+cgroup namespaces); escaped if a release_agent opens for writing
+"""CVE-2022-0492: cgroup v1 release_agent.
+
+The release_agent of a cgroup v1 hierarchy names a program the host kernel runs as root. The
+attack mounts a hierarchy (directly with CAP_SYS_ADMIN, or in a new user namespace where the
+kernel forgot to check) and writes release_agent. Defences: read-only /sys/fs/cgroup, no
+CAP_SYS_ADMIN, seccomp refusing unshare and mount, and the kernel fix (5.17). The probe only ever
+OPENS release_agent O_WRONLY and closes it: it never writes a command. Mounts are made on a
+directory in /tmp, of an existing hierarchy (no new hierarchy is created), and unmounted again;
+the namespaced attempt runs in a child whose namespaces die with it.
+"""
+import ctypes
+import errno
+import glob
+import json
+import os
+import sys
+
+CLONE_NEWNS, CLONE_NEWUSER, CLONE_NEWCGROUP = 0x00020000, 0x10000000, 0x02000000
+TARGET = "/tmp/.cgroup-probe"
+
+
+def report(escaped, detail, **evidence):
+    line = {"escaped": bool(escaped), "detail": detail}
+    line.update(evidence)
+    sys.stdout.write("SANDBOX-PROBE " + json.dumps(line, sort_keys=True) + "\n")
+    sys.stdout.flush()
+
+
+def write_open(path):
+    try:
+        os.close(os.open(path, os.O_WRONLY))
+        return "opened for writing"
+    except OSError as e:
+        return errno.errorcode.get(e.errno, str(e))
+
+
+def controllers():
+    names = []
+    try:
+        with open("/proc/cgroups") as f:
+            for line in f:
+                parts = line.split()
+                if parts and not line.startswith("#") and parts[1] != "0" and parts[3] == "1":
+                    names.append(parts[0])
+    except OSError:
+        pass
+    return ["rdma"] + [n for n in names if n != "rdma"]
+
+
+def mount_and_check(libc):
+    """Mounts the first mountable existing hierarchy on TARGET; returns (how, release_agent result)."""
+    tried = {}
+    for c in controllers():
+        if libc.mount(b"cgroup", TARGET.encode(), b"cgroup", 0, c.encode()) == 0:
+            agent = os.path.join(TARGET, "release_agent")
+            result = write_open(agent) if os.path.exists(agent) else "no release_agent at the mount root"
+            libc.umount2(TARGET.encode(), 0)
+            return "mounted %s" % c, result
+        tried[c] = errno.errorcode.get(ctypes.get_errno(), "?")
+    return "mount refused %s" % tried, None
+
+
+def in_namespaces():
+    r, w = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        os.close(r)
+        libc = ctypes.CDLL(None, use_errno=True)
+        uid, gid = os.getuid(), os.getgid()
+        if libc.unshare(CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWCGROUP) != 0:
+            out = ["unshare " + errno.errorcode.get(ctypes.get_errno(), "?"), None]
+        else:
+            try:
+                for path, text in (("/proc/self/setgroups", "deny"), ("/proc/self/uid_map", "0 %d 1" % uid),
+                                   ("/proc/self/gid_map", "0 %d 1" % gid)):
+                    with open(path, "w") as f:
+                        f.write(text)
+            except OSError:
+                pass
+            out = list(mount_and_check(libc))
+        os.write(w, json.dumps(out).encode())
+        os._exit(0)
+    os.close(w)
+    data = os.read(r, 4096)
+    os.close(r)
+    os.waitpid(pid, 0)
+    return json.loads(data or b'["child failed", null]')
+
+
+def main():
+    visible = {p: write_open(p) for p in glob.glob("/sys/fs/cgroup/*/release_agent") + glob.glob("/sys/fs/cgroup/release_agent")}
+    libc = ctypes.CDLL(None, use_errno=True)
+    try:
+        os.mkdir(TARGET)
+    except FileExistsError:
+        pass
+    direct = mount_and_check(libc)
+    namespaced = in_namespaces()
+    os.rmdir(TARGET)
+    opened = [p for p, v in visible.items() if v == "opened for writing"]
+    if direct[1] == "opened for writing":
+        opened.append("release_agent of a directly mounted hierarchy (%s)" % direct[0])
+    if namespaced[1] == "opened for writing":
+        opened.append("release_agent of a hierarchy mounted in a new user namespace (%s)" % namespaced[0])
+    detail = ("release_agent writable: " + "; ".join(opened)) if opened else \
+        "no writable release_agent (visible: %s; direct: %s; in namespaces: %s)" % (
+            visible or "none", direct[0], namespaced[0])
+    report(opened, detail, visible=visible, direct=list(direct), namespaced=namespaced)
+
+
+main()

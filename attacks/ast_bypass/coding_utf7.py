@@ -4,6 +4,7 @@
 # family: ast-bypass
 # controls: ast, network
 # expect: report
+# image: all
 # args: {canary_host} {canary_tcp_port} {canary_udp_port} {token}
 # summary: hides "import socket" behind a UTF-7 source encoding (a comment when read as UTF-8); the AST check must decode like the interpreter, the network control must stop the rest
 """Source encoding tricks. The coding cookie on the first line makes Python decode this file as

@@ -3,6 +3,7 @@
 # family: ast-bypass
 # controls: ast, ulimits
 # expect: report
+# image: all
 # summary: exec() of base64-encoded code that opens up to 4096 descriptors; the AST check rejects exec, and with the check off the nofile limit must stop it
 """Encoded code. The payload is invisible to any static check, but `exec` itself is a blocked
 name, so the AST check rejects the script. With the check off, the payload (bounded at 4096

@@ -3,6 +3,7 @@
 # family: ast-bypass
 # controls: read-only
 # expect: report
+# image: all
 # summary: reaches os.system through getattr with a name built at run time (passes the AST check) and has the shell write a marker in /var/tmp; escaped if the marker appears
 """getattr with a computed name.
 

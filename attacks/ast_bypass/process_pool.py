@@ -3,6 +3,7 @@
 # family: ast-bypass
 # controls: pids
 # expect: report
+# image: all
 # timeout: 20
 # summary: starts 70 worker processes through concurrent.futures (not a blocked module, though multiprocessing is) that wait for each other; escaped if all 70 run at once
 """Processes without a blocked name.

@@ -3,6 +3,7 @@
 # family: ast-bypass
 # controls: ast, pids
 # expect: report
+# image: all
 # summary: compile()s and runs rot13-encoded code that forks up to 256 sleeping children; the AST check rejects compile, and with it off the pids limit must stop it
 """rot13 through the codecs module, then compile() and a function built from the code object.
 `compile` is a blocked name, so the AST check rejects the script. With the check off, the payload

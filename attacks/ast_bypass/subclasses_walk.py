@@ -3,6 +3,7 @@
 # family: ast-bypass
 # controls: ast, user
 # expect: report
+# image: all
 # summary: walks object.__subclasses__() to os._wrap_close and its module globals, then calls setresuid(0, 0, 0); the AST check rejects the walk, the user control must stop the rest
 """The classic sandbox-escape walk: from any object up to `object`, down its subclasses to a class
 defined in the os module, and into that module's globals. The AST check rejects __class__-free

@@ -3,6 +3,7 @@
 # family: ast-bypass
 # controls: network
 # expect: report
+# image: all
 # args: {canary_host} {canary_tcp_port} {canary_udp_port} {token}
 # summary: imports socket through sys.modules["builtins"] and a built-up "__import__" name (passes the AST check), then connects to the loopback canary; escaped if the connection opens
 """builtins through sys.modules.

@@ -3,6 +3,7 @@
 # family: ast-bypass
 # controls: isolation
 # expect: report
+# image: all
 # summary: walks from an exception's traceback to a frame's builtins with computed attribute names (passes the AST check), imports ctypes and calls unshare(CLONE_NEWUSER) in a child; escaped if it succeeds
 """From a traceback to __import__.
 

@@ -3,6 +3,7 @@
 # family: ast-bypass
 # controls: ast, network
 # expect: report
+# image: all
 # args: {canary_host} {canary_tcp_port} {canary_udp_port} {token}
 # summary: calls exec spelled in fullwidth letters (NFKC-normalised to exec by the parser) on code that connects to the loopback canary; the AST check must see through it, the network control must stop the rest
 """Unicode identifiers. Python normalises identifiers with NFKC, so a name written in fullwidth

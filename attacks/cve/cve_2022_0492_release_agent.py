@@ -3,6 +3,7 @@
 # family: cve
 # controls: isolation, cap-drop
 # expect: report
+# image: all
 # summary: looks for a writable cgroup release_agent, directly and after mounting a cgroup v1 hierarchy (directly, then in new user+mount+cgroup namespaces); escaped if a release_agent opens for writing
 """CVE-2022-0492: cgroup v1 release_agent.
 

@@ -3,6 +3,7 @@
 # family: filesystem
 # controls: isolation
 # expect: report
+# image: all
 # summary: write-opens (never writes) the container's own cgroup limit files (memory, pids, cpu quota, cgroup.procs); escaped if any opens
 """Raising one's own limits.
 

@@ -3,6 +3,7 @@
 # family: filesystem
 # controls: cap-drop, user
 # expect: report
+# image: all
 # summary: calls chroot("/tmp") in a child; escaped if it succeeds
 """chroot(2) needs CAP_SYS_CHROOT, which Docker grants root by default and --cap-drop ALL removes.
 With it, the old "chroot and walk up" tricks come back. The call is made in a forked child."""

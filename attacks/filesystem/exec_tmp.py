@@ -3,6 +3,7 @@
 # family: filesystem
 # controls: tmpfs
 # expect: report
+# image: all
 # tags: smoke
 # summary: copies /bin/true and writes a shell script into every writable tmpfs, then tries to exec them and mmap them executable; escaped if either runs
 """Executing dropped files.

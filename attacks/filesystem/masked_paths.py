@@ -3,6 +3,7 @@
 # family: filesystem
 # controls: isolation
 # expect: report
+# image: all
 # summary: reads the /proc and /sys paths Docker masks (kcore, keys, timer_list, sched_debug, acpi, scsi, firmware, ...); escaped if any yields content
 """Masked paths.
 

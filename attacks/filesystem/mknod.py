@@ -3,6 +3,7 @@
 # family: filesystem
 # controls: cap-drop, user
 # expect: report
+# image: all
 # summary: creates a character device node (1:3, like /dev/null) in /tmp; escaped if mknod succeeds
 """mknod(2) of a device node needs CAP_MKNOD (in Docker's default set for root). A device node
 is the way to a host disk or to kernel memory when the device cgroup or nodev mounts fail. The node

@@ -3,6 +3,7 @@
 # family: filesystem
 # controls: cap-drop, isolation
 # expect: report
+# image: all
 # summary: tries to mount a tmpfs directly and then inside a new user+mount namespace (in a child); escaped if either mount succeeds
 """mount(2).
 

@@ -3,6 +3,7 @@
 # family: filesystem
 # controls: cap-drop, isolation
 # expect: report
+# image: all
 # summary: calls name_to_handle_at and open_by_handle_at (the "shocker" escape) with a bogus inode handle; escaped if open_by_handle_at passes its CAP_DAC_READ_SEARCH check
 """open_by_handle_at(2).
 

@@ -3,6 +3,7 @@
 # family: filesystem
 # controls: read-only, tmpfs, isolation
 # expect: report
+# image: all
 # summary: looks for markers an earlier run planted (tmpfs, image dirs, the uid's kernel keyring), then plants its own; escaped if an earlier run's marker is found
 """Persistence from one run to the next.
 

@@ -3,6 +3,7 @@
 # family: filesystem
 # controls: cap-drop, isolation
 # expect: report
+# image: all
 # summary: calls pivot_root with non-existent paths, directly and in a new user+mount namespace; escaped if it gets past the permission check
 """pivot_root(2) with paths that do not exist, so it can never succeed: ENOENT, EINVAL or EBUSY
 mean the call reached the kernel and passed the CAP_SYS_ADMIN check; EPERM means the seccomp

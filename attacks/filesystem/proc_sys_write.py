@@ -3,6 +3,7 @@
 # family: filesystem
 # controls: isolation
 # expect: report
+# image: all
 # summary: checks that /proc/sys is mounted read-only and write-opens (never writes) a few host-global sysctls; escaped if any opens for writing
 """Kernel tunables.
 

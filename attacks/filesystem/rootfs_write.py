@@ -3,6 +3,7 @@
 # family: filesystem
 # controls: read-only, user
 # expect: report
+# image: all
 # summary: tries to create files in /, /etc, /usr/bin, site-packages, /var/tmp, /run/lock and to write-open /etc/passwd; escaped if any succeeds
 """Changing the image's files.
 

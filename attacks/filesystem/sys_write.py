@@ -3,6 +3,7 @@
 # family: filesystem
 # controls: isolation
 # expect: report
+# image: all
 # summary: checks that /sys is mounted read-only and write-opens (never writes) uevent_helper and other host-global knobs; escaped if any opens
 """sysfs.
 

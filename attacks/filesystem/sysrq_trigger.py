@@ -3,6 +3,7 @@
 # family: filesystem
 # controls: isolation
 # expect: report
+# image: all
 # summary: opens /proc/sysrq-trigger O_WRONLY and closes it without writing; escaped if the open succeeds
 """The magic SysRq trigger.
 

@@ -3,7 +3,7 @@
 # family: filesystem
 # controls: read-only, tmpfs
 # expect: report
-# tags: smoke
+# image: all
 # summary: tries a real write on every mounted directory and world-writable directory, and a write-open on every mounted file; escaped if anything but /tmp accepts it
 """Where can the script write?
 

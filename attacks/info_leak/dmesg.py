@@ -3,6 +3,7 @@
 # family: info-leak
 # controls: isolation, cap-drop
 # expect: report
+# image: all
 # summary: reads the kernel log through syslog(2) (SYSLOG_ACTION_READ_ALL) and /dev/kmsg; escaped if either returns log text
 """The host's kernel log.
 

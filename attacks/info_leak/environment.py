@@ -3,6 +3,7 @@
 # family: info-leak
 # controls: isolation
 # expect: report
+# image: all
 # tags: smoke
 # summary: lists the environment variables the script sees; escaped if any is outside the launcher's allowlist (names only are reported)
 """The environment must hold only what the launcher and the image set on purpose.

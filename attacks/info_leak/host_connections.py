@@ -3,6 +3,7 @@
 # family: info-leak
 # controls: network
 # expect: report
+# image: all
 # summary: reads /proc/net/{tcp,tcp6,udp,udp6,unix}; escaped if any socket exists that the probe did not open (the host's listeners and connections)
 """Sockets of the network namespace.
 

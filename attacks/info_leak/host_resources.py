@@ -3,6 +3,7 @@
 # family: info-leak
 # controls: isolation
 # expect: report
+# image: all
 # accepted-risk: 1
 # summary: compares /proc/meminfo, /proc/cpuinfo, /proc/uptime and /proc/loadavg with the container's own limits; escaped (accepted risk 1) when host values show through
 """Host resources show through /proc.

@@ -3,6 +3,7 @@
 # family: info-leak
 # controls: network, isolation
 # expect: report
+# image: all
 # summary: reads the hostname (uname, /etc/hostname, /proc/sys/kernel/hostname); escaped unless it is the container's own id-like name
 """Host identity.
 
@@ -14,7 +15,6 @@ The kernel release, which is the host's by design, is left to info.kernel-versio
 import json
 import os
 import re
-import socket
 import sys
 
 
@@ -34,7 +34,7 @@ def read(path):
 
 
 def main():
-    names = {"uname": os.uname().nodename, "gethostname": socket.gethostname(),
+    names = {"uname": os.uname().nodename,
              "/etc/hostname": read("/etc/hostname"), "/proc/sys/kernel/hostname": read("/proc/sys/kernel/hostname")}
     values = {v for v in names.values() if v is not None}
     id_like = all(re.fullmatch(r"[0-9a-f]{12}", v) for v in values)

@@ -3,6 +3,7 @@
 # family: info-leak
 # controls: isolation, cap-drop
 # expect: report
+# image: all
 # summary: reads /proc/kallsyms and counts non-zero kernel addresses; escaped if any address is shown
 """Kernel symbol addresses.
 

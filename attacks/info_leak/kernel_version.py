@@ -3,6 +3,7 @@
 # family: info-leak
 # controls: isolation
 # expect: report
+# image: all
 # accepted-risk: 1
 # summary: reads the kernel release and build from uname and /proc/version; escaped (accepted risk 1) because they are the host's
 """The host kernel is visible.

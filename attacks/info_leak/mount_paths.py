@@ -3,6 +3,7 @@
 # family: info-leak
 # controls: isolation
 # expect: report
+# image: all
 # accepted-risk: 6
 # summary: reads /proc/self/mountinfo for host paths (the script's host path, Docker's overlay and container directories); escaped (accepted risk 6) when they show
 """Host paths in the mount table.

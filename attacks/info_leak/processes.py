@@ -3,6 +3,7 @@
 # family: info-leak
 # controls: isolation
 # expect: report
+# image: all
 # tags: smoke
 # summary: lists the processes visible in /proc and compares their cgroup with its own; escaped if any process of another container or the host is visible
 """Other processes.

@@ -3,6 +3,7 @@
 # family: kernel
 # controls: isolation
 # expect: report
+# image: all
 # accepted-risk: 2
 # summary: sets up a one-entry io_uring and closes it; escaped (accepted risk 2) if the ring is created
 """io_uring.

@@ -3,6 +3,7 @@
 # family: kernel
 # controls: isolation, cap-drop
 # expect: report
+# image: all
 # tags: smoke
 # summary: calls every x86_64 syscall 0-499 with invalid arguments in a child; escaped if any syscall of the dangerous set reaches the kernel
 """Syscall sweep (x86_64).

@@ -3,6 +3,7 @@
 # family: network
 # controls: network
 # expect: report
+# image: all
 # summary: lists abstract unix sockets in /proc/net/unix and tries to connect to each (no data); escaped if any exists outside the container
 """Abstract unix sockets.
 

@@ -3,6 +3,7 @@
 # family: network
 # controls: network
 # expect: report
+# image: all
 # args: {canary_host} {canary_tcp_port} {canary_udp_port} {token}
 # summary: sends a DNS query for <token>.canary.invalid to the loopback UDP canary; escaped unless ICMP port-unreachable comes back
 """DNS exfiltration shape, aimed only at the harness's canary.

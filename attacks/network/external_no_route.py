@@ -3,6 +3,7 @@
 # family: network
 # controls: network
 # expect: report
+# image: all
 # targets: external
 # summary: tries a TCP connect (1 s timeout, no payload) to two public resolver addresses; escaped if either connects
 """No route out.

@@ -3,6 +3,7 @@
 # family: network
 # controls: cap-drop, user
 # expect: report
+# image: all
 # summary: tries raw ICMP/ICMPv6 sockets and, if one opens, pings 127.0.0.1 once; escaped if a raw ICMP socket is created
 """ICMP.
 

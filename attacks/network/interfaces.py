@@ -3,6 +3,7 @@
 # family: network
 # controls: network
 # expect: report
+# image: all
 # tags: smoke
 # summary: lists network interfaces (if_nameindex, /proc/net/dev, /sys/class/net); escaped if any besides lo exists
 """Interfaces of the network namespace: with `--network none` only `lo`. No traffic is sent."""

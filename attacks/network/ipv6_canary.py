@@ -3,6 +3,7 @@
 # family: network
 # controls: network
 # expect: report
+# image: all
 # args: {canary_host} {canary_tcp_port} {canary_udp_port} {token}
 # summary: connects to the canary's TCP port on ::1 and sends the token; escaped if the connection opens
 """TCP over IPv6 loopback.

@@ -3,6 +3,7 @@
 # family: network
 # controls: cap-drop, user
 # expect: report
+# image: all
 # summary: tries to create AF_PACKET sockets (link-layer sniffing and injection, CAP_NET_RAW); escaped if any is created
 """Link-layer (AF_PACKET) sockets.
 

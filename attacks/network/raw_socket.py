@@ -3,6 +3,7 @@
 # family: network
 # controls: cap-drop, user
 # expect: report
+# image: all
 # summary: tries to create raw IPv4/IPv6 sockets (CAP_NET_RAW); escaped if any is created; sends nothing
 """Raw IP sockets.
 

@@ -3,6 +3,7 @@
 # family: network
 # controls: cap-drop, isolation
 # expect: report
+# image: all
 # summary: tries every address family 0-45 with stream, dgram, raw, rdm, seqpacket and packet types; escaped if one outside the allowlist is created
 """Socket family sweep.
 

@@ -3,6 +3,7 @@
 # family: network
 # controls: network
 # expect: report
+# image: all
 # args: {canary_host} {canary_tcp_port} {canary_udp_port} {token}
 # tags: smoke
 # summary: connects to the host's loopback TCP canary and sends the case token; escaped if the connection opens

@@ -3,6 +3,7 @@
 # family: network
 # controls: network
 # expect: report
+# image: all
 # args: {canary_host} {canary_tcp_port} {canary_udp_port} {token}
 # summary: sends the token in a datagram to the host's loopback UDP canary; escaped unless ICMP port-unreachable comes back
 """UDP to the host.

@@ -3,6 +3,7 @@
 # family: network
 # controls: isolation
 # expect: report
+# image: all
 # summary: tries to create AF_VSOCK sockets, which reach the hypervisor or VM host and ignore network namespaces; escaped if one is created
 """AF_VSOCK.
 

@@ -3,6 +3,7 @@
 # family: output
 # controls: isolation
 # expect: report
+# image: all
 # timeout: 30
 # summary: prints its report line, then one 64 MiB line with no newline on stdout; the harness must not buffer an unbounded line
 """One huge line. Line-oriented readers that wait for a newline before applying a cap keep

@@ -3,6 +3,7 @@
 # family: output
 # controls: isolation
 # expect: report
+# image: all
 # summary: writes NUL bytes inside lines, a line of NULs and a NUL in the report's detail; the harness must keep the stream and the report intact
 """NUL bytes. C strings end at NUL: a capture or a renderer that uses them silently truncates
 output (and could drop the report line after it). The report line sits after NULs on stdout and

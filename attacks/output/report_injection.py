@@ -3,6 +3,7 @@
 # family: output
 # controls: isolation
 # expect: report
+# image: all
 # summary: returns a report whose detail and evidence carry HTML, Markdown, XML/CDATA, CSV and shell metacharacters, a verdict-like key and a 64 KiB string
 """The report line is data from the untrusted side.
 

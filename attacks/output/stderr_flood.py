@@ -3,6 +3,7 @@
 # family: output
 # controls: isolation
 # expect: report
+# image: all
 # timeout: 30
 # summary: prints its report line, then 64 MiB of 1 KiB lines on stderr; the harness must cap what it keeps of stderr
 """Endless stderr, bounded at FLOOD bytes (64 MiB; the case timeout is 30 s because `docker run`

@@ -3,6 +3,7 @@
 # family: output
 # controls: isolation
 # expect: report
+# image: all
 # timeout: 30
 # summary: prints its report line first, then 64 MiB of 1 KiB lines on stdout; the harness must cap what it keeps and still judge the run
 """Endless output, bounded at FLOOD bytes (64 MiB: far beyond any

@@ -3,6 +3,7 @@
 # family: output
 # controls: isolation
 # expect: report
+# image: all
 # summary: writes terminal control sequences (clear screen, OSC 52 clipboard, title, hyperlinks, alternate screen, DSR query, bidi overrides, carriage-return overwrites) on stdout and stderr
 """Terminal escape sequences.
 

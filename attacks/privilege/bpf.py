@@ -3,6 +3,7 @@
 # family: privilege
 # controls: isolation
 # expect: report
+# image: all
 # summary: calls bpf() with an unknown command, then tries to create a one-entry array map; escaped if bpf reaches the kernel
 """eBPF.
 

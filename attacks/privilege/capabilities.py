@@ -3,6 +3,7 @@
 # family: privilege
 # controls: cap-drop
 # expect: report
+# image: all
 # tags: smoke
 # summary: reads the five capability sets from /proc/self/status; escaped if any is non-zero
 """Capability sets.

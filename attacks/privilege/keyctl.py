@@ -3,6 +3,7 @@
 # family: privilege
 # controls: isolation
 # expect: report
+# image: all
 # summary: calls keyctl(KEYCTL_GET_KEYRING_ID, session, create=0) and add_key with a bad pointer; escaped if either reaches the kernel
 """The kernel keyring.
 

@@ -3,7 +3,7 @@
 # family: privilege
 # controls: no-new-privileges
 # expect: report
-# tags: smoke
+# image: all
 # summary: reads NoNewPrivs from /proc/self/status and prctl(PR_GET_NO_NEW_PRIVS); escaped unless it is 1
 """The no_new_privs bit: once set, execve can never grant privileges (setuid bits, file caps)."""
 import ctypes

@@ -3,6 +3,7 @@
 # family: privilege
 # controls: isolation
 # expect: report
+# image: all
 # summary: calls perf_event_open with a NULL attr, then opens a software task-clock counter on itself; escaped if perf_event_open reaches the kernel
 """perf events.
 

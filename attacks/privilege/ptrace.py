@@ -3,6 +3,7 @@
 # family: privilege
 # controls: isolation, cap-drop
 # expect: report
+# image: all
 # summary: checks CAP_SYS_PTRACE and ptrace access to every visible process outside the container's cgroup; escaped if either is there
 """ptrace.
 

@@ -3,7 +3,7 @@
 # family: privilege
 # controls: isolation
 # expect: report
-# tags: smoke
+# image: all
 # summary: reads Seccomp and Seccomp_filters from /proc/self/status; escaped unless the mode is 2 (filter)
 """A seccomp filter must be in force (Docker's default profile): mode 2 with at least one filter."""
 import json

@@ -3,6 +3,7 @@
 # family: privilege
 # controls: no-new-privileges
 # expect: report
+# image: all
 # summary: runs the image's setuid-root passwd with a stdin that never answers and reads its effective uid; escaped if it became 0
 """Setuid binaries.
 

@@ -3,6 +3,7 @@
 # family: privilege
 # controls: user
 # expect: report
+# image: all
 # summary: calls setresuid(0,0,0), setresgid(0,0,0) and setgroups([0]); escaped if the process ends up with uid or gid 0
 """Becoming root by asking. Without CAP_SETUID/CAP_SETGID these fail with EPERM; a process that is
 already root succeeds trivially, which is also an escape (it runs as root)."""

@@ -3,6 +3,7 @@
 # family: privilege
 # controls: user
 # expect: report
+# image: all
 # tags: smoke
 # summary: reads real/effective/saved uids and gids and the supplementary groups; escaped if any of them is 0
 """The script must not run as root or with group root (`--user 65534:65534`)."""

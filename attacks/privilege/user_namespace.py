@@ -3,6 +3,7 @@
 # family: privilege
 # controls: isolation
 # expect: report
+# image: all
 # tags: smoke
 # summary: in a child, unshare(CLONE_NEWUSER) then a mount namespace and a tmpfs mount; escaped if the user namespace is created
 """User namespaces.

@@ -3,6 +3,7 @@
 # family: privilege
 # controls: isolation
 # expect: report
+# image: all
 # summary: calls userfaultfd(O_CLOEXEC | UFFD_USER_MODE_ONLY); escaped if it returns a descriptor or reaches the kernel
 """userfaultfd.
 

@@ -3,6 +3,7 @@
 # family: resource
 # controls: ulimits
 # expect: report
+# image: all
 # summary: raises RLIMIT_CORE to its hard limit in a child and aborts it; escaped if a core is dumped or the hard limit is above 0
 """Core dumps.
 

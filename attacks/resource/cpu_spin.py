@@ -3,6 +3,7 @@
 # family: resource
 # controls: cpus
 # expect: report
+# image: all
 # summary: spins 4 processes for 1.5 s and computes effective CPUs from CPU time over wall time; escaped above 1.2 (limit 1 x 1.2)
 """CPU quota check.
 

@@ -3,6 +3,7 @@
 # family: resource
 # controls: ulimits
 # expect: report
+# image: all
 # tags: smoke
 # summary: opens /dev/null until EMFILE or 4096 descriptors; escaped at 4096 (16x the nofile limit of 256)
 """File-descriptor exhaustion, bounded at CAP descriptors, all closed again."""

@@ -3,6 +3,7 @@
 # family: resource
 # controls: ulimits
 # expect: report
+# image: all
 # summary: writes one byte at offset 32 MiB of a sparse /tmp file; escaped if RLIMIT_FSIZE (16 MiB) lets it through
 """The per-file size limit, tested without using space.
 

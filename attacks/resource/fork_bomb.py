@@ -3,7 +3,7 @@
 # family: resource
 # controls: pids
 # expect: report
-# tags: smoke
+# image: all
 # summary: forks sleeping children until fork fails or 256 (4x the pids limit) are alive at once; escaped at the ceiling
 """Fork bomb with a ceiling.
 

@@ -3,6 +3,7 @@
 # family: resource
 # controls: read-only, tmpfs
 # expect: report
+# image: all
 # summary: creates empty files in every writable directory (20000 on disk, 5000 on tmpfs); escaped if a disk-backed filesystem takes them
 """Inode exhaustion, bounded.
 

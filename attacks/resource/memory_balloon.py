@@ -3,6 +3,7 @@
 # family: resource
 # controls: memory
 # expect: killed
+# image: all
 # tags: smoke
 # summary: allocates and touches memory in 16 MiB steps up to a 512 MiB cap (twice the limit); escaped if it reaches the cap
 """Memory balloon with a cap.

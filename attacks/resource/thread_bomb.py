@@ -3,6 +3,7 @@
 # family: resource
 # controls: pids
 # expect: report
+# image: all
 # summary: starts blocked threads until thread creation fails or 1000 run at once; escaped at the ceiling
 """Thread bomb with a ceiling.
 

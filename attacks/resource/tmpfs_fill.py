@@ -3,6 +3,7 @@
 # family: resource
 # controls: tmpfs
 # expect: report
+# image: all
 # summary: fills /tmp with 4 MiB files up to a 64 MiB cap; escaped if it holds more than 32 MiB (twice its 16 MiB size)
 """Fill the writable temp space, bounded.
 

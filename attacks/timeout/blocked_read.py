@@ -3,6 +3,7 @@
 # family: timeout
 # controls: timeout
 # expect: timeout
+# image: all
 # timeout: 2
 # summary: reads stdin, then blocks reading a pipe nobody writes to, for 8 s at most; contained when the launcher timeout kills it
 """A script blocked in read(2).

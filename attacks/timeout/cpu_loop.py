@@ -3,6 +3,7 @@
 # family: timeout
 # controls: timeout
 # expect: timeout
+# image: all
 # timeout: 2
 # tags: smoke
 # summary: spins on the CPU for 8 s of wall time; contained when the 2 s launcher timeout kills it first

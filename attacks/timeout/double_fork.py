@@ -3,6 +3,7 @@
 # family: timeout
 # controls: timeout
 # expect: timeout
+# image: all
 # timeout: 2
 # summary: leaves a daemonized grandchild (setsid, double fork, ignoring SIGTERM/SIGHUP) and waits 8 s; contained when the timeout removes the container with the grandchild
 """Escaping the process tree.

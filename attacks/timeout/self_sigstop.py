@@ -3,6 +3,7 @@
 # family: timeout
 # controls: timeout
 # expect: timeout
+# image: all
 # timeout: 2
 # summary: stops itself with SIGSTOP (or, as PID 1, a child it waits for) until a helper sends SIGCONT after 8 s; contained when the timeout kills the stopped container
 """A stopped process does not run, exit or react to SIGTERM: only SIGKILL removes it. The probe

@@ -3,6 +3,7 @@
 # family: timeout
 # controls: timeout
 # expect: timeout
+# image: all
 # timeout: 2
 # summary: ignores SIGTERM, SIGINT and SIGHUP and sleeps 8 s; contained only if the launcher escalates to SIGKILL
 """A script that ignores polite signals. A launcher that only sends SIGTERM at the deadline (or

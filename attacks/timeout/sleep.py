@@ -3,6 +3,7 @@
 # family: timeout
 # controls: timeout
 # expect: timeout
+# image: all
 # timeout: 2
 # summary: sleeps 8 s without using CPU; contained when the 2 s launcher timeout kills it first
 """An idle script: a CPU limit never stops it, only the wall-clock timeout does. Bounded by

@@ -3,6 +3,7 @@
 # family: timeout
 # controls: timeout
 # expect: timeout
+# image: all
 # timeout: 2
 # summary: makes 20 children that exit at once and are never reaped, then waits 8 s; contained when the timeout removes the container with its zombies
 """Zombies. Unreaped children keep their pid (and a pids-limit slot) until their parent reaps them

@@ -1,0 +1,116 @@
+#pragma once
+/// The Docker Engine boundary: a small client of Engine API v1.41 over libcurl, talking to a unix
+/// socket or a tcp:// endpoint (DOCKER_HOST). The only file that includes curl.h is
+/// docker_client.cpp; the JSON is turned into structs by engine_parse.h.
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "engine_parse.h"
+
+namespace sh {
+
+/// Any failed Engine API call. The message names the call, the endpoint and what to do, e.g.
+/// "GET /v1.41/version via unix:///var/run/docker.sock: Couldn't connect to server (is dockerd
+/// running? run ci/setup-host.sh, or set DOCKER_HOST)"; for HTTP errors it carries the status and
+/// the engine's own `message`.
+struct DockerError : std::runtime_error {
+    long http_status;  ///< 0 when no HTTP response arrived (connect failure, timeout)
+    DockerError(const std::string& message, long status)
+        : std::runtime_error(message), http_status(status) {}
+};
+
+/// Every call is independent (its own curl handle), so one client may be used from several
+/// threads at once. Timeouts: connect 2 s, total 30 s, except wait_container (none).
+class DockerClient {
+public:
+    /// endpoint: "unix:///path" or "tcp://host:port"; throws DockerError for any other scheme.
+    explicit DockerClient(std::string endpoint = default_endpoint());
+    /// DOCKER_HOST when set and non-empty, else unix:///var/run/docker.sock.
+    static std::string default_endpoint();
+    const std::string& endpoint() const { return endpoint_; }
+
+    EngineVersion version();  ///< GET /version + GET /info
+    /// GET /containers/{id}/json; nullopt on 404.
+    std::optional<nlohmann::json> inspect_container(const std::string& name_or_id);
+    /// GET /containers/json?all=true&filters={"label":[label_filter]}; label_filter is
+    /// "key=value" or "key".
+    std::vector<ContainerSummary> list_containers(const std::string& label_filter);
+    /// DELETE /containers/{id}?force=true&v=true; a 404 (already gone) is not an error.
+    void remove_container(const std::string& id);
+    /// GET /images/{ref}/json; nullopt on 404.
+    std::optional<ImageDetails> inspect_image(const std::string& ref);
+
+    // Direct lifecycle, for measuring the launcher's own overhead against the Engine API.
+    /// POST /containers/create?name=NAME (empty name: the engine picks one); returns the id.
+    std::string create_container(const nlohmann::json& body, const std::string& name);
+    void start_container(const std::string& id);  ///< POST /containers/{id}/start
+    /// POST /containers/{id}/wait?condition=...; blocks with no total timeout and returns
+    /// StatusCode. Use condition "removed" for AutoRemove containers; "next-exit" must be
+    /// requested before start.
+    int wait_container(const std::string& id, const std::string& condition = "not-running");
+
+    /// The raw answer of one call, for callers that need an endpoint not wrapped above.
+    struct Response {
+        long status = 0;
+        std::string body;
+    };
+    /// `path` starts with "/" and excludes the version prefix, e.g. "/containers/json?all=1".
+    /// Throws DockerError only when no HTTP response arrived; `timeout` zero means none.
+    Response request(const std::string& method, const std::string& path,
+                     const std::string& body = {},
+                     std::chrono::milliseconds timeout = std::chrono::seconds(30)) const;
+
+private:
+    std::string endpoint_;
+    std::string socket_path_;  ///< unix endpoints: the socket; empty for tcp
+    std::string base_url_;     ///< "http://localhost/v1.41" or "http://host:port/v1.41"
+};
+
+/// Streams GET /events?filters=... on its own thread with its own curl handle and calls
+/// `on_event` (on that thread) for each parsed event. `filters` is JSON as the API wants it, e.g.
+/// {"label":["sandbox-harness.run=X"]}. stop() and the destructor end it within about 100 ms.
+class EventStream {
+public:
+    EventStream(std::string endpoint, nlohmann::json filters,
+                std::function<void(const EngineEvent&)> on_event);
+    ~EventStream();
+    EventStream(const EventStream&) = delete;
+    EventStream& operator=(const EventStream&) = delete;
+
+    /// True once the HTTP response headers arrived (the engine now delivers every later event);
+    /// false on timeout or when the stream failed first (see error()).
+    bool wait_ready(std::chrono::milliseconds);
+    void stop();
+    /// Set if the stream failed (connect error, HTTP error, or the engine closed it before stop()).
+    std::optional<std::string> error() const;
+
+private:
+    struct Transfer;  ///< the curl handles; defined in docker_client.cpp
+    void run();
+
+    std::string endpoint_;
+    std::unique_ptr<Transfer> transfer_;
+    std::function<void(const EngineEvent&)> on_event_;
+    std::atomic<bool> stop_{false};
+    mutable std::mutex mutex_;
+    std::condition_variable cv_;
+    bool ready_ = false;
+    bool finished_ = false;
+    std::optional<std::string> error_;
+    std::string partial_;  ///< an event line not yet terminated by '\n'
+    std::thread thread_;
+};
+
+}  // namespace sh

@@ -256,6 +256,18 @@ TEST(LoadCatalogue, ReportsEveryErrorOfEveryFileAtOnce) {
     }
 }
 
+TEST(LoadCatalogue, TheShippedProbesAndWorkloadsParse) {
+    std::vector<std::filesystem::path> dirs;
+    for (const char* d : {SH_SOURCE_DIR "/attacks", SH_SOURCE_DIR "/workloads"})
+        if (std::filesystem::is_directory(d)) dirs.push_back(d);
+    if (dirs.empty()) GTEST_SKIP() << "no attacks/ or workloads/ yet";
+    try {
+        EXPECT_FALSE(load_catalogue(dirs).cases.empty());
+    } catch (const CatalogueError& e) {
+        ADD_FAILURE() << e.what();
+    }
+}
+
 TEST(GlobMatch, StarAndQuestionMark) {
     EXPECT_TRUE(glob_match("*", ""));
     EXPECT_TRUE(glob_match("net.*", "net.tcp"));

@@ -86,6 +86,17 @@ TEST(LoadProfile, TheShippedDefaultAgreesWithTheBuiltInDefaults) {
     for (const auto& [key, value] : default_profile().values) EXPECT_EQ(value, p.effective(key)) << key;
 }
 
+TEST(LoadWeakenings, TheShippedOverlaysAreValid) {
+    const std::string dir = SH_SOURCE_DIR "/sandbox/profiles/weakened";
+    if (!std::filesystem::is_directory(dir)) GTEST_SKIP() << dir << " not written yet";
+    for (const Weakening& w : load_weakenings(dir)) {
+        Profile p = weaken(default_profile(), w);
+        p.path = w.path;
+        EXPECT_EQ((std::vector<std::string>{}), check_profile(p)) << w.path;
+        EXPECT_NE(default_profile().values, p.values) << w.path << " changes nothing";
+    }
+}
+
 TEST(DefaultProfile, HoldsEveryDefault) {
     Profile d = default_profile();
     EXPECT_EQ("default", d.name);

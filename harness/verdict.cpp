@@ -161,14 +161,15 @@ private:
                            launch_.exit_code);
     }
 
-    /// The control credited when the evidence does not single one out.
+    /// The control credited when the evidence does not single one out. The report comes from the
+    /// untrusted side, so it may only pick one of the controls the spec names, and never "ast",
+    /// which only the launcher's exit 126 can show.
     std::optional<std::string> default_control() const {
         if (j_.report) {
             auto it = j_.report->raw.find("stopped_by");
             if (it != j_.report->raw.end() && it->is_string()) {
                 const std::string named = it->get<std::string>();
-                if (std::find(known_controls().begin(), known_controls().end(), named) != known_controls().end())
-                    return named;
+                if (named != "ast" && spec_.has_control(named)) return named;
             }
         }
         if (!spec_.controls.empty()) return spec_.controls.front();

@@ -17,6 +17,8 @@
 ///     A probe stopped by a control it names (OOM-killed with `memory`, launcher timeout with
 ///     `timeout`) is contained even without a report; otherwise a missing report is error.
 ///  7. Escaped + the spec's accepted-risk → accepted-risk, the evidence kept as reasons.
+/// `stopped_by` is the control the evidence shows (ast, timeout, memory, ulimits), else the
+/// report's "stopped_by" when it is one of the spec's controls (never "ast"), else the first one.
 
 #include <optional>
 #include <string>

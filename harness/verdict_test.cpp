@@ -123,6 +123,17 @@ TEST(JudgeReport, StoppedByComesFromTheReportWhenItNamesAControl) {
     EXPECT_EQ("memory", j.stopped_by);
 }
 
+TEST(JudgeReport, TheReportCannotCreditAControlTheSpecDoesNotNameNorAst) {
+    // The report is untrusted: out.report-injection claims "ast", which only exit 126 can show.
+    for (const char* claimed : {"ast", "pids"}) {
+        Judgement j = judge_exit(probe(Expect::Report, {"isolation", "ast"}), 0,
+                                 std::string("SANDBOX-PROBE {\"escaped\": false, \"detail\": \"d\", \"stopped_by\": \"") +
+                                     claimed + "\", \"verdict\": \"escaped\"}\n");
+        EXPECT_EQ(Verdict::Contained, j.verdict);
+        EXPECT_EQ("isolation", j.stopped_by) << claimed;
+    }
+}
+
 TEST(JudgeReport, EscapedWhenTheReportSaysSo) {
     Judgement j = judge_exit(probe(Expect::Report), 0, kEscaped);
     EXPECT_EQ(Verdict::Escaped, j.verdict);

@@ -41,14 +41,14 @@ while IFS= read -r line || [[ -n $line ]]; do
   lineno=$((lineno + 1))
   [[ $line == '#'* || -z ${line//[[:space:]]/} ]] && continue
   [[ $line =~ ^(SANDBOX_[A-Z0-9_]+)=(.*)$ ]] ||
-    fail 125 "$profile:$lineno: expected SANDBOX_NAME=VALUE, a '#' comment or a blank line"
+    fail 125 "$profile:$lineno: expected SANDBOX_<NAME>=VALUE, a '#' comment or a blank line"
   key=${BASH_REMATCH[1]#SANDBOX_}
   case " ${PROFILE_KEYS[*]} " in
     *" $key "*) ;;
     *)
       case " ${RUN_KEYS[*]} PROFILE " in
         *" $key "*) fail 125 "$profile:$lineno: SANDBOX_$key is a per-run variable: set it in the environment, not in a profile" ;;
-        *) fail 125 "$profile:$lineno: unknown variable SANDBOX_$key (known: ${PROFILE_KEYS[*]})" ;;
+        *) fail 125 "$profile:$lineno: unknown variable SANDBOX_$key (known: ${PROFILE_KEYS[*]/#/SANDBOX_})" ;;
       esac
       ;;
   esac
@@ -231,7 +231,8 @@ fi
 
 v=${value[CGROUP_PARENT]:-}
 if [[ -n $v ]]; then
-  [[ $v =~ ^/?[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)*/?$ ]] || invalid CGROUP_PARENT "a cgroup path such as /sandbox-harness/run1, or empty"
+  [[ $v =~ ^/?[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)*/?$ && /$v/ != */../* && /$v/ != */./* ]] ||
+    invalid CGROUP_PARENT "a cgroup path such as /sandbox-harness/run1 (no . or .. parts), or empty"
   docker_args+=("--cgroup-parent=$v")
 fi
 
@@ -241,55 +242,87 @@ fi
 script=$1
 shift
 [[ $script == /* ]] || script=$PWD/$script
-[[ -f $script && -r $script ]] || fail 125 "script not found or not readable: $1"
+[[ -f $script && -r $script ]] || fail 125 "script not found or not readable: $script"
 [[ $script != *$'\n'* ]] || fail 125 "script path contains a newline: not supported"
 source_field="source=$script"
 if [[ $script == *[,\"]* ]]; then # --mount is CSV: quote the field, double any quote
   source_field=\"${source_field//\"/\"\"}\"
 fi
 docker_args+=("--mount=type=bind,$source_field,target=/sandbox/main.py,readonly"
-  --workdir=/tmp --env=HOME=/tmp --env=LANG=C.UTF-8 --env=PYTHONDONTWRITEBYTECODE=1
-  --entrypoint=python3 "$image" -I -B /sandbox/main.py "$@")
+  --workdir=/tmp --entrypoint=python3)
+run_cmd=("$image" -I -B /sandbox/main.py "$@")
+# The container's whole environment (besides what Docker and the image set: PATH, HOSTNAME).
+readonly CONTAINER_ENV=(HOME=/tmp LANG=C.UTF-8 PYTHONDONTWRITEBYTECODE=1)
 
 type -P docker >/dev/null || fail 125 "docker CLI not found on PATH: run ci/setup-host.sh"
-
-if [[ ${value[AST_CHECK]} == 1 ]]; then
-  [[ -x /usr/bin/python3 ]] || fail 125 "/usr/bin/python3 not found (needed by the AST check): run ci/setup-host.sh"
-  ast_status=0
-  /usr/bin/python3 -I -S "$here/ast_check.py" --prefix "$ME: " "$script" || ast_status=$?
-  case $ast_status in
-    0) ;;
-    1) exit 126 ;;
-    *) fail 125 "the AST check failed to run (status $ast_status)" ;;
-  esac
+ast_check=${value[AST_CHECK]}
+if [[ $ast_check == 1 && ! -x /usr/bin/python3 ]]; then
+  fail 125 "/usr/bin/python3 not found (needed by the AST check): run ci/setup-host.sh"
 fi
 
-# ---- run, with a timeout that kills and removes the container ------------------------------------
-# docker runs in the background of a process substitution that reports the client's pid, then its
-# exit status; `read -t` on that pipe is the timer. On timeout or signal the client is killed first
-# (so that it cannot go on to create or start the container), then the container is removed by name.
+# ---- run ----------------------------------------------------------------------------------------
+# docker runs in the background of a process substitution (the "reporter") that prints the client's
+# pid, then its exit status; `read -t` on that pipe is the timer.
+#
+# With the AST check on, the client starts at once but reads its environment (--env-file) from a
+# pipe that a "gate" process fills only after the check has passed. The client reads that file while
+# parsing its flags, before any container exists, so the check and the client's own start-up (tens
+# of ms) overlap instead of adding up. The gate is fail-safe: on anything but an explicit "go"
+# (rejection, or EOF because the launcher died) it writes a line Docker refuses ("contains
+# whitespaces"), so the client exits without creating a container.
 
 client_pid=
 status_fd=
+gate=
+gate_open=
 
+gate_env() { # the gate: runs in a process substitution, prints the --env-file content
+  local go=
+  exec {gate_r}<"/dev/fd/$gate" {gate}>&- # keep a read end only, so that EOF is seen
+  read -r -u "$gate_r" go || true
+  if [[ $go == go ]]; then
+    printf '%s\n' "${CONTAINER_ENV[@]}"
+  else
+    printf 'gate closed: the AST check did not pass\n'
+  fi
+}
+
+close_gate() { # close_gate go|no
+  [[ -n $gate_open ]] || return 0
+  gate_open=
+  if [[ $1 == no ]]; then
+    # The client is still parsing its flags: no container can exist. Kill it before it can read.
+    kill -KILL "$client_pid" 2>/dev/null || true
+  fi
+  printf '%s\n' "$1" >&"$gate"
+}
+
+# Kills and removes the container, and returns once the docker client has finished. The client is
+# not killed first: it may be between create and start, and a container created after our `rm -f`
+# would be left behind. Instead `rm -f` is repeated until the client has finished, which it does as
+# soon as its container is gone (or its start fails because the container was removed).
 remove_container() {
-  if [[ -z $client_pid && -n $status_fd ]]; then
-    read -r -t 1 -u "$status_fd" client_pid || true
-  fi
-  [[ -z $client_pid ]] || kill -KILL "$client_pid" 2>/dev/null || true
-  local out
-  out=$(docker rm -f "$name" 2>&1) || true
-  if [[ $out == *"No such container"* || -z $out ]]; then
-    # Either it had already gone, or its creation request was still in flight: look once more.
-    sleep 0.2
+  local i line read_status
+  [[ -n $client_pid ]] || read -r -t 5 -u "$status_fd" client_pid || true
+  for ((i = 0; i < 20; i++)); do
     docker rm -f "$name" >/dev/null 2>&1 || true
-  fi
+    read_status=0
+    read -r -t 0.5 -u "$status_fd" line || read_status=$?
+    ((read_status > 128)) || return 0 # status line or EOF: the client is done
+  done
+  # The engine did not let the client finish within ~10 s: stop it, and try a last time.
+  [[ -z $client_pid ]] || kill -KILL "$client_pid" 2>/dev/null || true
+  docker rm -f "$name" >/dev/null 2>&1 || true
+  printf '%s: warning: the docker engine is not responding; container %s may remain\n' "$ME" "$name" >&2
 }
 
 # shellcheck disable=SC2317 # invoked by the traps below
 on_signal() { # on_signal NAME STATUS
   trap '' INT TERM HUP
-  if [[ -n $status_fd ]]; then
+  if [[ -n $gate_open ]]; then
+    close_gate no
+    printf '%s: got SIG%s before the container was created\n' "$ME" "$1" >&2
+  elif [[ -n $status_fd ]]; then
     remove_container
     printf '%s: got SIG%s: container %s removed\n' "$ME" "$1" "$name" >&2
   fi
@@ -298,17 +331,49 @@ on_signal() { # on_signal NAME STATUS
 trap 'on_signal INT 130' INT
 trap 'on_signal TERM 143' TERM
 trap 'on_signal HUP 129' HUP
+# shellcheck disable=SC2317 # invoked by the trap
+on_exit() { close_gate no; }
+trap on_exit EXIT
 
+if [[ $ast_check == 1 ]]; then
+  exec {gate}<> <(:) # an anonymous pipe, open for reading and writing
+  gate_open=1
+fi
 exec 3>&1
 exec {status_fd}< <(
-  docker "${docker_args[@]}" >&3 3>&- &
-  pid=$!
+  # The reporter must outlive the client whatever signal the process group gets (Ctrl-C), so that
+  # EOF on this pipe always means "the client is gone". The client, a background job, ignores SIGINT.
+  trap '' INT TERM HUP
+  if [[ -n $gate ]]; then
+    docker "${docker_args[@]}" --env-file <(gate_env) "${run_cmd[@]}" >&3 3>&- {gate}>&- &
+    pid=$!
+    exec {gate}>&-
+  else
+    docker "${docker_args[@]}" "${CONTAINER_ENV[@]/#/--env=}" "${run_cmd[@]}" >&3 3>&- &
+    pid=$!
+  fi
   printf '%s\n' "$pid"
   rc=0
   wait "$pid" || rc=$?
   printf '%s\n' "$rc"
 )
 read -r -u "$status_fd" client_pid || fail 125 "could not start docker"
+
+if [[ $ast_check == 1 ]]; then
+  ast_status=0
+  /usr/bin/python3 -I -S "$here/ast_check.py" --prefix "$ME: " "$script" {gate}>&- {status_fd}<&- || ast_status=$?
+  case $ast_status in
+    0) close_gate go ;;
+    1)
+      close_gate no
+      exit 126
+      ;;
+    *)
+      close_gate no
+      fail 125 "the AST check failed to run (status $ast_status)"
+      ;;
+  esac
+fi
 
 status=
 if [[ -n $timeout ]]; then

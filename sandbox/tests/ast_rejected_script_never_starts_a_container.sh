@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# A script the AST check rejects exits 126 with FILE:LINE:COL and the rule on stderr, and no
+# container is ever created (the engine's event log is checked, so a container that came and went
+# would be seen). Positive control: with SANDBOX_AST_CHECK=0 the same script does create one. A
+# syntax error is rejected with its line; a benign workload (os, sys, json, time, tempfile, math)
+# passes the check and runs.
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+source "$(dirname "$0")/lib.sh"
+require_docker
+require_images
+
+rejected=$(write_script rejected.py <<'PY'
+import json
+import subprocess
+print(subprocess.run(["id"], capture_output=True).stdout.decode().strip())
+PY
+)
+syntax=$(write_script syntax.py <<'PY'
+print("fine")
+def broken(:
+    pass
+PY
+)
+benign=$(write_script benign.py <<'PY'
+import json, math, os, sys, tempfile, time
+with tempfile.NamedTemporaryFile("w+", dir="/tmp") as f:
+    json.dump({"pi": round(math.pi, 3), "cwd": os.getcwd(), "argv": sys.argv[1:]}, f)
+    f.seek(0)
+    print(json.load(f), time.time() > 0)
+PY
+)
+
+since=$(date +%s.%N)
+name=sbt-ast-$$-$RANDOM
+launch "SANDBOX_NAME=$name" -- "$rejected"
+expect_eq "rejected script: launcher status" "$status" 126
+expect_contains "rejected script: message" "$(cat "$TMP/err")" "run_secure_python: $rejected:2:1: blocked-module: import of 'subprocess'"
+expect_eq "rejected script: stdout" "$(cat "$TMP/out")" ""
+
+launch "SANDBOX_NAME=$name-syntax" -- "$syntax"
+expect_eq "syntax error: launcher status" "$status" 126
+expect_contains "syntax error: message" "$(cat "$TMP/err")" "$syntax:2:"
+expect_contains "syntax error: rule" "$(cat "$TMP/err")" "syntax-error"
+
+sleep 1 # let the event log catch up with anything that might have happened
+created=$(containers_created_since "$since")
+expect_eq "containers created for rejected scripts (docker events)" "$created" ""
+
+since=$(date +%s.%N)
+launch "SANDBOX_NAME=$name-off" SANDBOX_AST_CHECK=0 -- "$rejected"
+expect_eq "positive control: with SANDBOX_AST_CHECK=0 the script runs" "$status" 0
+expect_eq "positive control: subprocess ran inside as nobody" "$(cat "$TMP/out")" \
+  "uid=65534(nobody) gid=65534(nogroup) groups=65534(nogroup)"
+sleep 1
+expect_eq "positive control: the event log shows its container" "$(containers_created_since "$since")" "$name-off"
+
+launch -- "$benign" a b
+expect_eq "benign workload: status" "$status" 0
+expect_eq "benign workload: output" "$(cat "$TMP/out")" "{'pi': 3.142, 'cwd': '/tmp', 'argv': ['a', 'b']} True"

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# A script's stdout reaches the caller byte for byte (binary, UTF-8, no final newline), its stderr
+# separately, its arguments arrive intact, and its exit status is the launcher's.
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+source "$(dirname "$0")/lib.sh"
+require_docker
+require_images
+
+script=$(write_script hello.py <<'PY'
+import sys
+out = sys.stdout.buffer
+out.write(b"hello, world\n")
+out.write("caf\u00e9 \u2603\n".encode())
+out.write(bytes(range(256)))
+out.write(repr(sys.argv[1:]).encode())
+out.flush()
+sys.stderr.write("this goes to stderr\n")
+sys.exit(int(sys.argv[1]))
+PY
+)
+# shellcheck disable=SC2016 # meant literally: no expansion may happen on the way
+literal='$HOME; `id`'
+/usr/bin/python3 -c '
+import sys
+out = sys.stdout.buffer
+out.write(b"hello, world\n")
+out.write("caf\u00e9 \u2603\n".encode())
+out.write(bytes(range(256)))
+out.write(repr(sys.argv[1:]).encode())
+' 0 'two words' '' "$literal" >"$TMP/want"
+
+launch -- "$script" 0 'two words' '' "$literal"
+expect_eq "exit status" "$status" 0
+cmp "$TMP/want" "$TMP/out" || fail "stdout differs from the script's bytes (cmp above)"
+ok "stdout is byte-exact ($(wc -c <"$TMP/out") bytes)"
+expect_eq "stderr" "$(cat "$TMP/err")" "this goes to stderr"
+
+launch -- "$script" 3
+expect_eq "the script's own exit status passes through" "$status" 3

@@ -1,0 +1,112 @@
+# Helpers shared by the sandbox's shell tests (sourced, not run).
+#
+# Conventions: a test prints "ok - ..." for each check and exits 0; it prints "FAIL: ..." and exits
+# 1 on the first failed check; it exits 77 (ctest SKIP_RETURN_CODE) when no Docker engine answers,
+# except under CI=true, where a skipped Docker test is a failure. Every container a test starts
+# carries the label sandbox-harness.test=$TEST_ID and is removed on exit, whatever happens.
+# shellcheck shell=bash disable=SC2034 # variables used by the tests that source this file
+
+set -euo pipefail
+
+SANDBOX_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+LAUNCHER=$SANDBOX_DIR/run_secure_python.sh
+BUILDER=$SANDBOX_DIR/build_secure_python.sh
+TEST_NAME=$(basename "${BASH_SOURCE[1]:-test}" .sh)
+TEST_ID=$TEST_NAME-$$-$RANDOM
+TEST_LABEL=sandbox-harness.test=$TEST_ID
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/sandbox-test.XXXXXX")
+chmod 755 "$TMP" # the scripts are read inside the container by uid 65534
+export SANDBOX_LABELS=$TEST_LABEL
+# The tests exercise the default profile unless they say otherwise.
+unset SANDBOX_PROFILE SANDBOX_NAME SANDBOX_CGROUP_PARENT
+
+cleanup_test() {
+  local ids
+  ids=$(docker ps -aq --filter "label=$TEST_LABEL" 2>/dev/null || true)
+  if [[ -n $ids ]]; then
+    # shellcheck disable=SC2086 # one id per word
+    docker rm -f $ids >/dev/null 2>&1 || true
+  fi
+  rm -rf "$TMP"
+}
+trap cleanup_test EXIT
+
+fail() {
+  printf 'FAIL: %s\n' "$*" >&2
+  exit 1
+}
+ok() { printf 'ok - %s\n' "$*"; }
+
+require_docker() {
+  command -v docker >/dev/null && docker info >/dev/null 2>&1 && return 0
+  if [[ ${CI:-} == true || ${CI:-} == 1 ]]; then
+    fail "no Docker engine answers, and under CI=true a Docker test must not be skipped (run ci/setup-host.sh)"
+  fi
+  printf 'SKIP: no Docker engine answers (run ci/setup-host.sh)\n'
+  exit 77
+}
+
+require_images() {
+  docker image inspect secure-python:latest secure-python-science:latest >/dev/null 2>&1 ||
+    fail "images secure-python:latest and secure-python-science:latest are missing (the fixture test images_build_and_unchanged_rebuild_is_fast builds them)"
+}
+
+# write_script NAME <<'EOF' ... EOF: writes a world-readable script into $TMP, prints its path
+write_script() {
+  cat >"$TMP/$1"
+  chmod 644 "$TMP/$1"
+  printf '%s\n' "$TMP/$1"
+}
+
+# launch [ENV=VALUE...] -- SCRIPT [ARGS...]: runs the launcher; sets $status, $elapsed (seconds,
+# decimal), and leaves stdout/stderr in $TMP/out and $TMP/err.
+launch() {
+  local envs=()
+  while [[ $1 != -- ]]; do
+    envs+=("$1")
+    shift
+  done
+  shift
+  local start=${EPOCHREALTIME//[!0-9]/}
+  status=0
+  env "${envs[@]}" "$LAUNCHER" "$@" >"$TMP/out" 2>"$TMP/err" || status=$?
+  elapsed=$(micros_to_seconds $((${EPOCHREALTIME//[!0-9]/} - start)))
+}
+
+micros_to_seconds() { printf '%d.%06d' $(($1 / 1000000)) $(($1 % 1000000)); }
+
+# now_us: current time in microseconds
+now_us() { printf '%s' "${EPOCHREALTIME//[!0-9]/}"; }
+
+expect_eq() { # expect_eq WHAT GOT WANT
+  [[ $2 == "$3" ]] || fail "$1: got '$2', want '$3'"
+  ok "$1 = '$3'"
+}
+
+expect_contains() { # expect_contains WHAT TEXT FRAGMENT
+  [[ $2 == *"$3"* ]] || fail "$1: '$3' not found in: $2"
+  ok "$1 mentions '$3'"
+}
+
+container_exists() { [[ -n $(docker ps -aq --filter "name=^/$1\$") ]]; }
+
+expect_no_container() { # expect_no_container NAME
+  ! container_exists "$1" || fail "container $1 still exists"
+  ok "no container named $1 is left"
+}
+
+# containers_created_since SINCE(unix seconds): names of containers with this test's label created
+# since then, from the engine's event log (catches containers that came and went).
+containers_created_since() {
+  docker events --since "$1" --until "$(date +%s.%N)" --filter "label=$TEST_LABEL" \
+    --filter event=create --format '{{.Actor.Attributes.name}}'
+}
+
+wait_running() { # wait_running NAME TIMEOUT_SECONDS
+  local i
+  for ((i = 0; i < $2 * 10; i++)); do
+    [[ $(docker inspect -f '{{.State.Running}}' "$1" 2>/dev/null) == true ]] && return 0
+    sleep 0.1
+  done
+  fail "container $1 was not running after $2 s"
+}

@@ -4,10 +4,11 @@
 # controls: ast, pids
 # expect: report
 # image: all
-# summary: compile()s and runs rot13-encoded code that forks up to 256 sleeping children; the AST check rejects compile, and with it off the pids limit must stop it
+# summary: compile()s and runs rot13-encoded code that forks up to 160 sleeping children in 6 s; the AST check rejects compile, and with it off the pids limit must stop it
 """rot13 through the codecs module, then compile() and a function built from the code object.
 `compile` is a blocked name, so the AST check rejects the script. With the check off, the payload
-(a fork bomb bounded at 256 children, all killed and reaped) meets the pids limit of 64."""
+(a fork bomb bounded at 160 children and 6 s, all killed and reaped) meets the pids limit of 64:
+more than 64 children with no fork failure is the escape."""
 import codecs
 import json
 import sys
@@ -15,11 +16,13 @@ import types
 
 SOURCE = codecs.encode("""
 def bomb():
-    import os, signal
+    import os, signal, time
     r, w = os.pipe()
     kids = []
+    failed = False
+    end = time.monotonic() + 6
     try:
-        while len(kids) < 256:
+        while len(kids) < 160 and time.monotonic() < end:
             pid = os.fork()
             if pid == 0:
                 signal.alarm(20)
@@ -28,13 +31,13 @@ def bomb():
                 os._exit(0)
             kids.append(pid)
     except OSError:
-        pass
+        failed = True
     os.close(w)
     for pid in kids:
         os.kill(pid, signal.SIGKILL)
     for pid in kids:
         os.waitpid(pid, 0)
-    return len(kids)
+    return len(kids), failed
 """, "rot13")
 
 
@@ -48,8 +51,10 @@ def report(escaped, detail, **evidence):
 def main():
     module = compile(codecs.decode(SOURCE, "rot13"), "<rot13>", "exec")
     bomb = types.FunctionType(module.co_consts[0], {})
-    n = bomb()
-    report(n >= 256, "decoded payload forked %d children at once" % n, children=n)
+    n, failed = bomb()
+    escaped = n >= 160 or (not failed and n > 64)
+    report(escaped, "decoded payload forked %d children at once (fork %s)" % (n, "failed" if failed else "never failed"),
+           children=n, fork_failed=failed)
 
 
 main()

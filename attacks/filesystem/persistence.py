@@ -11,7 +11,9 @@ Every run must start from the pristine image: nothing one script leaves behind m
 The probe first looks for markers left by an earlier run of itself, then plants fresh ones in every
 writable place it can find (tmpfs mounts, world-writable image directories, the home directory)
 and, if the keyctl syscalls are allowed, in the user keyring of its uid (keyrings belong to the
-uid on the host, not to the container, so they outlive it; the key is given a 120 s timeout).
+uid on the host, not to the container, so they outlive it; the key is given a 120 s timeout,
+after linking the user keyring into the container's session keyring so that the key is possessed
+and the timeout can be set).
 A fresh run must never see a marker: the harness may run the probe twice in a row to show it.
 Positive control: run it twice in the same container, or twice within 120 s with keyctl allowed.
 """
@@ -25,7 +27,8 @@ NAME = ".sandbox-harness-persistence-marker"
 DIRS = ["/tmp", "/dev/shm", "/var/tmp", "/run/lock", "/", os.environ.get("HOME", "/tmp")]
 SYS_ADD_KEY, SYS_KEYCTL = 248, 250
 KEY_SPEC_USER_KEYRING = -4
-KEYCTL_SETPERM, KEYCTL_SET_TIMEOUT, KEYCTL_SEARCH, KEYCTL_READ = 5, 15, 10, 11
+KEYCTL_SETPERM, KEYCTL_LINK, KEYCTL_SEARCH, KEYCTL_READ, KEYCTL_SET_TIMEOUT = 5, 8, 10, 11, 15
+KEY_SPEC_SESSION_KEYRING = -3
 KEY_PERM_POSSESSOR_AND_USER_ALL = 0x3F3F0000
 KEY_DESC = b"sandbox-harness-persistence-marker"
 
@@ -40,6 +43,11 @@ def report(escaped, detail, **evidence):
 def keyring(libc, stamp):
     """Returns (earlier marker or None, what happened)."""
     libc.syscall.restype = ctypes.c_long
+    # Link the user keyring into this container's own session keyring: the keys in it are then
+    # "possessed", which reading them and setting their timeout require.
+    if libc.syscall(ctypes.c_long(SYS_KEYCTL), ctypes.c_long(KEYCTL_LINK), ctypes.c_long(KEY_SPEC_USER_KEYRING),
+                    ctypes.c_long(KEY_SPEC_SESSION_KEYRING)) < 0 and ctypes.get_errno() in (1, 38):
+        return None, "keyctl blocked"
     key = libc.syscall(ctypes.c_long(SYS_KEYCTL), ctypes.c_long(KEYCTL_SEARCH), ctypes.c_long(KEY_SPEC_USER_KEYRING),
                        b"user", KEY_DESC, ctypes.c_long(0))
     found = None

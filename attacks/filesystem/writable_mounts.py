@@ -4,7 +4,7 @@
 # controls: read-only, tmpfs
 # expect: report
 # image: all
-# summary: tries a real write on every mounted directory and world-writable directory, and a write-open on every mounted file; escaped if anything but /tmp accepts it
+# summary: tries a real write on every mounted directory and world-writable directory, and a write-open on every mounted file; escaped if anything but /tmp (and the documented /dev/shm, /dev/mqueue) accepts it
 """Where can the script write?
 
 The design says writes are confined to /tmp (a small tmpfs). The probe reads /proc/self/mountinfo
@@ -13,10 +13,10 @@ mount point that is a regular file (bind mounts such as /etc/hosts or the script
 it O_WRONLY|O_APPEND and closes it without writing a byte. It also walks the root file system
 (depth 4, skipping /proc, /sys and /dev) for world-writable directories and tries a write there.
 Device nodes are skipped (writing /dev/null is no escape). Anything writable except /tmp is an
-escape, including Docker's own /dev/shm (a second 64 MiB tmpfs the launcher does not declare).
-/dev/mqueue is allowed: a "file" there is a POSIX message queue of the container's own IPC
-namespace, bounded by RLIMIT_MSGQUEUE and fs.mqueue.queues_max, not storage for data; it is still
-listed in the evidence.
+escape, with two exceptions that stay listed in the evidence: Docker's own /dev/shm (a second
+64 MiB tmpfs, Known Weakness 7 of sandbox/README.md, measured on its own by fs.dev-shm-writable)
+and /dev/mqueue (a "file" there is a POSIX message queue of the container's own IPC namespace,
+bounded by RLIMIT_MSGQUEUE and fs.mqueue.queues_max, not storage for data).
 """
 import errno
 import json
@@ -24,7 +24,7 @@ import os
 import stat
 import sys
 
-ALLOWED = {"/tmp", "/dev/mqueue"}
+ALLOWED = {"/tmp", "/dev/mqueue", "/dev/shm"}
 SKIP_WALK = ("/proc", "/sys", "/dev")
 
 

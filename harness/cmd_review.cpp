@@ -1,0 +1,68 @@
+// `sandbox-harness review`: the security review before a flag change. Runs the suite under the
+// current and the proposed profile and shows every probe whose verdict changed and every latency
+// figure that moved.
+
+#include <fmt/format.h>
+
+#include "cli_common.h"
+#include "commands.h"
+#include "diff.h"
+#include "exporter.h"
+#include "interrupt.h"
+#include "progress.h"
+
+namespace sh {
+
+void add_review_command(CLI::App& app, int& exit_code) {
+    auto* cmd = app.add_subcommand(
+        "review",
+        "Run the suite under the current and a proposed launcher profile; write both reports and "
+        "review.md / review.html with every verdict that changed. Exits 1 when the proposed "
+        "profile makes any case worse.");
+    auto opts = std::make_shared<SuiteOptions>();
+    opts->suite = "nightly";
+    auto current = std::make_shared<std::string>();
+    auto proposed = std::make_shared<std::string>();
+    add_suite_options(*cmd, *opts, /*with_profile=*/false);
+    cmd->add_option("--current", *current, "The profile in force (default sandbox/profiles/default.env)")
+        ->check(CLI::ExistingFile);
+    cmd->add_option("--proposed", *proposed, "The proposed profile (same format, one or more flags changed)")
+        ->required()
+        ->check(CLI::ExistingFile);
+    cmd->callback([opts, current, proposed, &exit_code] {
+        const auto& cancel = install_interrupt_handler();
+        const std::filesystem::path out = opts->out;
+        std::vector<RunReport> reports;
+        for (const auto& [label, path] : {std::pair{std::string("current"), *current},
+                                          std::pair{std::string("proposed"), *proposed}}) {
+            SuiteRequest req = to_request(*opts, label);
+            req.profile_path = path;
+            req.out_dir = out / label;
+            fmt::print(stderr, "== {} profile: {}\n", label,
+                       path.empty() ? "sandbox/profiles/default.env" : path);
+            auto progress = make_progress(stderr);
+            SuiteResult result = execute_suite(req, cancel, *progress);
+            RunReport report{result.meta, result.records};
+            write_reports(report, req.out_dir);
+            fmt::print(stderr, "{}\n", headline(summarize(report.records), result.meta.interrupted));
+            reports.push_back(std::move(report));
+            if (cancel.load()) {
+                exit_code = 128 + interrupt_signal();
+                return;
+            }
+        }
+        const RunDiff diff = diff_runs(reports[0], reports[1]);
+        write_atomically(out / "review.md", render_profile_comparison_markdown(diff));
+        write_atomically(out / "review.html",
+                         "<!doctype html><meta charset=\"utf-8\"><title>Profile review</title>" +
+                             render_profile_comparison_html(diff));
+        fmt::print("{}", render_profile_comparison_markdown(diff));
+        exit_code = has_regression(diff) ? 1 : 0;
+        for (const auto& r : reports[0].records)
+            if (r.judgement.verdict == Verdict::Error) exit_code = 2;
+        for (const auto& r : reports[1].records)
+            if (r.judgement.verdict == Verdict::Error) exit_code = 2;
+    });
+}
+
+}  // namespace sh

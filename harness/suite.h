@@ -1,0 +1,51 @@
+#pragma once
+/// One suite execution, end to end: catalogue → plan → run → records, with the engine checked,
+/// orphans of earlier runs removed first, and every container of this run removed at the end.
+/// Shared by `run`, `review` and `ablate`.
+
+#include <atomic>
+#include <filesystem>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "profile.h"
+#include "record.h"
+
+namespace sh {
+
+class Progress;
+
+struct SuiteRequest {
+    std::filesystem::path root;          ///< the checkout: sandbox/, attacks/, workloads/
+    std::string suite = "nightly";
+    std::vector<std::string> filters;    ///< id globs; empty = all
+    std::string images = "all";          ///< base | science | all
+    std::filesystem::path profile_path;  ///< empty = sandbox/profiles/default.env
+    std::map<std::string, std::string> overrides;  ///< SANDBOX_* on top of the profile
+    std::string profile_label = "default";
+    int jobs = 1;
+    int repeat = 1;
+    std::string shard;                   ///< "K/N" or empty
+    std::filesystem::path out_dir;       ///< records.jsonl goes here
+    std::string command_line;
+};
+
+struct SuiteResult {
+    RunMeta meta;
+    std::vector<Record> records;
+};
+
+/// The effective profile: the file, then SANDBOX_* variables of the harness's environment, then
+/// `overrides` — the same precedence the launcher applies, so flag-drift checks compare like
+/// with like.
+Profile effective_profile(const SuiteRequest&);
+
+/// Throws (DockerError, CatalogueError, ProfileError, std::runtime_error) on harness errors
+/// before any case runs; once cases run, failures become records.
+SuiteResult execute_suite(const SuiteRequest&, const std::atomic<bool>& cancel, Progress&);
+
+/// Exit status for a set of records: 2 if any error, else 1 if any fail/escaped, else 0.
+int exit_status(const std::vector<Record>&);
+
+}  // namespace sh

@@ -1,0 +1,39 @@
+# Shared helpers of the harness's integration tests (sourced, not run).
+# Each test gets: HARNESS (the binary), ROOT (the checkout), TMP (a scratch dir removed at exit).
+
+set -euo pipefail
+
+HARNESS=${HARNESS:?set HARNESS to the sandbox-harness binary}
+ROOT=${ROOT:?set ROOT to the checkout}
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+
+fail() {
+  echo "FAIL: $*" >&2
+  exit 1
+}
+
+# A test that needs the engine skips (exit 77) without one; under CI=true it fails instead.
+require_docker() {
+  if ! docker info >/dev/null 2>&1; then
+    if [[ "${CI:-}" == "true" ]]; then
+      fail "no Docker engine answers, and CI=true forbids skipping (run ci/setup-host.sh)"
+    fi
+    echo "SKIP: no Docker engine answers (run ci/setup-host.sh)"
+    exit 77
+  fi
+}
+
+harness_containers() {
+  docker ps -aq --filter label=sandbox-harness.run | wc -l
+}
+
+# json_get FILE PYTHON_EXPR — evaluates EXPR with `r` bound to the parsed JSON file.
+json_get() {
+  /usr/bin/python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); print(eval(sys.argv[2]))' "$1" "$2"
+}
+
+expect_status() {
+  local want=$1 got=$2 what=$3
+  [[ "$got" == "$want" ]] || fail "$what: exit status $got, expected $want"
+}

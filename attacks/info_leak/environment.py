@@ -9,7 +9,8 @@
 """The environment must hold only what the launcher and the image set on purpose.
 
 Allowed: PATH and HOSTNAME (Docker), HOME, LANG and PYTHONDONTWRITEBYTECODE (the launcher and the
-image), LC_CTYPE (Python sets it itself when it coerces a C locale). Anything else (SANDBOX_*,
+image), OPENBLAS_NUM_THREADS (the science image keeps BLAS to one thread), LC_CTYPE (Python sets it
+itself when it coerces a C locale). Anything else (SANDBOX_*,
 DOCKER_*, a CI token, a cloud credential) leaked from the host side. Only names and value lengths
 are reported, never values.
 """
@@ -17,7 +18,7 @@ import json
 import os
 import sys
 
-ALLOWED = {"PATH", "HOSTNAME", "HOME", "LANG", "PYTHONDONTWRITEBYTECODE", "LC_CTYPE"}
+ALLOWED = {"PATH", "HOSTNAME", "HOME", "LANG", "PYTHONDONTWRITEBYTECODE", "LC_CTYPE", "OPENBLAS_NUM_THREADS"}
 
 
 def report(escaped, detail, **evidence):

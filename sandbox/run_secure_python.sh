@@ -8,8 +8,9 @@
 # (no container was created); 129/130/143 the launcher got SIGHUP/SIGINT/SIGTERM (container removed).
 #
 # Kept cheap on purpose, so that its latency stays within a few ms of a bare `docker run`: the
-# profile is parsed and validated in bash (never sourced), the AST check is one python3 process, and
-# the normal path runs exactly one docker process (no inspect before, no rm after: --rm does that).
+# profile is parsed and validated in bash (never sourced), the AST check is one python3 process that
+# overlaps with the docker client's start-up (see "run" below), and the normal path runs exactly one
+# docker process (no inspect before, no rm after: --rm does that).
 set -euo pipefail
 
 readonly ME=run_secure_python
@@ -75,7 +76,7 @@ invalid() { # invalid KEY WHAT-IS-ALLOWED
   fail 125 "invalid SANDBOX_$1='${value[$1]}' (from ${origin[$1]:-default}): expected $2"
 }
 re_decimal='^([0-9]+(\.[0-9]*)?|\.[0-9]+)$'
-re_size='^[0-9]+[bkmgBKMG]?$'
+re_size='^[0-9]{1,12}[bkmgBKMG]?$'
 to_bytes() { # to_bytes SIZE -> $bytes
   local n=${1%[bkmgBKMG]} unit=${1##*[0-9]}
   n=$((10#$n))
@@ -297,21 +298,26 @@ close_gate() { # close_gate go|no
   printf '%s\n' "$1" >&"$gate"
 }
 
-# Kills and removes the container, and returns once the docker client has finished. The client is
-# not killed first: it may be between create and start, and a container created after our `rm -f`
-# would be left behind. Instead `rm -f` is repeated until the client has finished, which it does as
-# soon as its container is gone (or its start fails because the container was removed).
+# Kills and removes the container. The client is not killed first: it may be between create and
+# start, and a container created after our `rm -f` would be left behind. Once `rm -f` has removed the
+# container, its creation is over and the client can do no more: it is killed and we are done. While
+# there is nothing to remove (not created yet, or already gone), `rm -f` is repeated until the client
+# has finished.
 remove_container() {
-  local i line read_status
+  local i out read_status line
   [[ -n $client_pid ]] || read -r -t 5 -u "$status_fd" client_pid || true
   for ((i = 0; i < 20; i++)); do
-    docker rm -f "$name" >/dev/null 2>&1 || true
+    out=$(docker rm -f "$name" 2>&1) || true
+    if [[ $out == "$name" ]]; then
+      kill -KILL "$client_pid" 2>/dev/null || true
+      return 0
+    fi
     read_status=0
     read -r -t 0.5 -u "$status_fd" line || read_status=$?
     ((read_status > 128)) || return 0 # status line or EOF: the client is done
   done
   # The engine did not let the client finish within ~10 s: stop it, and try a last time.
-  [[ -z $client_pid ]] || kill -KILL "$client_pid" 2>/dev/null || true
+  kill -KILL "$client_pid" 2>/dev/null || true
   docker rm -f "$name" >/dev/null 2>&1 || true
   printf '%s: warning: the docker engine is not responding; container %s may remain\n' "$ME" "$name" >&2
 }

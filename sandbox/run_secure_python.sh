@@ -54,7 +54,8 @@ while IFS= read -r line || [[ -n $line ]]; do
       ;;
   esac
   [[ -z ${origin[$key]:-} ]] || fail 125 "$profile:$lineno: SANDBOX_$key is set twice (first at ${origin[$key]})"
-  value[$key]=${BASH_REMATCH[2]}
+  v=${BASH_REMATCH[2]}
+  value[$key]=${v%"${v##*[![:space:]]}"} # trailing blanks and CR are dropped, nothing else
   origin[$key]=$profile:$lineno
 done <"$profile"
 

@@ -77,14 +77,15 @@ invalid() { # invalid KEY WHAT-IS-ALLOWED
   fail 125 "invalid SANDBOX_$1='${value[$1]}' (from ${origin[$1]:-default}): expected $2"
 }
 re_decimal='^([0-9]+(\.[0-9]*)?|\.[0-9]+)$'
-re_size='^[0-9]{1,12}[bkmgBKMG]?$'
+re_size='^[0-9]{1,12}([kmgtKMGT]([iI]?[bB])?|[bB])?$' # Docker's syntax: 256m, 256MB, 1GiB, 512b
 to_bytes() { # to_bytes SIZE -> $bytes
-  local n=${1%[bkmgBKMG]} unit=${1##*[0-9]}
+  local n=${1%%[!0-9]*} unit=${1#"${1%%[!0-9]*}"}
   n=$((10#$n))
-  case $unit in
+  case ${unit:0:1} in
     k | K) bytes=$((n << 10)) ;;
     m | M) bytes=$((n << 20)) ;;
     g | G) bytes=$((n << 30)) ;;
+    t | T) bytes=$((n << 40)) ;;
     *) bytes=$n ;;
   esac
 }
@@ -102,8 +103,10 @@ v=${value[NETWORK]}
 docker_args+=("--network=$v")
 
 v=${value[USER]}
-[[ $v =~ ^[A-Za-z0-9_][A-Za-z0-9_.-]*(:[A-Za-z0-9_][A-Za-z0-9_.-]*)?$ ]] || invalid USER "uid:gid, uid, or user[:group]"
-docker_args+=("--user=$v")
+if [[ $v != none ]]; then
+  [[ $v =~ ^[A-Za-z0-9_][A-Za-z0-9_.-]*(:[A-Za-z0-9_][A-Za-z0-9_.-]*)?$ ]] || invalid USER "uid:gid, uid, user[:group], or none"
+  docker_args+=("--user=$v")
+fi
 
 zero_or_one READ_ONLY
 [[ ${value[READ_ONLY]} == 1 ]] && docker_args+=(--read-only)
@@ -145,8 +148,9 @@ fi
 v=${value[MEMORY]}
 memory_bytes=
 if [[ $v != none ]]; then
-  [[ $v =~ $re_size && $v =~ [1-9] ]] || invalid MEMORY "a positive size N[b|k|m|g] (at least 6m), or none"
+  [[ $v =~ $re_size && $v =~ [1-9] ]] || invalid MEMORY "a positive size N[b|k|m|g|t] (at least 6m), or none"
   to_bytes "$v"
+  ((bytes >= 6 << 20)) || invalid MEMORY "a size of at least 6m (Docker's minimum), or none"
   memory_bytes=$bytes
   docker_args+=("--memory=$v")
 fi
@@ -155,7 +159,7 @@ v=${value[MEMORY_SWAP]}
 if [[ $v != none ]]; then
   [[ -n $memory_bytes ]] || invalid MEMORY_SWAP "none when SANDBOX_MEMORY is none (swap is limited together with memory)"
   if [[ $v != -1 ]]; then
-    [[ $v =~ $re_size ]] || invalid MEMORY_SWAP "a size N[b|k|m|g] at least SANDBOX_MEMORY, -1 (unlimited) or none"
+    [[ $v =~ $re_size ]] || invalid MEMORY_SWAP "a size N[b|k|m|g|t] at least SANDBOX_MEMORY, -1 (unlimited) or none"
     to_bytes "$v"
     ((bytes >= memory_bytes)) || invalid MEMORY_SWAP "a size at least SANDBOX_MEMORY (${value[MEMORY]}); equal means no swap"
   fi

@@ -41,6 +41,11 @@ profile_case "shell syntax is not evaluated" "${n}s|.*|SANDBOX_CPUS=\$(touch $TM
 [[ ! -e $TMP/pwned ]] || fail "the profile was evaluated by a shell"
 ok "the profile is never evaluated by a shell"
 
+# Trailing blanks and CR (a file edited on Windows) are dropped from values, nothing else is.
+sed "${n}s/.*/SANDBOX_CPUS=0.5 \t\r/" "$default" >"$TMP/profile.env"
+launch "SANDBOX_PROFILE=$TMP/profile.env" -- "$script"
+expect_eq "trailing blanks and CR after a value" "$status" 0
+
 # The environment overrides the profile, one variable at a time.
 sed "${n}s/.*/SANDBOX_CPUS=many/" "$default" >"$TMP/profile.env"
 launch "SANDBOX_PROFILE=$TMP/profile.env" SANDBOX_CPUS=0.5 -- "$script"

@@ -3,11 +3,11 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <array>
 #include <cerrno>
 #include <cstring>
 #include <optional>
@@ -77,6 +77,21 @@ int child_setup(const char* cwd) {
     return 0;
 }
 
+/// What exec would say about the program and the directory, checked before spawning: the
+/// message comes without a child, and the vfork path reports exec errors through shared memory,
+/// which tools that emulate vfork with fork (sanitizers, valgrind) lose.
+int precheck(const std::string& exe, const std::string& cwd) {
+    struct stat st {};
+    if (!cwd.empty()) {
+        if (::stat(cwd.c_str(), &st) != 0) return errno;
+        if (!S_ISDIR(st.st_mode)) return ENOTDIR;
+    }
+    const std::string path = exe.empty() || exe[0] == '/' || cwd.empty() ? exe : cwd + "/" + exe;
+    if (::access(path.c_str(), X_OK) != 0) return errno;
+    if (::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) return EACCES;
+    return 0;
+}
+
 /// One output stream: reads until EOF, keeping at most `cap` bytes and counting all of them, so a
 /// child writing hundreds of MB never blocks on a full pipe.
 struct Drain {
@@ -87,7 +102,7 @@ struct Drain {
     const std::size_t cap;
     bool eof = false;
     std::function<void()> on_eof;
-    std::array<char, 65536> buf;
+    std::vector<char> buf = std::vector<char>(65536);  // heap: run_process may run on small stacks
 
     Drain(asio::io_context& io, std::string& t, std::size_t& b, bool& tr, std::size_t c)
         : pipe(io), text(t), bytes(b), truncated(tr), cap(c) {
@@ -254,14 +269,19 @@ LaunchResult run_process(const ProcessRequest& req, const std::atomic<bool>* can
     Drain err(io, r.stderr_text, r.stderr_bytes, r.stderr_truncated, req.output_cap_bytes);
 
     bp::environment env = boost::this_process::environment();
-    for (const auto& [k, v] : req.env_set) env[k] = v;
+    // set(), not operator[]: 1.74's find() behind operator[] reads past short entries.
+    for (const auto& [k, v] : req.env_set) env.set(k, v);
     std::vector<std::string> args(req.argv.begin() + 1, req.argv.end());
 
     const auto t0 = Clock::now();
     r.start_unix_s = std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
-    std::error_code spawn_ec;
     const std::string cwd = req.cwd.string();
     const char* cwd_c = cwd.empty() ? nullptr : cwd.c_str();
+    if (int e = precheck(req.argv[0], cwd)) {
+        r.start_error = "cannot execute " + req.argv[0] + (cwd_c ? " in " + cwd : "") + ": " + std::strerror(e);
+        return r;
+    }
+    std::error_code spawn_ec;
     auto setup = bp::extend::on_exec_setup = [cwd_c](auto& exec) {
         if (int e = child_setup(cwd_c)) {
             exec.set_error(std::error_code(e, std::system_category()), "chdir failed");

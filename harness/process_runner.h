@@ -27,8 +27,11 @@ struct ProcessRequest {
 };
 
 /// Runs one process to completion; never throws for the child's failures (they go in
-/// LaunchResult). Safe to call from several threads at once.
+/// LaunchResult). Safe to call from several threads at once: each call has its own io_context,
+/// and no process-wide state (no SIGCHLD handler) is touched.
 ///
+/// - A missing or non-executable argv[0], or a missing cwd, gives started=false and
+///   start_error "cannot execute PATH[ in DIR]: REASON"; no child is created.
 /// - stdin is /dev/null; stdout and stderr are drained to EOF concurrently, so a child writing
 ///   hundreds of MB never blocks (bytes past the cap are counted, then dropped).
 /// - The child runs in its own process group (a terminal's Ctrl-C reaches only the harness),

@@ -215,22 +215,25 @@ TEST(ProcessRunner, FillsWallTimeStartTimeAndCpu) {
 }
 
 TEST(ProcessRunner, ParallelRunsDoNotHoldEachOthersPipes) {
-    // A long run in one thread must not keep a short run's pipes open in another.
-    std::thread long_run([] { run_process(shell("sleep 2")); });
+    // A long run in one thread must not keep a short run's pipes open in another: a short run
+    // that leaked into the long one's child would last until the long one is cancelled.
+    std::atomic<bool> stop_long{false};
+    std::thread long_run([&] { run_process(shell("exec sleep 30"), &stop_long); });
     std::this_thread::sleep_for(20ms);
     std::vector<std::thread> shorts;
-    std::atomic<int> slow{0};
+    std::atomic<int> held{0};
     for (int t = 0; t < 4; ++t)
         shorts.emplace_back([&] {
             for (int i = 0; i < 10; ++i) {
                 const auto t0 = std::chrono::steady_clock::now();
                 auto r = run_process(shell("echo hi"));
-                if (std::chrono::steady_clock::now() - t0 > 1s || r.stdout_text != "hi\n") ++slow;
+                if (std::chrono::steady_clock::now() - t0 > 3s || r.stdout_text != "hi\n") ++held;
             }
         });
     for (auto& t : shorts) t.join();
+    stop_long = true;
     long_run.join();
-    EXPECT_EQ(0, slow.load());
+    EXPECT_EQ(0, held.load());
 }
 
 TEST(ProcessRunner, HarnessCpuCostOfATrivialRunIsUnderTwoMilliseconds) {

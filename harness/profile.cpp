@@ -252,19 +252,17 @@ std::vector<std::string> check_profile(const Profile& p) {
 
 std::optional<std::int64_t> parse_docker_size(std::string_view s) {
     std::size_t i = 0;
-    while (i < s.size() && ((s[i] >= '0' && s[i] <= '9') || s[i] == '.')) ++i;
-    const auto number = parse_number<double>(s.substr(0, i));
-    if (!number || *number < 0) return std::nullopt;
+    while (i < s.size() && s[i] >= '0' && s[i] <= '9') ++i;
+    const auto number = parse_number<std::int64_t>(s.substr(0, i));
+    if (!number || i > 12) return std::nullopt;
     std::string unit(s.substr(i));
     std::transform(unit.begin(), unit.end(), unit.begin(), [](char c) { return std::tolower(c); });
     if (unit.ends_with("ib")) unit.resize(unit.size() - 2);
     else if (unit.size() == 2 && unit.back() == 'b') unit.resize(1);
-    static const std::map<std::string, double> units = {
-        {"", 1}, {"b", 1}, {"k", 1024.0}, {"m", 1024.0 * 1024}, {"g", 1024.0 * 1024 * 1024},
-        {"t", 1024.0 * 1024 * 1024 * 1024}};
-    auto it = units.find(unit);
-    if (it == units.end()) return std::nullopt;
-    return static_cast<std::int64_t>(std::floor(*number * it->second));
+    static const std::map<std::string, int> shifts = {{"", 0}, {"b", 0}, {"k", 10}, {"m", 20}, {"g", 30}, {"t", 40}};
+    auto it = shifts.find(unit);
+    if (it == shifts.end()) return std::nullopt;
+    return *number << it->second;
 }
 
 std::optional<std::map<std::string, std::pair<std::int64_t, std::int64_t>>> parse_ulimits(std::string_view s) {

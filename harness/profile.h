@@ -66,8 +66,9 @@ std::vector<std::string> check_profile(const Profile&);
 
 // What values mean (shared by check_profile and flag_drift).
 
-/// Docker's size syntax: a number with an optional binary unit b, k, m, g, t (any case, optional
-/// trailing "b"/"ib"): "256m" → 268435456. nullopt when malformed.
+/// Docker's size syntax as the launcher accepts it: up to 12 digits with an optional binary unit
+/// b, k, m, g, t (any case, optional trailing "b"/"ib"): "256m" → 268435456, "1GiB". No
+/// fractions (Docker takes "1.5g"; the launcher refuses it). nullopt when malformed.
 std::optional<std::int64_t> parse_docker_size(std::string_view);
 /// `name=soft[:hard]` entries separated by spaces (hard defaults to soft); "none" → empty.
 std::optional<std::map<std::string, std::pair<std::int64_t, std::int64_t>>> parse_ulimits(std::string_view);

@@ -136,7 +136,10 @@ TEST(ValueParsers, DockerSizesAreBinary) {
     EXPECT_EQ(268435456, parse_docker_size("256M"));
     EXPECT_EQ(268435456, parse_docker_size("256MiB"));
     EXPECT_EQ(268435456, parse_docker_size("256mb"));
-    EXPECT_EQ(1610612736, parse_docker_size("1.5g"));
+    EXPECT_EQ(1073741824, parse_docker_size("1GiB"));
+    EXPECT_EQ(1099511627776, parse_docker_size("1t"));
+    EXPECT_FALSE(parse_docker_size("1.5g"));  // the launcher refuses fractions
+    EXPECT_FALSE(parse_docker_size("1000000000000k"));
     EXPECT_EQ(2048, parse_docker_size("2k"));
     EXPECT_EQ(100, parse_docker_size("100"));
     EXPECT_EQ(100, parse_docker_size("100b"));

@@ -104,13 +104,16 @@ std::string transport_failure(CURLcode rc, const char* errbuf, const std::string
             msg += " (" + socket_path + ": " + std::strerror(errno) + ")";
         else if (!S_ISSOCK(st.st_mode))
             msg += " (" + socket_path + " is not a socket)";
-        else if (errno = 0, ::access(socket_path.c_str(), R_OK | W_OK) != 0)
+        else if (::access(socket_path.c_str(), R_OK | W_OK) != 0)
             msg += " (" + socket_path + ": " + std::strerror(errno) + ")";
+        else
+            msg += " (" + socket_path + ": nothing accepts connections there)";
     } else if (errbuf && *errbuf) {
         msg += " (" + std::string(errbuf) + ")";
     }
     if (rc == CURLE_OPERATION_TIMEDOUT)
-        return msg + " (no answer within " + std::to_string(timeout_ms) + " ms: is the engine overloaded or stuck?)";
+        return msg + " (no answer within " + std::to_string(timeout_ms > 0 ? timeout_ms : kConnectTimeoutMs) +
+               " ms: is the engine overloaded or stuck?)";
     return msg + " (" + kConnectHint + ")";
 }
 

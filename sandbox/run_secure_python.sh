@@ -190,8 +190,12 @@ fi
 
 v=${value[TIMEOUT]}
 [[ $v =~ $re_decimal ]] || invalid TIMEOUT "a number of seconds (decimals allowed), 0 for none"
-timeout=$v
-is_positive_decimal "$timeout" || timeout=
+timeout=$v timeout_us=
+if is_positive_decimal "$timeout"; then # microseconds, for the deadline arithmetic
+  int=${v%%.*} frac=${v#"$int"}
+  frac=${frac#.}000000
+  timeout_us=$((10#${int:-0} * 1000000 + 10#${frac:0:6}))
+fi
 
 zero_or_one AST_CHECK
 
@@ -351,6 +355,7 @@ if [[ $ast_check == 1 ]]; then
   gate_open=1
 fi
 exec 3>&1
+started_us=${EPOCHREALTIME//[!0-9]/} # the deadline counts from here: the client's start
 exec {status_fd}< <(
   # The reporter must outlive the client whatever signal the process group gets (Ctrl-C), so that
   # EOF on this pipe always means "the client is gone". The client, a background job, ignores SIGINT.
@@ -387,9 +392,12 @@ if [[ $ast_check == 1 ]]; then
 fi
 
 status=
-if [[ -n $timeout ]]; then
+if [[ -n $timeout_us ]]; then
+  left_us=$((timeout_us - (${EPOCHREALTIME//[!0-9]/} - started_us)))
+  ((left_us > 1000)) || left_us=1000
+  printf -v left '%d.%06d' $((left_us / 1000000)) $((left_us % 1000000))
   read_status=0
-  read -r -t "$timeout" -u "$status_fd" status || read_status=$?
+  read -r -t "$left" -u "$status_fd" status || read_status=$?
   if ((read_status > 128)); then
     trap '' INT TERM HUP
     remove_container

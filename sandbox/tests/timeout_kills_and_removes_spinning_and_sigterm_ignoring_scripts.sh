@@ -9,7 +9,7 @@ source "$(dirname "$0")/lib.sh"
 require_docker
 require_images
 
-timeout_s=4
+timeout_s=3
 bound_us=$(/usr/bin/python3 -c 'import sys; print(int(float(sys.argv[1]) * 1e6))' "${SANDBOX_TEST_OVERSHOOT:-1.0}")
 
 # The engine's own kill-and-remove time for a spinning container, on this host, now.

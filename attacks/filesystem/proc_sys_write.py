@@ -34,12 +34,12 @@ MS_REMOUNT = 32
 MS_BIND = 4096
 
 
-def remount_rw(path, superblock=False):
-    """Asks for `path` to be made writable in the container's own mount namespace (needs
-    CAP_SYS_ADMIN and a seccomp profile that allows mount). Only ever towards read-write."""
+def remount_rw(path):
+    """Asks for the mount at `path` (not its superblock) to be made writable in the container's own
+    mount namespace (needs CAP_SYS_ADMIN and a seccomp profile that allows mount). Only ever
+    towards read-write."""
     libc = ctypes.CDLL(None, use_errno=True)
-    flags = MS_REMOUNT if superblock else MS_REMOUNT | MS_BIND
-    if libc.mount(None, path.encode(), None, flags, None) == 0:
+    if libc.mount(None, path.encode(), None, MS_REMOUNT | MS_BIND, None) == 0:
         return "remounted read-write"
     return errno.errorcode.get(ctypes.get_errno(), "?")
 

@@ -42,6 +42,8 @@ def write_open(path):
 
 
 def controllers():
+    """Enabled cgroup v1 controllers that already have a hierarchy (so mounting one never creates a
+    new hierarchy on the host); rdma first, as in the published exploit."""
     names = []
     try:
         with open("/proc/cgroups") as f:
@@ -51,7 +53,7 @@ def controllers():
                     names.append(parts[0])
     except OSError:
         pass
-    return ["rdma"] + [n for n in names if n != "rdma"]
+    return sorted(names, key=lambda n: n != "rdma")
 
 
 def mount_and_check(libc):

@@ -47,15 +47,11 @@ const std::string& owner_labels() {
 
 Record skipped_record(const PlanItem& item, const RunConfig& cfg, const std::string& reason) {
     Record r;
-    r.case_id = item.spec->id;
-    r.kind = item.spec->kind;
-    r.family = item.spec->family;
-    r.controls = item.spec->controls;
+    describe_case(r, *item.spec);
     r.image = item.image;
     r.repetition = item.repetition;
     r.container_name = item.container_name;
     r.profile_name = cfg.profile_label;
-    r.accepted_risk = item.spec->accepted_risk;
     r.judgement.verdict = Verdict::Skipped;
     r.judgement.reasons = {reason};
     return r;

@@ -155,6 +155,7 @@ SuiteResult execute_suite(const SuiteRequest& req, const std::atomic<bool>& canc
     opts.canary_tcp_port = canary.tcp_port();
     opts.canary_udp_port = canary.udp_port();
     opts.profile = profile;
+    opts.case_timeouts = req.case_timeouts;
     const std::optional<fs::path> cgroup_root = cgroup_root_for(docker);
     if (cgroup_root) opts.cgroup_parent_prefix = "/sandbox-harness";
     const std::vector<PlanItem> plan = make_plan(cases, opts);

@@ -27,6 +27,9 @@ struct SuiteRequest {
     int jobs = 1;
     int repeat = 1;
     std::string shard;                   ///< "K/N" or empty
+    /// Each case's own `timeout` header wins over SANDBOX_TIMEOUT; false keeps the profile's
+    /// value (for a sweep of the timeout itself).
+    bool case_timeouts = true;
     std::filesystem::path out_dir;       ///< records.jsonl goes here
     std::string command_line;
 };

@@ -47,7 +47,8 @@ public:
     /// GET /containers/json?all=true&filters={"label":[label_filter]}; label_filter is
     /// "key=value" or "key".
     std::vector<ContainerSummary> list_containers(const std::string& label_filter);
-    /// DELETE /containers/{id}?force=true&v=true; a 404 (already gone) is not an error.
+    /// DELETE /containers/{id}?force=true&v=true. Neither 404 (already gone) nor 409 "removal
+    /// already in progress" (an AutoRemove container on its way out) is an error.
     void remove_container(const std::string& id);
     /// GET /images/{ref}/json; nullopt on 404.
     std::optional<ImageDetails> inspect_image(const std::string& ref);
@@ -80,9 +81,12 @@ private:
 
 /// Streams GET /events?filters=... on its own thread with its own curl handle and calls
 /// `on_event` (on that thread) for each parsed event. `filters` is JSON as the API wants it, e.g.
-/// {"label":["sandbox-harness.run=X"]}. stop() and the destructor end it within about 100 ms.
+/// {"label":["sandbox-harness.run=X"]}. stop() and the destructor wake the transfer at once
+/// (curl_multi_wakeup) and join the thread. An exception from on_event ends the stream and is
+/// reported by error().
 class EventStream {
 public:
+    /// Throws DockerError for an unsupported endpoint; connection failures go to error().
     EventStream(std::string endpoint, nlohmann::json filters,
                 std::function<void(const EngineEvent&)> on_event);
     ~EventStream();

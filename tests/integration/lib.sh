@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shared helpers of the harness's integration tests (sourced, not run).
 # Each test gets: HARNESS (the binary), ROOT (the checkout), TMP (a scratch dir removed at exit).
 

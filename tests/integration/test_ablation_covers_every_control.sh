@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# The ablation run: one run per weakened control (AST check off), plus the default profile and the
+# runtime alone. Every control must be caught by at least one probe, and with the AST check off
+# the runtime alone must still contain every probe. Probes that never escaped are printed: each is
+# a probe without a positive control in this matrix.
+source "$(dirname "$0")/lib.sh"
+require_docker
+
+status=0
+"$HARNESS" ablate --image base --jobs 2 --out "$TMP/ablate" --root "$ROOT" >"$TMP/log" 2>&1 || status=$?
+tail -n 8 "$TMP/log"
+[[ "$status" == 0 || "$status" == 1 ]] || { cat "$TMP/log"; fail "ablate exited $status (a harness error)"; }
+uncovered=$(json_get "$TMP/ablate/coverage.json" '",".join(r["uncovered_controls"])')
+[[ -z "$uncovered" ]] || fail "controls caught by no probe: $uncovered"
+escapes=$(json_get "$TMP/ablate/validator-off/report.json" 'sum(1 for x in r["records"] if x["verdict"] in ("escaped","fail","error"))')
+[[ "$escapes" == 0 ]] || fail "$escapes probes were not contained by the runtime alone"
+[[ "$(harness_containers)" == 0 ]] || fail "containers left behind"
+echo "ok: every control caught; never escaped: $(json_get "$TMP/ablate/coverage.json" '", ".join(r["probes_never_failing"]) or "none"')"

@@ -1,0 +1,170 @@
+#include "coverage.h"
+
+#include <algorithm>
+#include <set>
+
+#include <fmt/format.h>
+
+#include "escape.h"
+#include "render_util.h"
+
+namespace sh {
+
+CoverageMatrix build_coverage(const std::vector<std::pair<std::string, RunReport>>& runs_by_control) {
+    CoverageMatrix m;
+    std::set<std::string> seen;
+    for (const auto& [control, run] : runs_by_control) {
+        m.controls.push_back(control);
+        std::map<std::string, VerdictSet> by_probe;
+        for (const Record* r : sorted_records(run.records)) {
+            if (r->kind != CaseKind::Probe) continue;
+            by_probe[r->case_id].insert(r->judgement.verdict);
+            if (seen.insert(r->case_id).second) m.probes.push_back(r->case_id);
+        }
+        for (const auto& [probe, vs] : by_probe)
+            m.cells[{control, probe}] = vs.count(Verdict::Escaped) ? Verdict::Escaped : worst(vs);
+    }
+    std::sort(m.probes.begin(), m.probes.end());
+    return m;
+}
+
+namespace {
+
+bool escaped(const CoverageMatrix& m, const std::string& control, const std::string& probe) {
+    const auto it = m.cells.find({control, probe});
+    return it != m.cells.end() && it->second == Verdict::Escaped;
+}
+
+/// One or two characters per cell so a wide matrix stays readable.
+std::string symbol(Verdict v) {
+    switch (v) {
+        case Verdict::Escaped: return "\xE2\x9C\x97";    // ✗
+        case Verdict::Contained: return "\xE2\x9C\x93";  // ✓
+        case Verdict::AcceptedRisk: return "AR";
+        case Verdict::Error: return "E";
+        case Verdict::Skipped: return "S";
+        case Verdict::Pass: return "P";
+        case Verdict::Fail: return "F";
+    }
+    return "?";
+}
+
+constexpr const char* kLegend =
+    "✗ escaped (the probe caught the weakened control); ✓ contained; AR accepted-risk; E error; "
+    "S skipped; · not run";
+
+}  // namespace
+
+std::vector<std::string> uncovered_controls(const CoverageMatrix& m) {
+    std::vector<std::string> out;
+    for (const auto& c : m.controls)
+        if (std::none_of(m.probes.begin(), m.probes.end(), [&](const std::string& p) { return escaped(m, c, p); }))
+            out.push_back(c);
+    return out;
+}
+
+std::vector<std::string> probes_never_failing(const CoverageMatrix& m) {
+    std::vector<std::string> out;
+    for (const auto& p : m.probes)
+        if (std::none_of(m.controls.begin(), m.controls.end(), [&](const std::string& c) { return escaped(m, c, p); }))
+            out.push_back(p);
+    return out;
+}
+
+nlohmann::json coverage_json(const CoverageMatrix& m) {
+    nlohmann::json cells = nlohmann::json::object();
+    for (const auto& c : m.controls) {
+        nlohmann::json row = nlohmann::json::object();
+        for (const auto& p : m.probes)
+            if (const auto it = m.cells.find({c, p}); it != m.cells.end()) row[p] = to_string(it->second);
+        cells[c] = std::move(row);
+    }
+    nlohmann::json weakening = nlohmann::json::object();
+    for (const auto& [c, d] : m.weakening_description) weakening[c] = d;
+    return {{"controls", m.controls},
+            {"probes", m.probes},
+            {"weakening", weakening},
+            {"cells", cells},
+            {"uncovered_controls", uncovered_controls(m)},
+            {"probes_never_failing", probes_never_failing(m)}};
+}
+
+std::string coverage_markdown(const CoverageMatrix& m) {
+    std::string out = "\n## Coverage: weakened control × probe\n\n";
+    std::vector<std::string> header = {"weakened control"};
+    for (const auto& p : m.probes) header.push_back(markdown_escape(p));
+    header.push_back("caught by");
+    std::vector<std::vector<std::string>> rows;
+    for (const auto& c : m.controls) {
+        std::vector<std::string> row = {markdown_escape(c)};
+        int caught = 0;
+        for (const auto& p : m.probes) {
+            const auto it = m.cells.find({c, p});
+            row.push_back(it == m.cells.end() ? "\xC2\xB7" : symbol(it->second));  // "·"
+            caught += escaped(m, c, p);
+        }
+        row.push_back(caught ? std::to_string(caught) : "**none**");
+        rows.push_back(std::move(row));
+    }
+    out += md_table(header, rows);
+    out += "\n" + markdown_escape(kLegend) + "\n";
+    if (!m.weakening_description.empty()) {
+        out += "\n### How each control was weakened\n\n";
+        std::vector<std::vector<std::string>> wrows;
+        for (const auto& c : m.controls)
+            if (const auto it = m.weakening_description.find(c); it != m.weakening_description.end())
+                wrows.push_back({markdown_escape(c), markdown_escape(it->second)});
+        out += md_table({"control", "weakening"}, wrows);
+    }
+    const auto uncovered = uncovered_controls(m), silent = probes_never_failing(m);
+    out += "\n### Findings\n\n";
+    auto list = [](const std::vector<std::string>& v) {
+        std::string s;
+        for (const auto& x : v) s += (s.empty() ? "" : ", ") + markdown_escape(x);
+        return s.empty() ? std::string("none") : s;
+    };
+    out += "- Controls no probe caught: " + list(uncovered) + "\n";
+    out += "- Probes that never escaped (no positive control): " + list(silent) + "\n";
+    return out;
+}
+
+std::string coverage_html(const CoverageMatrix& m) {
+    std::string out = "<section class=\"coverage\" id=\"coverage\">\n<h2>Coverage: weakened control × probe</h2>\n";
+    out += "<div class=\"scroll\"><table class=\"matrix\"><thead><tr><th>weakened control</th>";
+    const auto silent = probes_never_failing(m);
+    for (const auto& p : m.probes) {
+        const bool never = std::find(silent.begin(), silent.end(), p) != silent.end();
+        out += fmt::format("<th class=\"probe{}\"><span>{}</span></th>", never ? " silent" : "", html_escape(p));
+    }
+    out += "<th>caught by</th></tr></thead><tbody>\n";
+    for (const auto& c : m.controls) {
+        int caught = 0;
+        std::string cells;
+        for (const auto& p : m.probes) {
+            const auto it = m.cells.find({c, p});
+            if (it == m.cells.end()) {
+                cells += "<td class=\"cell none\">\xC2\xB7</td>";
+                continue;
+            }
+            caught += it->second == Verdict::Escaped;
+            cells += fmt::format("<td class=\"cell\" style=\"background:{}\" title=\"{}\">{}</td>",
+                                 verdict_color(it->second), html_escape(fmt::format("{} / {}: {}", c, p, to_string(it->second))),
+                                 symbol(it->second));
+        }
+        const auto desc = m.weakening_description.find(c);
+        out += fmt::format("<tr{}><th title=\"{}\">{}</th>{}<td>{}</td></tr>\n", caught ? "" : " class=\"uncovered\"",
+                           desc == m.weakening_description.end() ? "" : html_escape(desc->second), html_escape(c),
+                           cells, caught ? std::to_string(caught) : "<strong>none</strong>");
+    }
+    out += "</tbody></table></div>\n<p class=\"legend\">" + html_escape(kLegend) + "</p>\n";
+    auto list = [](const std::vector<std::string>& v) {
+        std::string s;
+        for (const auto& x : v) s += (s.empty() ? "" : ", ") + ("<code>" + html_escape(x) + "</code>");
+        return s.empty() ? std::string("none") : s;
+    };
+    out += "<ul><li>Controls no probe caught: " + list(uncovered_controls(m)) + "</li>\n";
+    out += "<li>Probes that never escaped (no positive control): " + list(silent) + "</li></ul>\n";
+    return out + "</section>\n";
+}
+
+}  // namespace sh

@@ -1,0 +1,45 @@
+#pragma once
+/// The ablation coverage matrix: rows are controls weakened one at a time, columns are probes,
+/// a cell is the probe's verdict in the run with that control weakened. A probe "catches" a
+/// weakened control when it escapes; a control that no probe catches is a finding in itself, and
+/// so is a probe that never escapes in any row (it has no positive control: it may be unable to
+/// fail). Pure: no I/O.
+
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "run_report.h"
+
+namespace sh {
+
+struct CoverageMatrix {
+    std::vector<std::string> controls;  ///< rows: the weakened control
+    std::vector<std::string> probes;    ///< columns: probe ids
+    std::map<std::pair<std::string, std::string>, Verdict> cells;  ///< (control, probe) → verdict; may be sparse
+    std::map<std::string, std::string> weakening_description;      ///< control → what was weakened, and how
+};
+
+/// Builds a matrix from one run per weakened control. A cell is `escaped` when any record of the
+/// probe (any image or repetition) escaped, else the worst verdict of its records. Workloads are
+/// not columns.
+CoverageMatrix build_coverage(const std::vector<std::pair<std::string, RunReport>>& runs_by_control);
+
+/// Controls whose row has no Escaped cell, in row order.
+std::vector<std::string> uncovered_controls(const CoverageMatrix&);
+/// Probes whose column has no Escaped cell, in column order.
+std::vector<std::string> probes_never_failing(const CoverageMatrix&);
+
+/// {"controls": [...], "probes": [...], "weakening": {control: text}, "cells": {control: {probe:
+/// verdict}}, "uncovered_controls": [...], "probes_never_failing": [...]}
+nlohmann::json coverage_json(const CoverageMatrix&);
+/// A grid (✗ escaped: the probe caught the weakening; ✓ contained; other verdicts by initial),
+/// then the two findings.
+std::string coverage_markdown(const CoverageMatrix&);
+/// The same grid as an HTML <section> with coloured cells (styled by report.html's stylesheet).
+std::string coverage_html(const CoverageMatrix&);
+
+}  // namespace sh

@@ -1,0 +1,230 @@
+/// Markdown and HTML renderings of a RunDiff: the nightly comparison and the side-by-side
+/// profile comparison.
+#include <fmt/format.h>
+
+#include "diff.h"
+#include "escape.h"
+#include "perf_sections.h"
+
+namespace sh {
+
+const char* change_class(const VerdictChange& c) {
+    if (is_new_escape(c)) return "new escape";
+    if (is_regression(c)) return "worse";
+    if (is_fixed(c)) return "fixed";
+    return "changed";
+}
+
+namespace {
+
+enum class Fmt { Markdown, Html };
+
+std::string esc(Fmt f, std::string_view s) { return f == Fmt::Markdown ? markdown_escape(s) : html_escape(s); }
+
+std::string verdicts(Fmt f, const VerdictSet& s) {
+    return f == Fmt::Markdown ? verdict_set_text(s) : html_verdict_set(s);
+}
+
+std::string table(Fmt f, const std::vector<std::string>& header, const std::vector<std::vector<std::string>>& rows) {
+    if (f == Fmt::Markdown) {
+        std::vector<std::string> h;
+        for (const auto& x : header) h.push_back(markdown_escape(x));
+        return rows.empty() ? "" : "\n" + md_table(h, rows);
+    }
+    std::vector<std::string> h;
+    for (const auto& x : header) h.push_back(html_escape(x));
+    return html_table(h, rows);
+}
+
+std::string heading(Fmt f, int level, std::string_view text) {
+    if (f == Fmt::Markdown) return fmt::format("\n{} {}\n", std::string(level, '#'), markdown_escape(text));
+    return fmt::format("<h{0}>{1}</h{0}>\n", level, html_escape(text));
+}
+
+std::string para(Fmt f, std::string_view already_escaped) {
+    if (f == Fmt::Markdown) return "\n" + std::string(already_escaped) + "\n";
+    return fmt::format("<p>{}</p>\n", already_escaped);
+}
+
+std::string strong(Fmt f, std::string_view already_escaped) {
+    return f == Fmt::Markdown ? fmt::format("**{}**", already_escaped)
+                              : fmt::format("<strong>{}</strong>", already_escaped);
+}
+
+/// "1 new escape", "2 new escapes".
+std::string count_of(std::size_t n, std::string_view one, std::string_view many) {
+    return fmt::format("{} {}", n, n == 1 ? one : many);
+}
+
+std::string case_name(const VerdictChange& c) {
+    return c.repetition ? fmt::format("{}#{}", c.case_id, *c.repetition) : c.case_id;
+}
+
+std::string change_rows_table(Fmt f, const std::vector<const VerdictChange*>& cs, const std::string& before_title,
+                              const std::string& after_title, bool with_class) {
+    std::vector<std::vector<std::string>> rows;
+    for (const VerdictChange* c : cs) {
+        std::vector<std::string> row = {esc(f, case_name(*c)), esc(f, c->image), verdicts(f, c->before),
+                                        verdicts(f, c->after)};
+        if (with_class) row.push_back(esc(f, change_class(*c)));
+        row.push_back(esc(f, ellipsize(c->evidence, 160)));
+        rows.push_back(std::move(row));
+    }
+    std::vector<std::string> header = {"case", "image", before_title, after_title};
+    if (with_class) header.push_back("change");
+    header.push_back("evidence (" + after_title + ")");
+    return table(f, header, rows);
+}
+
+std::string cases_table(Fmt f, const std::vector<CaseVerdicts>& cs) {
+    std::vector<std::vector<std::string>> rows;
+    for (const auto& c : cs) rows.push_back({esc(f, c.case_id), esc(f, c.image), verdicts(f, c.verdicts)});
+    return table(f, {"case", "image", "verdicts"}, rows);
+}
+
+std::string times_table(Fmt f, const RunDiff& d, const std::string& before_title, const std::string& after_title) {
+    std::vector<std::vector<std::string>> rows;
+    for (const TimeChange& t : d.times)
+        if (t.moved)
+            rows.push_back({esc(f, t.case_id), esc(f, t.image), format_number(t.before_ms), format_number(t.after_ms),
+                            esc(f, ratio_text(t.ratio))});
+    return table(f, {"case", "image", before_title + " ms", after_title + " ms", "change"}, rows);
+}
+
+std::string figures_table(Fmt f, const RunDiff& d, const std::string& before_title, const std::string& after_title) {
+    std::vector<std::vector<std::string>> rows;
+    for (const FigureChange& x : d.figures)
+        if (x.moved)
+            rows.push_back({esc(f, x.figure), format_number(x.before), format_number(x.after),
+                            esc(f, ratio_text(x.ratio))});
+    return table(f, {"figure", before_title, after_title, "change"}, rows);
+}
+
+std::string latency_table(Fmt f, const RunDiff& d, const std::string& before_title, const std::string& after_title) {
+    std::vector<std::vector<std::string>> rows;
+    for (const PerfDelta& p : d.latency) {
+        if (!latency_moved(p, d.options)) continue;
+        const std::string status = p.regression ? strong(f, "regression") : esc(f, to_string(p.status));
+        rows.push_back({esc(f, p.key), std::to_string(p.old_s.n), std::to_string(p.new_s.n), format_number(p.old_s.p50),
+                        format_number(p.new_s.p50), esc(f, ratio_text(p.ratio_p50)), format_number(p.old_s.p95),
+                        format_number(p.new_s.p95), p.tested ? fmt::format("{:.2g}", p.test.p_greater) : "\xE2\x80\x93",
+                        status});
+    }
+    return table(f,
+                 {"latency", "n " + before_title, "n " + after_title, "p50 " + before_title + " ms",
+                  "p50 " + after_title + " ms", "p50 change", "p95 " + before_title + " ms", "p95 " + after_title + " ms",
+                  "p (slower)", "status"},
+                 rows);
+}
+
+template <typename T, typename Pred>
+std::size_t count_where(const std::vector<T>& v, Pred p) {
+    return static_cast<std::size_t>(std::count_if(v.begin(), v.end(), p));
+}
+
+std::size_t latency_moved_count(const RunDiff& d) {
+    return count_where(d.latency, [&](const PerfDelta& p) { return latency_moved(p, d.options); });
+}
+
+std::string movement_note(Fmt f, const RunDiff& d) {
+    const std::size_t t_still = count_where(d.times, [](const TimeChange& t) { return !t.moved; });
+    const std::size_t f_still = count_where(d.figures, [](const FigureChange& x) { return !x.moved; });
+    const std::size_t l_still = d.latency.size() - latency_moved_count(d);
+    return para(f, esc(f, fmt::format("Not shown: {} and {} that moved less than {:.0f}% (wall times: or less "
+                                      "than {} ms), and {} with no significant change (a change needs one-sided "
+                                      "Mann-Whitney p < {} and a p50 change beyond {:.0f}%).",
+                                      count_of(t_still, "wall time", "wall times"),
+                                      count_of(f_still, "figure", "figures"), d.options.ratio * 100,
+                                      format_number(d.options.min_delta_ms),
+                                      count_of(l_still, "latency series", "latency series"), d.options.latency.alpha,
+                                      (d.options.latency.threshold_ratio - 1) * 100)));
+}
+
+std::string render_diff(Fmt f, const RunDiff& d) {
+    std::vector<const VerdictChange*> escapes, worse, fixed, other;
+    for (const auto& c : d.changes) {
+        if (is_new_escape(c)) escapes.push_back(&c);
+        else if (is_regression(c)) worse.push_back(&c);
+        else if (is_fixed(c)) fixed.push_back(&c);
+        else other.push_back(&c);
+    }
+    const std::size_t t_moved = count_where(d.times, [](const TimeChange& t) { return t.moved; });
+    const std::size_t f_moved = count_where(d.figures, [](const FigureChange& x) { return x.moved; });
+    const std::size_t l_moved = latency_moved_count(d);
+    std::string out = heading(f, 2, "Compared with run " + d.before_label);
+    const std::string line = fmt::format(
+        ": {}, {} got worse, {} fixed, {}, {}, {}, {} unchanged; {}, {} and {} moved{}.",
+        count_of(escapes.size(), "new escape", "new escapes"), worse.size(), fixed.size(),
+        count_of(other.size(), "other verdict change", "other verdict changes"),
+        count_of(d.added.size(), "new case", "new cases"), count_of(d.removed.size(), "removed case", "removed cases"),
+        d.unchanged, count_of(t_moved, "wall time", "wall times"), count_of(l_moved, "latency series", "latency series"),
+        count_of(f_moved, "figure", "figures"), has_latency_regression(d) ? " (latency regression)" : "");
+    out += para(f, strong(f, has_regression(d) ? "REGRESSION" : "No regression") + esc(f, line));
+    const std::string b = "before", a = "after";
+    auto section = [&](std::string_view title, const std::vector<const VerdictChange*>& cs) {
+        if (cs.empty()) return;
+        out += heading(f, 3, title);
+        out += change_rows_table(f, cs, b, a, false);
+    };
+    section("New escapes", escapes);
+    section("Got worse", worse);
+    section("Fixed", fixed);
+    section("Other verdict changes", other);
+    if (!d.added.empty()) out += heading(f, 3, "New cases") + cases_table(f, d.added);
+    if (!d.removed.empty()) out += heading(f, 3, "Removed cases") + cases_table(f, d.removed);
+    if (t_moved) out += heading(f, 3, "Wall time (median per case) that moved") + times_table(f, d, b, a);
+    if (l_moved) out += heading(f, 3, "Latency that moved") + latency_table(f, d, b, a);
+    if (f_moved) out += heading(f, 3, "Performance figures that moved") + figures_table(f, d, b, a);
+    if (t_moved || f_moved || l_moved) out += movement_note(f, d);
+    return out;
+}
+
+/// Column titles: the two profile names, or "name (run)" when both runs used the same name.
+std::pair<std::string, std::string> profile_titles(const RunDiff& d) {
+    if (d.before_profile != d.after_profile) return {d.before_profile, d.after_profile};
+    return {fmt::format("{} ({})", d.before_profile, d.before_label),
+            fmt::format("{} ({})", d.after_profile, d.after_label)};
+}
+
+std::string render_comparison(Fmt f, const RunDiff& d) {
+    const auto [b, a] = profile_titles(d);
+    std::string out = heading(f, 2, fmt::format("Profile comparison: {} vs {}", b, a));
+    std::vector<const VerdictChange*> all;
+    for (const auto& c : d.changes) all.push_back(&c);
+    const std::size_t f_moved = count_where(d.figures, [](const FigureChange& x) { return x.moved; });
+    const std::size_t t_moved = count_where(d.times, [](const TimeChange& t) { return t.moved; });
+    const std::size_t l_moved = latency_moved_count(d);
+    out += para(f, strong(f, has_regression(d) ? esc(f, a + " is weaker") : esc(f, "No case got worse")) +
+                       esc(f, fmt::format(": {} changed verdict, {} unchanged; {}, {} and {} moved.",
+                                          count_of(all.size(), "case", "cases"), d.unchanged,
+                                          count_of(l_moved, "latency series", "latency series"),
+                                          count_of(f_moved, "figure", "figures"),
+                                          count_of(t_moved, "wall time", "wall times"))));
+    out += heading(f, 3, "Verdicts that changed");
+    out += all.empty() ? para(f, esc(f, "None.")) : change_rows_table(f, all, b, a, true);
+    if (!d.added.empty()) out += heading(f, 3, "Cases run only under " + a) + cases_table(f, d.added);
+    if (!d.removed.empty()) out += heading(f, 3, "Cases run only under " + b) + cases_table(f, d.removed);
+    out += heading(f, 3, "Latency and performance figures that moved");
+    if (l_moved) out += latency_table(f, d, b, a);
+    if (f_moved) out += figures_table(f, d, b, a);
+    if (!l_moved && !f_moved) out += para(f, esc(f, "None."));
+    if (t_moved) out += heading(f, 3, "Wall time per case that moved") + times_table(f, d, b, a);
+    out += movement_note(f, d);
+    return out;
+}
+
+}  // namespace
+
+std::string render_diff_markdown(const RunDiff& d) { return render_diff(Fmt::Markdown, d); }
+
+std::string render_diff_html(const RunDiff& d) {
+    return "<section class=\"diff\" id=\"diff\">\n" + render_diff(Fmt::Html, d) + "</section>\n";
+}
+
+std::string render_profile_comparison_markdown(const RunDiff& d) { return render_comparison(Fmt::Markdown, d); }
+
+std::string render_profile_comparison_html(const RunDiff& d) {
+    return "<section class=\"diff\" id=\"comparison\">\n" + render_comparison(Fmt::Html, d) + "</section>\n";
+}
+
+}  // namespace sh

@@ -1,0 +1,87 @@
+#pragma once
+/// One exporter per output format behind one interface; `write_reports` writes them all, each
+/// file atomically, so a crash or a full disk never leaves a half-written report behind.
+
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "run_report.h"
+
+namespace sh {
+
+struct RunDiff;
+struct CoverageMatrix;
+
+/// Optional extra sections for the human-readable reports (Markdown and HTML). The pointers are
+/// borrowed: they must outlive the exporters made from these options.
+struct RenderOptions {
+    const RunDiff* diff = nullptr;              ///< comparison with a previous run
+    const CoverageMatrix* coverage = nullptr;   ///< ablation result
+};
+
+class Exporter {
+public:
+    virtual ~Exporter() = default;
+    /// Short format name: "json", "junit", "markdown", "html".
+    virtual std::string name() const = 0;
+    /// The file it is written to inside the output directory.
+    virtual std::string file_name() const = 0;
+    /// Pure: the same report always renders to the same bytes.
+    virtual std::string render(const RunReport&) const = 0;
+};
+
+/// report.json — the machine-readable report; format in reports/SCHEMA.md.
+class JsonExporter final : public Exporter {
+public:
+    std::string name() const override { return "json"; }
+    std::string file_name() const override { return "report.json"; }
+    std::string render(const RunReport&) const override;
+};
+
+/// junit.xml — one <testsuite> per image, one <testcase> per record, for CI test views.
+class JUnitExporter final : public Exporter {
+public:
+    std::string name() const override { return "junit"; }
+    std::string file_name() const override { return "junit.xml"; }
+    std::string render(const RunReport&) const override;
+};
+
+/// summary.md — short: headline, counts, every record that did not pass, accepted risks, perf.
+class MarkdownExporter final : public Exporter {
+public:
+    explicit MarkdownExporter(RenderOptions opts = {}) : opts_(opts) {}
+    std::string name() const override { return "markdown"; }
+    std::string file_name() const override { return "summary.md"; }
+    std::string render(const RunReport&) const override;
+
+private:
+    RenderOptions opts_;
+};
+
+/// report.html — one self-contained file (inline CSS, SVG and a little JS; nothing external).
+class HtmlExporter final : public Exporter {
+public:
+    explicit HtmlExporter(RenderOptions opts = {}) : opts_(opts) {}
+    std::string name() const override { return "html"; }
+    std::string file_name() const override { return "report.html"; }
+    std::string render(const RunReport&) const override;
+
+private:
+    RenderOptions opts_;
+};
+
+/// The four exporters above, in that order.
+std::vector<std::unique_ptr<Exporter>> all_exporters(RenderOptions opts = {});
+
+/// Writes `content` to a temporary file in the same directory, fsyncs it, renames it over `path`
+/// and fsyncs the directory. Throws std::runtime_error naming the failed call, the path and the
+/// errno text; the temporary file is removed on failure.
+void write_atomically(const std::filesystem::path& path, std::string_view content);
+
+/// Creates `out_dir` if needed and writes every exporter's file into it.
+void write_reports(const RunReport&, const std::filesystem::path& out_dir, RenderOptions opts = {});
+
+}  // namespace sh

@@ -46,9 +46,9 @@ missing_packages() { # prints the packages among "$@" that are not installed
 install_packages() {
   local missing optional=()
   mapfile -t missing < <(missing_packages "${PACKAGES[@]}")
-  if command -v dockerd >/dev/null && command -v docker >/dev/null; then
+  if ((${#missing[@]})) && command -v dockerd >/dev/null && command -v docker >/dev/null; then
     # An engine from another package (docker-ce, moby) would conflict with docker.io: keep it.
-    mapfile -t missing < <(printf '%s\n' "${missing[@]}" | grep -vx docker.io || true)
+    mapfile -t missing < <(printf '%s\n' "${missing[@]}" | grep -vx -e docker.io -e '' || true)
   fi
   [[ ${SH_SKIP_CHROMIUM:-0} == 1 ]] || mapfile -t optional < <(missing_packages "${OPTIONAL_PACKAGES[@]}")
   if ((${#missing[@]} == 0 && ${#optional[@]} == 0)); then

@@ -36,10 +36,11 @@ as_root() {
   fi
 }
 
-missing_packages() { # prints the packages among "$@" that are not installed
-  local p
+missing_packages() { # prints the packages among "$@" that are not installed (one dpkg-query)
+  local p installed
+  installed=$'\n'$(dpkg-query -W -f '${Package} ${db:Status-Status}\n' "$@" 2>/dev/null | sed -n 's/ installed$//p')$'\n'
   for p in "$@"; do
-    dpkg-query -W -f '${db:Status-Status}\n' "$p" 2>/dev/null | grep -qx installed || printf '%s\n' "$p"
+    [[ $installed == *$'\n'"$p"$'\n'* ]] || printf '%s\n' "$p"
   done
 }
 

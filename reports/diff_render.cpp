@@ -1,5 +1,8 @@
 /// Markdown and HTML renderings of a RunDiff: the nightly comparison and the side-by-side
 /// profile comparison.
+#include <algorithm>
+#include <map>
+
 #include <fmt/format.h>
 
 #include "diff.h"
@@ -76,10 +79,36 @@ std::string change_rows_table(Fmt f, const std::vector<const VerdictChange*>& cs
     return table(f, header, rows);
 }
 
-std::string cases_table(Fmt f, const std::vector<CaseVerdicts>& cs) {
-    std::vector<std::vector<std::string>> rows;
-    for (const auto& c : cs) rows.push_back({esc(f, c.case_id), esc(f, c.image), verdicts(f, c.verdicts)});
-    return table(f, {"case", "image", "verdicts"}, rows);
+constexpr std::size_t kListAllCases = 10;
+
+/// Cases only in one run. Comparing two different suites can list dozens: then only those with a
+/// bad verdict get a row, the rest are counted (and, in HTML, listed in a collapsed table).
+std::string cases_block(Fmt f, const std::vector<CaseVerdicts>& cs) {
+    auto rows_of = [&](bool only_bad) {
+        std::vector<std::vector<std::string>> rows;
+        for (const auto& c : cs)
+            if (!only_bad || std::any_of(c.verdicts.begin(), c.verdicts.end(), is_bad))
+                rows.push_back({esc(f, c.case_id), esc(f, c.image), verdicts(f, c.verdicts)});
+        return rows;
+    };
+    const std::vector<std::string> header = {"case", "image", "verdicts"};
+    if (cs.size() <= kListAllCases) return table(f, header, rows_of(false));
+    const auto bad = rows_of(true);
+    std::map<Verdict, std::size_t> counts;
+    for (const auto& c : cs)
+        if (!std::any_of(c.verdicts.begin(), c.verdicts.end(), is_bad))
+            for (Verdict v : c.verdicts) ++counts[v];
+    std::string tally;
+    for (Verdict v : verdicts_by_severity())
+        if (counts[v]) tally += fmt::format("{}{} {}", tally.empty() ? "" : ", ", counts[v], to_string(v));
+    std::string out = table(f, header, bad);
+    const std::size_t others = cs.size() - bad.size();
+    const std::string line = fmt::format("{}{} (verdicts: {}).", bad.empty() ? "" : "And ",
+                                         count_of(others, "case with no bad verdict", "cases with no bad verdict"),
+                                         tally);
+    if (f == Fmt::Markdown) return out + para(f, esc(f, line));
+    return out + "<details><summary>" + html_escape(line) + "</summary>" + table(f, header, rows_of(false)) +
+           "</details>\n";
 }
 
 std::string times_table(Fmt f, const RunDiff& d, const std::string& before_title, const std::string& after_title) {
@@ -152,13 +181,23 @@ std::string render_diff(Fmt f, const RunDiff& d) {
     const std::size_t f_moved = count_where(d.figures, [](const FigureChange& x) { return x.moved; });
     const std::size_t l_moved = latency_moved_count(d);
     std::string out = heading(f, 2, "Compared with run " + d.before_label);
-    const std::string line = fmt::format(
-        ": {}, {} got worse, {} fixed, {}, {}, {}, {} unchanged; {}, {} and {} moved{}.",
-        count_of(escapes.size(), "new escape", "new escapes"), worse.size(), fixed.size(),
-        count_of(other.size(), "other verdict change", "other verdict changes"),
-        count_of(d.added.size(), "new case", "new cases"), count_of(d.removed.size(), "removed case", "removed cases"),
-        d.unchanged, count_of(t_moved, "wall time", "wall times"), count_of(l_moved, "latency series", "latency series"),
-        count_of(f_moved, "figure", "figures"), has_latency_regression(d) ? " (latency regression)" : "");
+    // Only what happened, so the line stays short: "1 new escape, 2 fixed, 40 unchanged".
+    std::vector<std::string> parts;
+    auto part = [&](std::size_t n, std::string_view one, std::string_view many) {
+        if (n) parts.push_back(count_of(n, one, many));
+    };
+    part(escapes.size(), "new escape", "new escapes");
+    part(worse.size(), "case got worse", "cases got worse");
+    part(fixed.size(), "fixed", "fixed");
+    part(other.size(), "other verdict change", "other verdict changes");
+    part(d.added.size(), "new case", "new cases");
+    part(d.removed.size(), "removed case", "removed cases");
+    part(d.unchanged, "unchanged", "unchanged");
+    part(t_moved, "wall time moved", "wall times moved");
+    part(l_moved, "latency series moved", "latency series moved");
+    part(f_moved, "figure moved", "figures moved");
+    if (has_latency_regression(d)) parts.push_back("latency regression");
+    const std::string line = parts.empty() ? ": nothing to compare." : fmt::format(": {}.", fmt::join(parts, ", "));
     out += para(f, strong(f, has_regression(d) ? "REGRESSION" : "No regression") + esc(f, line));
     const std::string b = "before", a = "after";
     auto section = [&](std::string_view title, const std::vector<const VerdictChange*>& cs) {
@@ -170,8 +209,8 @@ std::string render_diff(Fmt f, const RunDiff& d) {
     section("Got worse", worse);
     section("Fixed", fixed);
     section("Other verdict changes", other);
-    if (!d.added.empty()) out += heading(f, 3, "New cases") + cases_table(f, d.added);
-    if (!d.removed.empty()) out += heading(f, 3, "Removed cases") + cases_table(f, d.removed);
+    if (!d.added.empty()) out += heading(f, 3, "New cases") + cases_block(f, d.added);
+    if (!d.removed.empty()) out += heading(f, 3, "Removed cases") + cases_block(f, d.removed);
     if (t_moved) out += heading(f, 3, "Wall time (median per case) that moved") + times_table(f, d, b, a);
     if (l_moved) out += heading(f, 3, "Latency that moved") + latency_table(f, d, b, a);
     if (f_moved) out += heading(f, 3, "Performance figures that moved") + figures_table(f, d, b, a);
@@ -202,8 +241,8 @@ std::string render_comparison(Fmt f, const RunDiff& d) {
                                           count_of(t_moved, "wall time", "wall times"))));
     out += heading(f, 3, "Verdicts that changed");
     out += all.empty() ? para(f, esc(f, "None.")) : change_rows_table(f, all, b, a, true);
-    if (!d.added.empty()) out += heading(f, 3, "Cases run only under " + a) + cases_table(f, d.added);
-    if (!d.removed.empty()) out += heading(f, 3, "Cases run only under " + b) + cases_table(f, d.removed);
+    if (!d.added.empty()) out += heading(f, 3, "Cases run only under " + a) + cases_block(f, d.added);
+    if (!d.removed.empty()) out += heading(f, 3, "Cases run only under " + b) + cases_block(f, d.removed);
     out += heading(f, 3, "Latency and performance figures that moved");
     if (l_moved) out += latency_table(f, d, b, a);
     if (f_moved) out += figures_table(f, d, b, a);

@@ -1,5 +1,6 @@
 #include "diff.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include "test_fixture.h"
@@ -169,6 +170,20 @@ TEST(DiffRuns, ComparesPerfFiguresAndLatencySamples) {
     EXPECT_TRUE(d.latency[0].regression);
     EXPECT_TRUE(has_latency_regression(d));
     EXPECT_FALSE(has_regression(d));
+}
+
+TEST(RenderDiff, ListsManyNewCasesCompactlyButEveryBadOne) {
+    std::vector<Record> after;
+    for (int i = 0; i < 11; ++i) after.push_back(rec(fmt::format("c{:02}", i), Verdict::Contained));
+    after.push_back(rec("z.bad", Verdict::Escaped));
+    const RunDiff d = diff_runs(run("old", {}), run("new", after));
+    const std::string md = render_diff_markdown(d);
+    EXPECT_NE(std::string::npos, md.find("| z.bad | base | escaped |"));
+    EXPECT_EQ(std::string::npos, md.find("| c00 |"));
+    EXPECT_NE(std::string::npos, md.find("And 11 cases with no bad verdict (verdicts: 11 contained)."));
+    const std::string html = render_diff_html(d);
+    EXPECT_NE(std::string::npos, html.find("<details><summary>And 11 cases with no bad verdict"));
+    EXPECT_NE(std::string::npos, html.find("<td>c00</td>"));
 }
 
 RunDiff golden_diff() {

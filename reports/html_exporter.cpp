@@ -16,7 +16,7 @@ namespace sh {
 
 namespace {
 
-constexpr std::size_t kMaxBars = 80;
+constexpr std::size_t kMaxBars = 150;
 
 /// Everything in one file: the report must open from a CI artifact, a mail attachment or an
 /// air-gapped host, so nothing is loaded from anywhere.

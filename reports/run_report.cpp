@@ -109,7 +109,7 @@ std::vector<std::string> evidence(const Record& r) {
     const LaunchResult& l = r.launch;
     const Observation& o = r.observation;
     if (!l.started && !l.start_error.empty()) out.push_back("launcher did not start: " + l.start_error);
-    if (l.started && !l.signal) out.push_back(fmt::format("launcher exit code {}", l.exit_code));
+    if (l.started && !l.signal && l.exit_code != 0) out.push_back(fmt::format("launcher exit code {}", l.exit_code));
     if (l.signal) out.push_back(fmt::format("launcher killed by signal {}", *l.signal));
     if (l.harness_deadline_hit) out.push_back("the harness's safety deadline killed the launcher");
     if (o.exit_code && (!l.started || *o.exit_code != l.exit_code))
@@ -123,8 +123,12 @@ std::vector<std::string> evidence(const Record& r) {
     for (const std::string& c : o.leftovers) out.push_back("leftover container: " + c);
     if (!o.engine_reachable) out.push_back("engine unreachable");
     for (const std::string& n : o.notes) out.push_back("note: " + n);
-    if (r.judgement.report && !r.judgement.report->detail.empty())
-        out.push_back("probe says: " + r.judgement.report->detail);
+    if (r.judgement.report && !r.judgement.report->detail.empty()) {
+        const std::string& detail = r.judgement.report->detail;
+        const bool said = std::any_of(r.judgement.reasons.begin(), r.judgement.reasons.end(),
+                                      [&](const std::string& reason) { return reason.find(detail) != std::string::npos; });
+        if (!said) out.push_back("probe says: " + detail);
+    }
     return out;
 }
 

@@ -53,8 +53,8 @@ std::vector<const Record*> sorted_records(const std::vector<Record>&);
 /// "case-id[image]#rep".
 std::string case_label(const Record&);
 /// The evidence behind a verdict, most important first, as raw (unescaped) lines: the judge's
-/// reasons, then exit status, signal, OOM, flag drift, canary hits, host file changes, leftovers
-/// and observer notes.
+/// reasons, then a non-zero exit status, signal, OOM, flag drift, canary hits, host file changes,
+/// leftovers, observer notes, and the probe's own detail unless a reason already quotes it.
 std::vector<std::string> evidence(const Record&);
 /// The run's profile name: the first record's profile_name, else the profile file's stem.
 std::string profile_label(const RunReport&);

@@ -54,11 +54,21 @@ TEST(Evidence, PutsReasonsFirstThenOutsideEvidence) {
     const std::vector<std::string> expected = {
         "report: escaped true (wrote /etc/x) <script>alert(1)</script>",
         "host file changed",
-        "launcher exit code 0",
         "flag drift HostConfig.ReadonlyRootfs: expected true, actual false",
         "canary hit: tcp 127.0.0.1:40001 from 172.17.0.2: token-abc ]]> |x|",
         "host file changed: /etc/x: size 0 -> 12"};
     EXPECT_EQ(expected, ev);
+}
+
+TEST(Evidence, NamesANonZeroExitAndTheProbeDetailOnlyWhenNoReasonQuotesIt) {
+    Record r = fixture::make_record("a", "network", "base", 0, Verdict::Error, {"no report line"}, 1, 137);
+    r.judgement.report = ProbeReport{false, "connect refused", {}};
+    EXPECT_EQ((std::vector<std::string>{"no report line", "launcher exit code 137", "probe says: connect refused"}),
+              evidence(r));
+    r.judgement.reasons = {"the probe reports: connect refused"};
+    r.launch.exit_code = 0;
+    r.observation.exit_code = 0;
+    EXPECT_EQ(std::vector<std::string>{"the probe reports: connect refused"}, evidence(r));
 }
 
 TEST(StreamExcerpt, SaysHowMuchWasCapturedAndShown) {

@@ -157,6 +157,11 @@ std::string coverage_html(const CoverageMatrix& m) {
                            cells, caught ? std::to_string(caught) : "<strong>none</strong>");
     }
     out += "</tbody></table></div>\n<p class=\"legend\">" + html_escape(kLegend) + "</p>\n";
+    std::vector<std::vector<std::string>> wrows;
+    for (const auto& c : m.controls)
+        if (const auto it = m.weakening_description.find(c); it != m.weakening_description.end())
+            wrows.push_back({html_escape(c), html_escape(it->second)});
+    if (!wrows.empty()) out += "<h3>How each control was weakened</h3>\n" + html_table({"control", "weakening"}, wrows);
     auto list = [](const std::vector<std::string>& v) {
         std::string s;
         for (const auto& x : v) s += (s.empty() ? "" : ", ") + ("<code>" + html_escape(x) + "</code>");

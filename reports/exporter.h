@@ -73,6 +73,11 @@ private:
     RenderOptions opts_;
 };
 
+/// A complete, self-contained HTML page (report.html's stylesheet, a header with `title`) around
+/// HTML sections produced by this library (render_diff_html, render_profile_comparison_html,
+/// coverage_html), e.g. for review.html. `title` is text; `sections` is trusted HTML.
+std::string standalone_html(std::string_view title, std::string_view sections);
+
 /// The four exporters above, in that order.
 std::vector<std::unique_ptr<Exporter>> all_exporters(RenderOptions opts = {});
 

@@ -108,6 +108,14 @@ TEST(HtmlExporter, IncludesDiffAndCoverageWhenGiven) {
     EXPECT_NE(std::string::npos, md.find("## Coverage"));
 }
 
+TEST(StandaloneHtml, WrapsSectionsWithTheReportStylesheet) {
+    const std::string page = standalone_html("Review <current> vs proposed", "<section>x</section>");
+    EXPECT_EQ(0u, page.find("<!DOCTYPE html>"));
+    EXPECT_NE(std::string::npos, page.find("<title>Review &lt;current&gt; vs proposed</title>"));
+    EXPECT_NE(std::string::npos, page.find(".v-escaped{"));
+    EXPECT_NE(std::string::npos, page.find("<main>\n<section>x</section></main>"));
+}
+
 class WriteReports : public ::testing::Test {
 protected:
     void SetUp() override {

@@ -25,6 +25,7 @@ constexpr const char* kCss = R"(
 body{margin:0;font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1f2328;background:#f6f8fa}
 header{padding:18px 28px;color:#fff}
 header.ok{background:#2e7d32} header.bad{background:#b71c1c} header.int{background:#6d4c41}
+header.neutral{background:#24292f}
 header h1{margin:0;font-size:20px;font-weight:600} header p{margin:4px 0 0;font-size:16px}
 main{max-width:1240px;margin:0 auto;padding:16px 28px 40px}
 section{background:#fff;border:1px solid #d0d7de;border-radius:8px;padding:14px 18px;margin:16px 0}
@@ -274,20 +275,25 @@ std::string environment_section(const RunMeta& m) {
     return out + "</section>\n";
 }
 
+std::string page_head(std::string_view title) {
+    std::string css = kCss;
+    css.replace(css.find("%VERDICT_CSS%"), 13, verdict_css());
+    return "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+           "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>" +
+           html_escape(title) + "</title>\n<style>" + css + "</style>\n</head>\n<body>\n";
+}
+
 }  // namespace
+
+std::string standalone_html(std::string_view title, std::string_view sections) {
+    return page_head(title) + "<header class=\"neutral\"><h1>" + html_escape(title) + "</h1></header>\n<main>\n" +
+           std::string(sections) + "</main>\n</body>\n</html>\n";
+}
 
 std::string HtmlExporter::render(const RunReport& report) const {
     const RunSummary s = summarize(report.records);
-    const std::string css = [] {
-        std::string c = kCss;
-        c.replace(c.find("%VERDICT_CSS%"), 13, verdict_css());
-        return c;
-    }();
     const char* banner = report.meta.interrupted ? "int" : all_clear(s) ? "ok" : "bad";
-    std::string out = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-                      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n";
-    out += "<title>" + html_escape("sandbox-harness " + report.meta.run_id) + "</title>\n<style>" + css +
-           "</style>\n</head>\n<body>\n";
+    std::string out = page_head("sandbox-harness " + report.meta.run_id);
     out += fmt::format("<header class=\"{}\"><h1>sandbox-harness report</h1><p>{}</p></header>\n<main>\n", banner,
                        html_escape(headline(s, report.meta.interrupted)));
     out += meta_section(report, s);

@@ -54,8 +54,7 @@ void add_review_command(CLI::App& app, int& exit_code) {
         const RunDiff diff = diff_runs(reports[0], reports[1]);
         write_atomically(out / "review.md", render_profile_comparison_markdown(diff));
         write_atomically(out / "review.html",
-                         "<!doctype html><meta charset=\"utf-8\"><title>Profile review</title>" +
-                             render_profile_comparison_html(diff));
+                         standalone_html("Profile review", render_profile_comparison_html(diff)));
         fmt::print("{}", render_profile_comparison_markdown(diff));
         exit_code = has_regression(diff) ? 1 : 0;
         for (const auto& r : reports[0].records)

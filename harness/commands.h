@@ -12,6 +12,7 @@ void add_run_command(CLI::App&, int& exit_code);
 void add_merge_command(CLI::App&, int& exit_code);
 void add_compare_command(CLI::App&, int& exit_code);
 void add_review_command(CLI::App&, int& exit_code);
+void add_ablate_command(CLI::App&, int& exit_code);
 void add_bench_command(CLI::App&, int& exit_code);
 void add_capacity_command(CLI::App&, int& exit_code);
 

@@ -26,6 +26,7 @@ int main(int argc, char** argv) {
     sh::add_merge_command(app, exit_code);
     sh::add_compare_command(app, exit_code);
     sh::add_review_command(app, exit_code);
+    sh::add_ablate_command(app, exit_code);
     sh::add_bench_command(app, exit_code);
     sh::add_capacity_command(app, exit_code);
 

@@ -7,13 +7,29 @@
 
 namespace sh {
 
+namespace {
+
+/// Probe output reaches the reasons; a terminal must never receive its control bytes.
+std::string printable(const std::string& text) {
+    std::string out;
+    for (unsigned char c : text) {
+        if (c < 0x20 || c == 0x7f)
+            out += fmt::format("\\x{:02x}", c);
+        else
+            out += static_cast<char>(c);
+    }
+    return out;
+}
+
+}  // namespace
+
 std::string progress_line(const Record& r) {
     std::string line = fmt::format("{:<13} {} [{}]", to_string(r.judgement.verdict), r.case_id, r.image);
     if (r.repetition > 0) line += fmt::format(" #{}", r.repetition);
     if (r.launch.started) line += fmt::format(" {:.2f} s", r.launch.wall_ms / 1000.0);
     if (r.judgement.verdict != Verdict::Pass && r.judgement.verdict != Verdict::Contained &&
         !r.judgement.reasons.empty())
-        line += " — " + r.judgement.reasons.front();
+        line += " — " + printable(r.judgement.reasons.front().substr(0, 200));
     return line;
 }
 

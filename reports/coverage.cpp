@@ -31,6 +31,7 @@ CoverageMatrix build_coverage(const std::vector<std::pair<std::string, RunReport
 namespace {
 
 bool escaped(const CoverageMatrix& m, const std::string& control, const std::string& probe) {
+    if (m.caught.count({control, probe})) return true;
     const auto it = m.cells.find({control, probe});
     return it != m.cells.end() && it->second == Verdict::Escaped;
 }

@@ -6,6 +6,7 @@
 /// fail). Pure: no I/O.
 
 #include <map>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -20,7 +21,10 @@ struct CoverageMatrix {
     std::vector<std::string> controls;  ///< rows: the weakened control
     std::vector<std::string> probes;    ///< columns: probe ids
     std::map<std::pair<std::string, std::string>, Verdict> cells;  ///< (control, probe) → verdict; may be sparse
-    std::map<std::string, std::string> weakening_description;      ///< control → what was weakened, and how
+    std::map<std::string, std::string> weakening_description;
+    /// Cells that caught their weakening without an escape: a probe the AST check stopped in the
+    /// default run that another control had to stop once the check was off.
+    std::set<std::pair<std::string, std::string>> caught;      ///< control → what was weakened, and how
 };
 
 /// Builds a matrix from one run per weakened control. A cell is `escaped` when any record of the

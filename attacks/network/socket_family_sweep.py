@@ -5,6 +5,7 @@
 # expect: report
 # image: all
 # summary: tries every address family 0-45 with stream, dgram, raw, rdm, seqpacket and packet types; escaped if one outside the allowlist is created
+# accepted-risk: 12
 """Socket family sweep.
 
 Creating a socket sends nothing, but it exposes the family's kernel code, and some families reach

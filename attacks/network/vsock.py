@@ -5,6 +5,7 @@
 # expect: report
 # image: all
 # summary: tries to create AF_VSOCK sockets, which reach the hypervisor or VM host and ignore network namespaces; escaped if one is created
+# accepted-risk: 12
 """AF_VSOCK.
 
 Virtual sockets connect a guest VM to its host (CID 2) and back, and are not confined by network

@@ -1,0 +1,135 @@
+// `sandbox-harness ablate`: removes or weakens one control at a time (sandbox/profiles/weakened/)
+// and renders which probes notice: the control × probe coverage matrix.
+//
+// Rows. "default" is the profile as shipped. "validator-off" is the same with the AST check off:
+// the runtime alone must contain every probe. Each weakening then runs with the AST check off as
+// well, so that a runtime control is tested alone rather than behind the AST check. A probe
+// catches a runtime weakening when it escapes; it catches the AST weakening when it was stopped
+// by the AST check in "default" and had to be stopped by something else without it.
+
+#include <fmt/format.h>
+
+#include "catalogue.h"
+#include "cli_common.h"
+#include "commands.h"
+#include "coverage.h"
+#include "exporter.h"
+#include "interrupt.h"
+#include "progress.h"
+
+namespace sh {
+
+namespace {
+
+bool stopped_by_ast(const Record& r) {
+    return r.judgement.verdict == Verdict::Contained && r.judgement.stopped_by == "ast";
+}
+
+struct Row {
+    std::string key;          ///< output sub-directory and matrix row
+    std::string control;      ///< the control it weakens ("" for the reference rows)
+    std::string description;
+    std::map<std::string, std::string> overrides;
+};
+
+}  // namespace
+
+void add_ablate_command(CLI::App& app, int& exit_code) {
+    auto* cmd = app.add_subcommand(
+        "ablate",
+        "Run the probes once per weakened control (sandbox/profiles/weakened/*.env, AST check off) "
+        "and render the control x probe coverage matrix. Exits 1 when a control is caught by no "
+        "probe, a probe never escapes (no positive control), or the runtime alone lets a probe "
+        "escape.");
+    auto opts = std::make_shared<SuiteOptions>();
+    opts->suite = "probes";
+    opts->image = "base";
+    add_suite_options(*cmd, *opts);
+    auto weakenings_dir = std::make_shared<std::string>();
+    auto targeted = std::make_shared<bool>(false);
+    cmd->add_flag("--targeted", *targeted,
+                  "In each weakened row run only the probes that name the weakened control (much "
+                  "faster; cells of other probes stay empty, so an escape through an unrelated "
+                  "control is not seen)");
+    cmd->add_option("--weakenings", *weakenings_dir, "Directory of weakening overlays (default sandbox/profiles/weakened)")
+        ->check(CLI::ExistingDirectory);
+    cmd->callback([opts, weakenings_dir, targeted, &exit_code] {
+        const auto& cancel = install_interrupt_handler();
+        const auto root = resolve_root(opts->root);
+        const auto dir = weakenings_dir->empty() ? root / "sandbox/profiles/weakened" : std::filesystem::path(*weakenings_dir);
+        const std::vector<Weakening> weakenings = load_weakenings(dir);
+
+        std::vector<Row> rows = {{"default", "", "the profile as shipped", {}},
+                                 {"validator-off", "", "AST check off: the runtime alone", {{"SANDBOX_AST_CHECK", "0"}}}};
+        for (const auto& w : weakenings) {
+            Row row{std::filesystem::path(w.path).stem().string(), w.control, w.description, w.overrides};
+            row.overrides.emplace("SANDBOX_AST_CHECK", "0");
+            rows.push_back(std::move(row));
+        }
+
+        const Catalogue catalogue = load_catalogue({root / "workloads", root / "attacks"});
+        const auto selected = filter_by_glob(catalogue.all(), opts->filters);
+
+        std::map<std::string, RunReport> runs;
+        for (const auto& row : rows) {
+            SuiteRequest req = to_request(*opts, row.key);
+            req.overrides = row.overrides;
+            if (*targeted && !row.control.empty()) {
+                req.filters.clear();
+                for (const CaseSpec* c : selected)
+                    if (c->kind == CaseKind::Probe && c->has_control(row.control)) req.filters.push_back(c->id);
+                if (req.filters.empty()) continue;
+            }
+            req.out_dir = std::filesystem::path(opts->out) / row.key;
+            fmt::print(stderr, "== {}: {}\n", row.key, row.description);
+            auto progress = make_progress(stderr);
+            SuiteResult result = execute_suite(req, cancel, *progress);
+            RunReport report{result.meta, result.records};
+            write_reports(report, req.out_dir);
+            fmt::print(stderr, "{}\n", headline(summarize(report.records), result.meta.interrupted));
+            runs[row.key] = std::move(report);
+            if (cancel.load()) {
+                exit_code = 128 + interrupt_signal();
+                return;
+            }
+        }
+
+        std::vector<std::pair<std::string, RunReport>> weakened;
+        for (const auto& row : rows)
+            if (!row.control.empty() && runs.count(row.key)) weakened.emplace_back(row.key, runs[row.key]);
+        CoverageMatrix matrix = build_coverage(weakened);
+        std::set<std::string> ast_stopped;
+        for (const auto& r : runs["default"].records)
+            if (stopped_by_ast(r)) ast_stopped.insert(r.case_id);
+        for (const auto& row : rows) {
+            if (row.control.empty() || !runs.count(row.key)) continue;
+            matrix.weakening_description[row.key] = row.control + ": " + row.description;
+            if (row.control != "ast") continue;
+            for (const auto& r : runs[row.key].records)
+                if (ast_stopped.count(r.case_id) && !stopped_by_ast(r))
+                    matrix.caught.insert({row.key, r.case_id});
+        }
+
+        const auto out = std::filesystem::path(opts->out);
+        write_atomically(out / "coverage.md", coverage_markdown(matrix));
+        write_atomically(out / "coverage.html",
+                         standalone_html("Ablation coverage", coverage_html(matrix)));
+        nlohmann::json j = coverage_json(matrix);
+        write_atomically(out / "coverage.json", j.dump(2) + "\n");
+
+        const auto uncovered = uncovered_controls(matrix);
+        const auto never = probes_never_failing(matrix);
+        std::vector<std::string> runtime_escapes;
+        for (const auto& r : runs["validator-off"].records)
+            if (is_failure(r.judgement.verdict)) runtime_escapes.push_back(r.case_id + "[" + r.image + "]");
+        fmt::print("{} weakenings x {} probes\n", weakened.size(), matrix.probes.size());
+        fmt::print("controls caught by no probe: {}\n", uncovered.empty() ? "none" : fmt::format("{}", fmt::join(uncovered, ", ")));
+        fmt::print("probes that never escaped: {}\n", never.empty() ? "none" : fmt::format("{}", fmt::join(never, ", ")));
+        fmt::print("escapes with the AST check off (runtime alone): {}\n",
+                   runtime_escapes.empty() ? "none" : fmt::format("{}", fmt::join(runtime_escapes, ", ")));
+        fmt::print("coverage: {}\n", (out / "coverage.md").string());
+        exit_code = (uncovered.empty() && never.empty() && runtime_escapes.empty()) ? 0 : 1;
+    });
+}
+
+}  // namespace sh

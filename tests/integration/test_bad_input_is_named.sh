@@ -19,10 +19,10 @@ printf '# sandbox-harness: probe\n# id: bad.one\n# contrls: network\n' >"$TMP/ro
 check "malformed probe header" "bad.py:3:" "$HARNESS" list --root "$TMP/root"
 
 check "missing Docker socket" "/nonexistent/docker.sock" \
-  env DOCKER_HOST=unix:///nonexistent/docker.sock "$HARNESS" run --suite workloads --filter 'hello*' --image base --out "$TMP/nosock" --root "$ROOT"
+  env DOCKER_HOST=unix:///nonexistent/docker.sock "$HARNESS" run --suite workloads --filter 'wl.hello' --image base --out "$TMP/nosock" --root "$ROOT"
 [[ ! -e "$TMP/nosock/report.json" ]] || fail "a report was written although the run never started"
 
 require_docker
 check "missing image" "sandbox-harness build" \
-  env SANDBOX_IMAGE=secure-python:no-such-tag "$HARNESS" run --suite workloads --filter 'hello*' --image base --out "$TMP/noimage" --root "$ROOT"
+  env SANDBOX_IMAGE=secure-python:no-such-tag "$HARNESS" run --suite workloads --filter 'wl.hello' --image base --out "$TMP/noimage" --root "$ROOT"
 [[ "$(harness_containers)" == 0 ]] || fail "containers left behind"

@@ -15,7 +15,7 @@ kill -9 "$pid"
 wait "$pid" 2>/dev/null || true
 
 status=0
-"$HARNESS" run --suite workloads --filter 'hello*' --image base --out "$TMP/second" --root "$ROOT" >"$TMP/log2" 2>&1 || status=$?
+"$HARNESS" run --suite workloads --filter 'wl.hello' --image base --out "$TMP/second" --root "$ROOT" >"$TMP/log2" 2>&1 || status=$?
 cat "$TMP/log2"
 expect_status 0 "$status" "the run after the kill"
 

@@ -13,7 +13,7 @@ tail -n 8 "$TMP/log"
 [[ "$status" == 0 || "$status" == 1 ]] || { cat "$TMP/log"; fail "ablate exited $status (a harness error)"; }
 uncovered=$(json_get "$TMP/ablate/coverage.json" '",".join(r["uncovered_controls"])')
 [[ -z "$uncovered" ]] || fail "controls caught by no probe: $uncovered"
-escapes=$(json_get "$TMP/ablate/validator-off/report.json" 'sum(1 for x in r["records"] if x["verdict"] in ("escaped","fail","error"))')
+escapes=$(json_get "$TMP/ablate/validator-off/report.json" 'sum(1 for x in r["records"] if x["judgement"]["verdict"] in ("escaped","fail","error"))')
 [[ "$escapes" == 0 ]] || fail "$escapes probes were not contained by the runtime alone"
 [[ "$(harness_containers)" == 0 ]] || fail "containers left behind"
 echo "ok: every control caught; never escaped: $(json_get "$TMP/ablate/coverage.json" '", ".join(r["probes_never_failing"]) or "none"')"

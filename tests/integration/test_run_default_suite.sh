@@ -15,7 +15,7 @@ done
 [[ "$(json_get "$TMP/out/report.json" 'r["schema_version"]')" == 1 ]] || fail "report.json schema_version is not 1"
 total=$(json_get "$TMP/out/report.json" 'len(r["records"])')
 probes=$(json_get "$TMP/out/report.json" 'sum(1 for x in r["records"] if x["kind"]=="probe")')
-bad=$(json_get "$TMP/out/report.json" 'sum(1 for x in r["records"] if x["verdict"] in ("fail","escaped","error"))')
+bad=$(json_get "$TMP/out/report.json" 'sum(1 for x in r["records"] if x["judgement"]["verdict"] in ("fail","escaped","error"))')
 [[ "$bad" == 0 ]] || fail "$bad records failed, escaped or errored"
 (( probes >= 12 )) || fail "only $probes probe records"
 /usr/bin/python3 -c 'import sys, xml.etree.ElementTree as E; E.parse(sys.argv[1])' "$TMP/out/junit.xml" ||

@@ -10,7 +10,7 @@ SANDBOX_NETWORK=host SANDBOX_AST_CHECK=0 \
   "$HARNESS" run --suite probes --filter 'net.tcp-canary' --filter 'net.udp-canary' --image base --out "$TMP/out" --root "$ROOT" >"$TMP/log" 2>&1 || status=$?
 cat "$TMP/log"
 expect_status 1 "$status" "run under SANDBOX_NETWORK=host"
-escaped=$(json_get "$TMP/out/report.json" 'sum(1 for x in r["records"] if x["verdict"]=="escaped")')
+escaped=$(json_get "$TMP/out/report.json" 'sum(1 for x in r["records"] if x["judgement"]["verdict"]=="escaped")')
 (( escaped >= 1 )) || fail "no probe escaped under SANDBOX_NETWORK=host"
 hits=$(json_get "$TMP/out/report.json" 'sum(len(x["observation"].get("canary_hits",[])) for x in r["records"])')
 (( hits >= 1 )) || fail "the canary saw no connection, so the verdict rested on the probe alone"

@@ -145,10 +145,11 @@ Record run_one(const PlanItem& item, const RunConfig& cfg, RunContext& ctx) {
     r.launch = run_process(req, &ctx.cancel);
     r.observation = observe(item, effective, r.launch, cfg, ctx, files_before, cgroup_parent);
     r.judgement = judge(*item.spec, r.launch, r.observation);
-    if (ctx.cancel.load() && r.judgement.verdict != Verdict::Error) {
+    if (ctx.cancel.load()) {
         // An interrupted case tells nothing about the sandbox.
         r.judgement.verdict = Verdict::Error;
-        r.judgement.reasons.insert(r.judgement.reasons.begin(), "run interrupted");
+        r.judgement.stopped_by.reset();
+        r.judgement.reasons.insert(r.judgement.reasons.begin(), "run interrupted: the harness stopped this case");
     }
     return r;
 }

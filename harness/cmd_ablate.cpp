@@ -21,8 +21,11 @@ namespace sh {
 
 namespace {
 
+/// Rejected by the AST check before any container existed (the launcher's exit 126 with no
+/// container seen), as opposed to a verdict merely attributed to the `ast` control.
 bool stopped_by_ast(const Record& r) {
-    return r.judgement.verdict == Verdict::Contained && r.judgement.stopped_by == "ast";
+    return r.judgement.verdict == Verdict::Contained && r.launch.exit_code == kLauncherAstRejected &&
+           !r.observation.container_id;
 }
 
 struct Row {

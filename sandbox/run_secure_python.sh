@@ -189,7 +189,7 @@ if [[ $v != none ]]; then
 fi
 
 v=${value[TIMEOUT]}
-[[ $v =~ $re_decimal ]] || invalid TIMEOUT "a number of seconds (decimals allowed), 0 for none"
+[[ $v =~ $re_decimal && ${v%%.*} =~ ^[0-9]{0,7}$ ]] || invalid TIMEOUT "a number of seconds (decimals allowed), 0 for none"
 timeout=$v timeout_us=
 if is_positive_decimal "$timeout"; then # microseconds, for the deadline arithmetic
   int=${v%%.*} frac=${v#"$int"}

@@ -29,6 +29,15 @@ TEST(JsonExporter, MatchesGolden) {
     EXPECT_EQ("fs.write-etc", j["records"][0]["case_id"]);
 }
 
+TEST(JsonExporter, IsTheIndentedDumpOfTheWholeReport) {
+    // The exporter assembles the file from one dump per record; it must equal one dump of it all.
+    for (const RunReport& report : {fixture_report(), RunReport{}}) {
+        const std::string out = JsonExporter().render(report);
+        EXPECT_EQ(nlohmann::ordered_json::parse(out).dump(2) + "\n", out);
+    }
+    EXPECT_NE(std::string::npos, JsonExporter().render(RunReport{}).find("\"records\": []"));
+}
+
 TEST(JsonExporter, ReadsBackIntoTheSameReport) {
     const std::string out = JsonExporter().render(fixture_report());
     const auto j = nlohmann::json::parse(out);

@@ -125,6 +125,39 @@ double efficiency_ratio(double wall_s, std::size_t launches, double cpu_s_per_la
     return wall_s / (static_cast<double>(launches) * cpu_s_per_launch / cores);
 }
 
+namespace {
+double per(double total, std::size_t n) { return n ? total / static_cast<double>(n) : kNaN; }
+}  // namespace
+
+nlohmann::json run_efficiency_section(const RunCost& c) {
+    const double cpu_per_launch = per(c.engine_cpu_s, c.launches);
+    return {{"title", "Run efficiency: wall time against the engine's throughput ceiling"},
+            {"note", "ratio = wall ÷ (launches × engine CPU-s per launch ÷ cores); 1 means the run was as fast as "
+                     "the engine's CPU allows, more means idle cores (timeouts, sleeps, serial parts). Engine CPU "
+                     "counts dockerd, containerd, shims and runc, including the cases' own CPU"},
+            {"wall_s", c.wall_s},
+            {"cases", c.cases},
+            {"launches", c.launches},
+            {"cores", c.cores},
+            {"engine_cpu_s", c.engine_cpu_s},
+            {"engine_cpu_s_per_launch", json_number(cpu_per_launch)},
+            {"host_busy_cpu_s", c.host_busy_cpu_s},
+            {"harness_cpu_ms_per_case", json_number(per(c.harness_cpu_s * 1000, c.cases))},
+            {"efficiency_ratio", json_number(efficiency_ratio(c.wall_s, c.launches, cpu_per_launch, c.cores))}};
+}
+
+std::string run_efficiency_line(const RunCost& c) {
+    const double cpu_per_launch = per(c.engine_cpu_s, c.launches);
+    const double ratio = efficiency_ratio(c.wall_s, c.launches, cpu_per_launch, c.cores);
+    std::string line = std::isfinite(ratio)
+                           ? fmt::format("efficiency: wall {:.1f} s ÷ ({} launches × {:.2f} CPU-s ÷ {} cores) = {:.1f}",
+                                         c.wall_s, c.launches, cpu_per_launch, c.cores, ratio)
+                           : fmt::format("efficiency: wall {:.1f} s, {} launches (no ratio: nothing launched)",
+                                         c.wall_s, c.launches);
+    if (c.cases) line += fmt::format("; harness CPU {:.2f} ms per case", c.harness_cpu_s * 1000 / c.cases);
+    return line;
+}
+
 void to_json(nlohmann::json& j, const ConcurrencyPoint& p) {
     j = {{"concurrency", p.concurrency}, {"launches_per_s", p.launches_per_s}, {"latency_ms", p.latency_ms}};
 }

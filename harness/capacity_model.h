@@ -69,6 +69,27 @@ std::string explain(const CapacityReport&);
 /// cpu_s_per_launch or cores is 0.
 double efficiency_ratio(double wall_s, std::size_t launches, double cpu_s_per_launch, int cores);
 
+/// What a suite run cost, measured around it: the inputs of efficiency_ratio plus the harness's
+/// own CPU. CPU per launch is the engine stack's (dockerd, containerd, shims, runc: see
+/// EngineCpuTracker) over the run ÷ containers created, so it includes the cases' own CPU, which
+/// their shims reap.
+struct RunCost {
+    double wall_s = 0;
+    std::size_t cases = 0;
+    std::size_t launches = 0;      ///< cases whose container was created
+    int cores = 0;
+    double engine_cpu_s = 0;
+    double host_busy_cpu_s = 0;    ///< every process on the host, from /proc/stat
+    double harness_cpu_s = 0;      ///< the harness's own getrusage (all threads)
+};
+
+/// The `run_efficiency` section of report.json's meta.extra: the figures above, CPU per launch,
+/// harness CPU per case, and the efficiency ratio.
+nlohmann::json run_efficiency_section(const RunCost&);
+/// One line for the terminal: "efficiency: wall 95.0 s ÷ (172 launches × 0.41 CPU-s ÷ 2 cores) = 2.7;
+/// harness CPU 0.9 ms per case".
+std::string run_efficiency_line(const RunCost&);
+
 void to_json(nlohmann::json&, const ConcurrencyPoint&);
 void from_json(const nlohmann::json&, ConcurrencyPoint&);
 void to_json(nlohmann::json&, const CapacityReport&);

@@ -70,7 +70,8 @@ void add_run_command(CLI::App& app, int& exit_code) {
         if (diff) render.diff = &*diff;
         write_reports(report, req.out_dir, render);
 
-        fmt::print("{}\n", headline(summarize(report.records), result.meta.interrupted));
+        fmt::print("{}\n{}\n", headline(summarize(report.records), result.meta.interrupted),
+                   run_efficiency_line(result.cost));
         if (diff)
             fmt::print("compared with {}: {} new escapes, {} regressions, {} fixed, {} latency regressions\n",
                        diff->before_label, new_escapes(*diff).size(),

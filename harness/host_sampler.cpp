@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <cmath>
 #include <cstring>
+#include <ctime>
 #include <limits>
 #include <set>
 #include <sstream>
@@ -187,6 +188,8 @@ EngineCpuWatch::EngineCpuWatch(fs::path proc_root, std::chrono::milliseconds int
             std::this_thread::sleep_for(interval);
             tracker_.poll();
         }
+        timespec ts{};
+        if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) == 0) poll_cpu_s_ = ts.tv_sec + ts.tv_nsec / 1e9;
     });
 }
 

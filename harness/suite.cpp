@@ -1,5 +1,6 @@
 #include "suite.h"
 
+#include <algorithm>
 #include <chrono>
 #include <ctime>
 #include <fstream>
@@ -11,6 +12,7 @@
 #include <unistd.h>
 
 #include "canary.h"
+#include "capacity_model.h"
 #include "catalogue.h"
 #include "docker_client.h"
 #include "event_monitor.h"
@@ -171,7 +173,14 @@ SuiteResult execute_suite(const SuiteRequest& req, const std::atomic<bool>& canc
     cfg.jobs = req.jobs;
     cfg.cgroup_root = cgroup_root;
     RunContext ctx{docker, events, canary, records, progress, cancel};
+    const CpuSnapshot host0 = sample_cpu();
+    const double harness0 = self_cpu_seconds();
+    EngineCpuWatch engine_cpu;
     result.records = run_plan(plan, cfg, ctx);
+    RunCost& cost = result.cost;
+    cost.engine_cpu_s = engine_cpu.stop().seconds;
+    cost.host_busy_cpu_s = busy_cpu_seconds(host0, sample_cpu());
+    cost.harness_cpu_s = self_cpu_seconds() - harness0 - engine_cpu.poll_cpu_seconds();  // the measuring is not the cost
 
     // The guard: whatever happened above, no container of this run outlives it.
     for (const auto& id : remove_run_containers(docker, meta.run_id))
@@ -181,6 +190,12 @@ SuiteResult execute_suite(const SuiteRequest& req, const std::atomic<bool>& canc
     meta.load_avg_1m_end = sample_host_load().load1;
     meta.finished_at = iso_utc_now();
     meta.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    cost.wall_s = meta.wall_s;
+    cost.cores = meta.cores;
+    cost.cases = result.records.size();
+    cost.launches = static_cast<std::size_t>(std::count_if(result.records.begin(), result.records.end(),
+                                                           [](const Record& r) { return r.observation.container_id.has_value(); }));
+    meta.extra["run_efficiency"] = run_efficiency_section(cost);
     return result;
 }
 

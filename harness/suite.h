@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "capacity_model.h"
 #include "profile.h"
 #include "record.h"
 
@@ -37,6 +38,7 @@ struct SuiteRequest {
 struct SuiteResult {
     RunMeta meta;
     std::vector<Record> records;
+    RunCost cost;  ///< also in meta.extra["run_efficiency"]
 };
 
 /// The effective profile: the file, then SANDBOX_* variables of the harness's environment, then

@@ -1,4 +1,4 @@
-#!/usr/bin/env bash
+#!/bin/bash
 # run_secure_python.sh SCRIPT [ARGS...]: runs one untrusted Python script in a fresh, hardened
 # container and passes its stdout/stderr through untouched. sandbox/README.md is the reference for
 # the profile variables, the exit codes and the AST policy.
@@ -271,40 +271,57 @@ if [[ $ast_check == 1 && ! -x /usr/bin/python3 ]]; then
 fi
 
 # ---- run ----------------------------------------------------------------------------------------
-# docker runs in the background of a process substitution (the "reporter") that prints the client's
-# pid, then its exit status; `read -t` on that pipe is the timer.
+# The docker client is this shell's background job; `wait -n` on it and on a `sleep` is the timer.
+# Every fork costs milliseconds, so the client is forked first and nothing else is forked before it.
 #
-# With the AST check on, the client starts at once but reads its environment (--env-file) from a
-# pipe that a "gate" process fills only after the check has passed. The client reads that file while
-# parsing its flags, before any container exists, so the check and the client's own start-up (tens
-# of ms) overlap instead of adding up. The gate is fail-safe: on anything but an explicit "go"
-# (rejection, or EOF because the launcher died) it writes a line Docker refuses ("contains
-# whitespaces"), so the client exits without creating a container.
+# With the AST check on, the client starts at once, but its environment (--env-file) is a pipe
+# that this shell fills only after the check has passed. The client reads that file after its own
+# start-up and its first request to the engine (~50 ms here), before any container exists, so the
+# check runs meanwhile instead of adding its time. The pipe is fail-safe: it starts with a comment
+# line that ends in half a UTF-8 character. Only "go" completes it (and writes the environment);
+# on a rejection, or EOF because this shell died, Docker reads invalid UTF-8, refuses the file
+# ("contains invalid utf8 bytes") and exits without creating a container.
 
+readonly GATE_PREFIX=$'# gate: the AST check has not passed \xc3' GATE_REST=$'\xa9\n'
 client_pid=
-status_fd=
+ast_pid=
 gate=
-gate_open=
-
-gate_env() { # the gate: runs in a process substitution, prints the --env-file content
-  local go=
-  exec {gate_r}<"/dev/fd/$gate" {gate}>&- # keep a read end only, so that EOF is seen
-  read -r -u "$gate_r" go || true
-  if [[ $go == go ]]; then
-    printf '%s\n' "${CONTAINER_ENV[@]}"
-  else
-    printf 'gate closed: the AST check did not pass\n'
-  fi
-}
+client_status=
+sleeper=
 
 close_gate() { # close_gate go|no
-  [[ -n $gate_open ]] || return 0
-  gate_open=
-  if [[ $1 == no ]]; then
-    # The client is still parsing its flags: no container can exist. Kill it before it can read.
+  [[ -n $gate ]] || return 0
+  if [[ $1 == go ]]; then
+    printf '%s' "$GATE_REST" >&"$gate"
+    printf '%s\n' "${CONTAINER_ENV[@]}" >&"$gate"
+  else
+    # The client is still starting or reading the pipe: no container exists. Kill it anyway, so
+    # that it cannot linger on the pipe.
     kill -KILL "$client_pid" 2>/dev/null || true
   fi
-  printf '%s\n' "$1" >&"$gate"
+  exec {gate}>&-
+  gate=
+}
+
+wait_client() { # wait_client [SECONDS]: 0 and $client_status once the client has exited, 1 if time ran out
+  local rc=0 which=
+  if [[ -z ${1:-} ]]; then
+    wait "$client_pid" || rc=$?
+    client_status=$rc
+    return 0
+  fi
+  sleep "$1" >/dev/null 2>&1 &
+  sleeper=$!
+  wait -n -p which "$client_pid" "$sleeper" || rc=$?
+  if [[ $which == "$client_pid" ]]; then
+    kill "$sleeper" 2>/dev/null || true
+    wait "$sleeper" 2>/dev/null || true
+    sleeper=
+    client_status=$rc
+    return 0
+  fi
+  sleeper=
+  return 1
 }
 
 # Kills and removes the container. The client is not killed first: it may be between create and
@@ -313,17 +330,14 @@ close_gate() { # close_gate go|no
 # there is nothing to remove (not created yet, or already gone), `rm -f` is repeated until the client
 # has finished.
 remove_container() {
-  local i out read_status line
-  [[ -n $client_pid ]] || read -r -t 5 -u "$status_fd" client_pid || true
+  local i out
   for ((i = 0; i < 20; i++)); do
     out=$(docker rm -f "$name" 2>&1) || true
     if [[ $out == "$name" ]]; then
       kill -KILL "$client_pid" 2>/dev/null || true
       return 0
     fi
-    read_status=0
-    read -r -t 0.5 -u "$status_fd" line || read_status=$?
-    ((read_status > 128)) || return 0 # status line or EOF: the client is done
+    wait_client 0.5 && return 0 # the client is done: no container can appear any more
   done
   # The engine did not let the client finish within ~10 s: stop it, and try a last time.
   kill -KILL "$client_pid" 2>/dev/null || true
@@ -334,10 +348,12 @@ remove_container() {
 # shellcheck disable=SC2317 # invoked by the traps below
 on_signal() { # on_signal NAME STATUS
   trap '' INT TERM HUP
-  if [[ -n $gate_open ]]; then
+  [[ -z $ast_pid ]] || kill -KILL "$ast_pid" 2>/dev/null || true
+  [[ -z $sleeper ]] || kill "$sleeper" 2>/dev/null || true
+  if [[ -n $gate ]]; then
     close_gate no
     printf '%s: got SIG%s before the container was created\n' "$ME" "$1" >&2
-  elif [[ -n $status_fd ]]; then
+  elif [[ -n $client_pid ]]; then
     remove_container
     printf '%s: got SIG%s: container %s removed\n' "$ME" "$1" "$name" >&2
   fi
@@ -350,34 +366,19 @@ trap 'on_signal HUP 129' HUP
 on_exit() { close_gate no; }
 trap on_exit EXIT
 
-if [[ $ast_check == 1 ]]; then
-  exec {gate}<> <(:) # an anonymous pipe, open for reading and writing
-  gate_open=1
-fi
-exec 3>&1
 started_us=${EPOCHREALTIME//[!0-9]/} # the deadline counts from here: the client's start
-exec {status_fd}< <(
-  # The reporter must outlive the client whatever signal the process group gets (Ctrl-C), so that
-  # EOF on this pipe always means "the client is gone". The client, a background job, ignores SIGINT.
-  trap '' INT TERM HUP
-  if [[ -n $gate ]]; then
-    docker "${docker_args[@]}" --env-file <(gate_env) "${run_cmd[@]}" >&3 3>&- {gate}>&- &
-    pid=$!
-    exec {gate}>&-
-  else
-    docker "${docker_args[@]}" "${CONTAINER_ENV[@]/#/--env=}" "${run_cmd[@]}" >&3 3>&- &
-    pid=$!
-  fi
-  printf '%s\n' "$pid"
-  rc=0
-  wait "$pid" || rc=$?
-  printf '%s\n' "$rc"
-)
-read -r -u "$status_fd" client_pid || fail 125 "could not start docker"
-
 if [[ $ast_check == 1 ]]; then
+  exec {gate}<> <(:) # an anonymous pipe; the client gets a read-only end of its own
+  exec {gate_r}<"/dev/fd/$gate"
+  printf '%s' "$GATE_PREFIX" >&"$gate"
+  docker "${docker_args[@]}" --env-file "/dev/fd/$gate_r" "${run_cmd[@]}" {gate}>&- &
+  client_pid=$!
+  exec {gate_r}<&-
+  /usr/bin/python3 -I -S "$here/ast_check.py" --prefix "$ME: " "$script" {gate}>&- &
+  ast_pid=$!
   ast_status=0
-  /usr/bin/python3 -I -S "$here/ast_check.py" --prefix "$ME: " "$script" {gate}>&- {status_fd}<&- || ast_status=$?
+  wait "$ast_pid" || ast_status=$?
+  ast_pid=
   case $ast_status in
     0) close_gate go ;;
     1)
@@ -389,25 +390,25 @@ if [[ $ast_check == 1 ]]; then
       fail 125 "the AST check failed to run (status $ast_status)"
       ;;
   esac
+else
+  docker "${docker_args[@]}" "${CONTAINER_ENV[@]/#/--env=}" "${run_cmd[@]}" &
+  client_pid=$!
 fi
 
-status=
 if [[ -n $timeout_us ]]; then
   left_us=$((timeout_us - (${EPOCHREALTIME//[!0-9]/} - started_us)))
   ((left_us > 1000)) || left_us=1000
   printf -v left '%d.%06d' $((left_us / 1000000)) $((left_us % 1000000))
-  read_status=0
-  read -r -t "$left" -u "$status_fd" status || read_status=$?
-  if ((read_status > 128)); then
+  if ! wait_client "$left"; then
     trap '' INT TERM HUP
     remove_container
     printf '%s: timed out after %ss: container %s killed and removed\n' "$ME" "$timeout" "$name" >&2
     exit 124
   fi
 else
-  read -r -u "$status_fd" status || true
+  wait_client
 fi
-[[ $status =~ ^[0-9]+$ ]] || fail 125 "lost track of the docker client"
+status=$client_status
 
 if ((status >= 128)); then
   # The client may have died while the container lives on (e.g. SIGPIPE on a closed stdout):

@@ -39,8 +39,8 @@ void add_build_command(CLI::App& app, int& exit_code) {
                  "is skipped by its recipe hash.");
     auto which = std::make_shared<std::string>("all");
     auto root = std::make_shared<std::string>();
-    cmd->add_option("image", *which, "base, science or all")
-        ->check(CLI::IsMember({"base", "science", "all"}))
+    cmd->add_option("image", *which, "base, science, canary (the test-only setuid canary) or all")
+        ->check(CLI::IsMember({"base", "science", "canary", "all"}))
         ->capture_default_str();
     cmd->add_option("--root", *root, "The checkout holding sandbox/");
     cmd->callback([which, root, &exit_code] {

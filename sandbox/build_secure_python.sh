@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
-# build_secure_python.sh [--rebuild|--refresh] base|science|all
+# build_secure_python.sh [--rebuild|--refresh] base|science|canary|all
 #
 # Builds secure-python:{1,latest} and/or secure-python-science:{1,latest} without a registry:
 #   1. rootfs: a Debian bookworm minbase + python3 tarball made by mmdebstrap and loaded with
 #      `docker import` as secure-python-rootfs:bookworm-<hash of the bootstrap recipe>;
 #   2. each image: `docker build` of its Dockerfile FROM that rootfs (build arg BASE_IMAGE).
+# `canary` builds the test-only secure-python-setuid-canary:{1,latest} FROM secure-python (built
+# first when needed): secure-python plus one setuid-root program, so that no-new-privileges can be
+# shown to work (secure_python_setuid_canary.Dockerfile). `all` is base, science and canary.
 # Every image carries the label sandbox-harness.recipe-hash (Dockerfile + build inputs + base image
 # id): when the existing image already has the hash of the current recipe the build is skipped, and
 # the bootstrap is skipped when the rootfs image of the current recipe exists. Safe to re-run.
@@ -43,7 +46,7 @@ die() {
   exit 1
 }
 usage() {
-  printf 'usage: %s [--rebuild|--refresh] base|science|all\n' "${BASH_SOURCE[0]}" >&2
+  printf 'usage: %s [--rebuild|--refresh] base|science|canary|all\n' "${BASH_SOURCE[0]}" >&2
   exit 2
 }
 cleanup() { [[ -z $workdir ]] || rm -rf "$workdir"; }
@@ -119,17 +122,24 @@ prepare_base() {
   [[ -z $workdir ]] || rm -f "$workdir/rootfs.tar"
 }
 
-# build_image KIND: builds secure-python (base) or secure-python-science (science) unless up to date.
+# build_image KIND: builds secure-python (base), secure-python-science (science) or
+# secure-python-setuid-canary (canary, FROM secure-python) unless up to date.
 build_image() {
-  local kind=$1 repo dockerfile network
+  local kind=$1 repo dockerfile network from_ref=$base_ref from_id=$base_id
   case $kind in
     base) repo=secure-python dockerfile=$here/secure_python.Dockerfile network=none ;;
     science) repo=secure-python-science dockerfile=$here/secure_python_science.Dockerfile network=host ;;
+    canary)
+      repo=secure-python-setuid-canary dockerfile=$here/secure_python_setuid_canary.Dockerfile network=none
+      from_ref=secure-python:$IMAGE_VERSION
+      from_id=$(docker image inspect --format '{{.Id}}' "$from_ref" 2>/dev/null) ||
+        die "$from_ref is missing: build it first (build_secure_python.sh base)"
+      ;;
   esac
   local t0=$EPOCHREALTIME hash current
   hash=$({
     printf 'recipe-format=1\nkind=%s\nimage-version=%s\nbase=%s\nbase-id=%s\nbuild-network=%s\n' \
-      "$kind" "$IMAGE_VERSION" "$base_ref" "$base_id" "$network"
+      "$kind" "$IMAGE_VERSION" "$from_ref" "$from_id" "$network"
     cat "$dockerfile"
   } | sha256)
 
@@ -146,14 +156,14 @@ build_image() {
   fi
 
   local python_version
-  python_version=$(docker run --rm --network none --log-driver none --entrypoint python3 "$base_ref" \
+  python_version=$(docker run --rm --network none --log-driver none --entrypoint python3 "$from_ref" \
     -c 'import platform; print(platform.python_version())') ||
-    die "cannot run python3 in $base_ref: the base image needs python3 on PATH"
+    die "cannot run python3 in $from_ref: the base image needs python3 on PATH"
   make_workdir
   mkdir -p "$workdir/context"
-  say "$kind: building $repo:$IMAGE_VERSION and :latest FROM $base_ref (recipe ${hash:0:12}, python $python_version, build network $network)"
+  say "$kind: building $repo:$IMAGE_VERSION and :latest FROM $from_ref (recipe ${hash:0:12}, python $python_version, build network $network)"
   docker build --force-rm --network "$network" -f "$dockerfile" \
-    --build-arg "BASE_IMAGE=$base_ref" --build-arg "BASE_IMAGE_ID=$base_id" \
+    --build-arg "BASE_IMAGE=$from_ref" --build-arg "BASE_IMAGE_ID=$from_id" \
     --build-arg "RECIPE_HASH=$hash" --build-arg "PYTHON_VERSION=$python_version" \
     --build-arg "IMAGE_VERSION=$IMAGE_VERSION" \
     -t "$repo:$IMAGE_VERSION" -t "$repo:latest" "$workdir/context" ||
@@ -181,7 +191,8 @@ esac
 case $1 in
   base) kinds=(base) ;;
   science) kinds=(science) ;;
-  all) kinds=(base science) ;;
+  canary) kinds=(base canary) ;;
+  all) kinds=(base science canary) ;;
   *) usage ;;
 esac
 

@@ -4,13 +4,17 @@
 # controls: no-new-privileges
 # expect: report
 # image: all
-# summary: runs the image's setuid-root passwd with a stdin that never answers and reads its effective uid; escaped if it became 0
+# summary: runs a setuid-root program of the image (the canary image's setuid-canary, or a Debian passwd) and reads its effective uid; escaped if it became 0
 """Setuid binaries.
 
-The Debian image ships setuid-root programs (passwd, su, chfn, mount, ...). Without
+A stock Debian image ships setuid-root programs (passwd, su, chfn, mount, ...). Without
 no_new_privileges, executing one raises the effective uid to 0 even for user nobody; with it, the
-kernel ignores the setuid bit. passwd waits for the current password on stdin (a pipe nobody writes
-to), so its /proc status can be read while it runs; then it is killed.
+kernel ignores the setuid bit. The secure-python images strip every setuid bit, so there the probe
+finds nothing to run and is contained by the image alone; the test-only image
+secure-python-setuid-canary adds /usr/local/bin/setuid-canary (a setuid-root sleep) so that
+no-new-privileges itself is shown to work (the ablation's no-new-privileges row runs on it).
+The program is started so that it waits (sleep 5; passwd reads a password from a pipe nobody
+writes to), its /proc status is read while it runs, and then it is killed.
 """
 import json
 import os
@@ -19,7 +23,9 @@ import subprocess
 import sys
 import time
 
-CANDIDATES = ["/usr/bin/passwd", "/usr/bin/chfn", "/usr/bin/su"]
+# (path, arguments that keep it waiting)
+CANDIDATES = [("/usr/local/bin/setuid-canary", ["5"]), ("/usr/bin/passwd", []), ("/usr/bin/chfn", []),
+              ("/usr/bin/su", [])]
 
 
 def report(escaped, detail, **evidence):
@@ -52,13 +58,13 @@ def uids_after_exec(pid, name, deadline):
 
 
 def main():
-    found = [p for p in CANDIDATES if setuid_root(p)]
+    found = [(p, args) for p, args in CANDIDATES if setuid_root(p)]
     if not found:
-        report(False, "no setuid-root candidate in the image", candidates=CANDIDATES)
+        report(False, "no setuid-root candidate in the image", candidates=[p for p, _ in CANDIDATES])
         return
-    path = found[0]
+    path, args = found[0]
     r, w = os.pipe()
-    p = subprocess.Popen([path], stdin=r, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    p = subprocess.Popen([path] + args, stdin=r, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     os.close(r)
     uids = uids_after_exec(p.pid, os.path.basename(path), time.monotonic() + 2)
     try:
@@ -70,7 +76,7 @@ def main():
     escaped = bool(uids) and uids[1] == 0
     detail = ("%s ran with effective uid 0 (uids %s)" % (path, uids)) if escaped else \
         "%s ran with uids %s: the setuid bit was ignored" % (path, uids)
-    report(escaped, detail, binary=path, uids=uids, setuid_root_binaries=found)
+    report(escaped, detail, binary=path, uids=uids, setuid_root_binaries=[p for p, _ in found])
 
 
 main()

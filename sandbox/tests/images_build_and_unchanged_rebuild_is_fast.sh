@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Both images build (or are already up to date), carry their recipe and version labels, and a
-# rebuild with nothing changed is skipped in seconds (bound: < 10 s; the measured time is printed).
+# Both images and the test-only setuid canary build (or are already up to date), carry their recipe
+# and version labels, and a rebuild with nothing changed is skipped in seconds (bound: < 10 s; the
+# measured time is printed).
 # This is the ctest fixture (sandbox_images) that every other Docker test requires.
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 source "$(dirname "$0")/lib.sh"
@@ -12,15 +13,16 @@ ok "build_secure_python.sh all"
 start=$(now_us)
 "$BUILDER" all >"$TMP/rebuild.log" 2>&1 || { cat "$TMP/rebuild.log" >&2; fail "the rebuild failed"; }
 rebuild=$(micros_to_seconds $(($(now_us) - start)))
-printf 'measured: unchanged rebuild of both images took %s s\n' "$rebuild"
+printf 'measured: unchanged rebuild of the three images took %s s\n' "$rebuild"
 grep -q 'secure-python:1 is up to date' "$TMP/rebuild.log" || fail "base image was rebuilt although nothing changed"
 grep -q 'secure-python-science:1 is up to date' "$TMP/rebuild.log" || fail "science image was rebuilt although nothing changed"
-ok "an unchanged rebuild skips both builds"
+grep -q 'secure-python-setuid-canary:1 is up to date' "$TMP/rebuild.log" || fail "setuid canary image was rebuilt although nothing changed"
+ok "an unchanged rebuild skips all three builds"
 ((${rebuild%.*} < 10)) || fail "the unchanged rebuild took $rebuild s (bound: 10 s)"
 ok "the unchanged rebuild took $rebuild s (< 10 s)"
 
 label() { docker image inspect --format "{{index .Config.Labels \"$2\"}}" "$1"; }
-for image in secure-python secure-python-science; do
+for image in secure-python secure-python-science secure-python-setuid-canary; do
   expect_eq "$image:1 and :latest are one image" \
     "$(docker image inspect --format '{{.Id}}' "$image:1")" "$(docker image inspect --format '{{.Id}}' "$image:latest")"
   [[ $(label "$image:1" sandbox-harness.recipe-hash) =~ ^[0-9a-f]{64}$ ]] || fail "$image has no recipe-hash label"

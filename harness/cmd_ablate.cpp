@@ -42,7 +42,7 @@ void add_ablate_command(CLI::App& app, int& exit_code) {
         "ablate",
         "Run the probes once per weakened control (sandbox/profiles/weakened/*.env, AST check off) "
         "and render the control x probe coverage matrix. Exits 1 when a control is caught by no "
-        "probe, a probe never escapes (no positive control), or the runtime alone lets a probe "
+        "probe, a probe never reports an escape (no positive control), or the runtime alone lets a probe "
         "escape.");
     auto opts = std::make_shared<SuiteOptions>();
     opts->suite = "probes";
@@ -127,7 +127,7 @@ void add_ablate_command(CLI::App& app, int& exit_code) {
             if (is_failure(r.judgement.verdict)) runtime_escapes.push_back(r.case_id + "[" + r.image + "]");
         fmt::print("{} weakenings x {} probes\n", weakened.size(), matrix.probes.size());
         fmt::print("controls caught by no probe: {}\n", uncovered.empty() ? "none" : fmt::format("{}", fmt::join(uncovered, ", ")));
-        fmt::print("probes that never escaped: {}\n", never.empty() ? "none" : fmt::format("{}", fmt::join(never, ", ")));
+        fmt::print("probes never seen to fail (neither escaped nor accepted-risk): {}\n", never.empty() ? "none" : fmt::format("{}", fmt::join(never, ", ")));
         fmt::print("escapes with the AST check off (runtime alone): {}\n",
                    runtime_escapes.empty() ? "none" : fmt::format("{}", fmt::join(runtime_escapes, ", ")));
         fmt::print("coverage: {}\n", (out / "coverage.md").string());

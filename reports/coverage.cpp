@@ -65,9 +65,14 @@ std::vector<std::string> uncovered_controls(const CoverageMatrix& m) {
 }
 
 std::vector<std::string> probes_never_failing(const CoverageMatrix& m) {
+    // accepted-risk: the probe reported its escape, and sandbox/README.md lists it as a Known Weakness.
+    const auto reported_escape = [&](const std::string& c, const std::string& p) {
+        const auto it = m.cells.find({c, p});
+        return escaped(m, c, p) || (it != m.cells.end() && it->second == Verdict::AcceptedRisk);
+    };
     std::vector<std::string> out;
     for (const auto& p : m.probes)
-        if (std::none_of(m.controls.begin(), m.controls.end(), [&](const std::string& c) { return escaped(m, c, p); }))
+        if (std::none_of(m.controls.begin(), m.controls.end(), [&](const std::string& c) { return reported_escape(c, p); }))
             out.push_back(p);
     return out;
 }
@@ -125,7 +130,7 @@ std::string coverage_markdown(const CoverageMatrix& m) {
         return s.empty() ? std::string("none") : s;
     };
     out += "- Controls no probe caught: " + list(uncovered) + "\n";
-    out += "- Probes that never escaped (no positive control): " + list(silent) + "\n";
+    out += "- Probes never seen to fail, neither escaped nor accepted-risk in any row (no positive control): " + list(silent) + "\n";
     return out;
 }
 
@@ -169,7 +174,7 @@ std::string coverage_html(const CoverageMatrix& m) {
         return s.empty() ? std::string("none") : s;
     };
     out += "<ul><li>Controls no probe caught: " + list(uncovered_controls(m)) + "</li>\n";
-    out += "<li>Probes that never escaped (no positive control): " + list(silent) + "</li></ul>\n";
+    out += "<li>Probes never seen to fail, neither escaped nor accepted-risk in any row (no positive control): " + list(silent) + "</li></ul>\n";
     return out + "</section>\n";
 }
 

@@ -2,8 +2,8 @@
 /// The ablation coverage matrix: rows are controls weakened one at a time, columns are probes,
 /// a cell is the probe's verdict in the run with that control weakened. A probe "catches" a
 /// weakened control when it escapes; a control that no probe catches is a finding in itself, and
-/// so is a probe that never escapes in any row (it has no positive control: it may be unable to
-/// fail). Pure: no I/O.
+/// so is a probe that never reports an escape in any row (escaped, or accepted-risk: it has no
+/// positive control and may be unable to fail). Pure: no I/O.
 
 #include <map>
 #include <set>
@@ -34,7 +34,8 @@ CoverageMatrix build_coverage(const std::vector<std::pair<std::string, RunReport
 
 /// Controls whose row has no Escaped cell, in row order.
 std::vector<std::string> uncovered_controls(const CoverageMatrix&);
-/// Probes whose column has no Escaped cell, in column order.
+/// Probes whose column has neither an Escaped nor an AcceptedRisk cell (an accepted risk is an
+/// escape the probe reported, of a documented Known Weakness), in column order.
 std::vector<std::string> probes_never_failing(const CoverageMatrix&);
 
 /// {"controls": [...], "probes": [...], "weakening": {control: text}, "cells": {control: {probe:

@@ -32,6 +32,13 @@ TEST(Coverage, AProbeThatNeverEscapesHasNoPositiveControl) {
     EXPECT_EQ(std::vector<std::string>{"fs.write-etc"}, probes_never_failing(matrix()));
 }
 
+TEST(Coverage, AnAcceptedRiskIsAnEscapeTheProbeReported) {
+    CoverageMatrix m = matrix();
+    m.cells[{"read-only", "fs.write-etc"}] = Verdict::AcceptedRisk;
+    EXPECT_TRUE(probes_never_failing(m).empty());
+    EXPECT_EQ(std::vector<std::string>{"read-only"}, uncovered_controls(m));  // but it catches no control
+}
+
 TEST(Coverage, EmptyMatrixHasNoFindings) {
     EXPECT_TRUE(uncovered_controls(CoverageMatrix{}).empty());
     EXPECT_TRUE(probes_never_failing(CoverageMatrix{}).empty());

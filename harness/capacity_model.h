@@ -80,11 +80,12 @@ struct RunCost {
     int cores = 0;
     double engine_cpu_s = 0;
     double host_busy_cpu_s = 0;    ///< every process on the host, from /proc/stat
-    double harness_cpu_s = 0;      ///< the harness's own getrusage (all threads)
+    double harness_cpu_s = 0;      ///< the harness's own getrusage (all threads) less the sampler's
+    double sampler_cpu_s = 0;      ///< the thread that measured engine_cpu_s (EngineCpuWatch)
 };
 
 /// The `run_efficiency` section of report.json's meta.extra: the figures above, CPU per launch,
-/// harness CPU per case, and the efficiency ratio.
+/// harness and sampler CPU per case, and the efficiency ratio.
 nlohmann::json run_efficiency_section(const RunCost&);
 /// One line for the terminal: "efficiency: wall 95.0 s ÷ (172 launches × 0.41 CPU-s ÷ 2 cores) = 2.7;
 /// harness CPU 0.9 ms per case".

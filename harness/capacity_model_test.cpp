@@ -109,6 +109,38 @@ TEST(EfficiencyRatio, IsWallTimeOverTheCpuBoundMinimum) {
     EXPECT_TRUE(std::isnan(efficiency_ratio(30, 10, 0, 2)));
 }
 
+TEST(RunEfficiency, DividesTheRunsCostByItsLaunchesAndCases) {
+    RunCost c;
+    c.wall_s = 30;
+    c.cases = 120;
+    c.launches = 100;  // 20 cases were rejected before any container
+    c.cores = 2;
+    c.engine_cpu_s = 30;
+    c.host_busy_cpu_s = 40;
+    c.harness_cpu_s = 0.12;
+    c.sampler_cpu_s = 0.06;
+    const nlohmann::json j = run_efficiency_section(c);
+    EXPECT_DOUBLE_EQ(0.3, j.at("engine_cpu_s_per_launch").get<double>());
+    EXPECT_DOUBLE_EQ(2.0, j.at("efficiency_ratio").get<double>());  // 30 s ÷ (100 × 0.3 ÷ 2)
+    EXPECT_DOUBLE_EQ(1.0, j.at("harness_cpu_ms_per_case").get<double>());
+    EXPECT_DOUBLE_EQ(0.5, j.at("sampler_cpu_ms_per_case").get<double>());
+    EXPECT_EQ(100u, j.at("launches").get<std::size_t>());
+    EXPECT_EQ("efficiency: wall 30.0 s ÷ (100 launches × 0.30 CPU-s ÷ 2 cores) = 2.0; harness CPU 1.00 ms per case (+ 0.50 ms measuring the engine's)",
+              run_efficiency_line(c));
+}
+
+TEST(RunEfficiency, HasNoRatioWithoutLaunches) {
+    RunCost c;
+    c.wall_s = 1;
+    c.cases = 3;
+    c.cores = 2;
+    const nlohmann::json j = run_efficiency_section(c);
+    EXPECT_TRUE(j.at("efficiency_ratio").is_null());
+    EXPECT_TRUE(j.at("engine_cpu_s_per_launch").is_null());
+    EXPECT_EQ("efficiency: wall 1.0 s, 0 launches (no ratio: nothing launched); harness CPU 0.00 ms per case (+ 0.00 ms measuring the engine's)",
+              run_efficiency_line(c));
+}
+
 TEST(CapacityReportJson, RoundTripsAndCarriesTheExplanation) {
     const CapacityReport r = project(analyze_capacity(two_core_sweep(), 0.29, 2), 16);
     const nlohmann::json j = r;

@@ -264,8 +264,7 @@ void add_bench_command(CLI::App& app, int& exit_code) {
         report.meta.cgroup_version = engine.cgroup_version;
         report.meta.profile_path = profile.path;
         report.meta.profile = profile.values;
-        report.meta.cores = static_cast<int>(std::thread::hardware_concurrency());
-        report.meta.load_avg_1m_start = sample_host_load().load1;
+        describe_host(report.meta);
         const CpuSnapshot noise0 = sample_cpu();
         auto& extra = report.meta.extra;
         const auto t0 = std::chrono::steady_clock::now();

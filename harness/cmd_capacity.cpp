@@ -112,17 +112,19 @@ void add_capacity_command(CLI::App& app, int& exit_code) {
         base.profile_path = o->profile;
         const Profile profile = effective_profile(base);
         DockerClient docker;
-        docker.version();
+        const EngineVersion engine = docker.version();
         const fs::path tmp = fs::temp_directory_path() / fmt::format("sandbox-harness-capacity-{}", getpid());
         const auto scripts = write_bench_scripts(tmp);
         const int cores = static_cast<int>(std::thread::hardware_concurrency());
 
         RunReport report;
         report.meta.command_line = command_line();
-        report.meta.cores = cores;
+        describe_host(report.meta);
+        report.meta.engine_version = engine.version;
+        report.meta.engine_api_version = engine.api_version;
+        report.meta.cgroup_version = engine.cgroup_version;
         report.meta.profile_path = profile.path;
         report.meta.profile = profile.values;
-        report.meta.load_avg_1m_start = sample_host_load().load1;
         auto& extra = report.meta.extra;
 
         std::vector<ConcurrencyPoint> sweep;

@@ -46,6 +46,9 @@ struct SuiteResult {
 /// with like.
 Profile effective_profile(const SuiteRequest&);
 
+/// The host part of a report's meta: hostname, kernel, cores, the 1-minute load at the start.
+void describe_host(RunMeta&);
+
 /// Throws (DockerError, CatalogueError, ProfileError, std::runtime_error) on harness errors
 /// before any case runs; once cases run, failures become records.
 SuiteResult execute_suite(const SuiteRequest&, const std::atomic<bool>& cancel, Progress&);

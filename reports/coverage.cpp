@@ -65,10 +65,12 @@ std::vector<std::string> uncovered_controls(const CoverageMatrix& m) {
 }
 
 std::vector<std::string> probes_never_failing(const CoverageMatrix& m) {
+    // The probe's own verdict, never `caught`: a probe that catches the AST row was stopped by
+    // the runtime there, which shows the AST check matters, not that the probe can see an escape.
     // accepted-risk: the probe reported its escape, and sandbox/README.md lists it as a Known Weakness.
     const auto reported_escape = [&](const std::string& c, const std::string& p) {
         const auto it = m.cells.find({c, p});
-        return escaped(m, c, p) || (it != m.cells.end() && it->second == Verdict::AcceptedRisk);
+        return it != m.cells.end() && (it->second == Verdict::Escaped || it->second == Verdict::AcceptedRisk);
     };
     std::vector<std::string> out;
     for (const auto& p : m.probes)

@@ -39,6 +39,15 @@ TEST(Coverage, AnAcceptedRiskIsAnEscapeTheProbeReported) {
     EXPECT_EQ(std::vector<std::string>{"read-only"}, uncovered_controls(m));  // but it catches no control
 }
 
+TEST(Coverage, CatchingTheAstRowIsNotAPositiveControl) {
+    CoverageMatrix m = matrix();
+    m.controls.push_back("ast");
+    m.cells[{"ast", "fs.write-etc"}] = Verdict::Contained;
+    m.caught.insert({"ast", "fs.write-etc"});  // stopped by the AST check by default, by the runtime without it
+    EXPECT_EQ(std::vector<std::string>{"read-only"}, uncovered_controls(m));
+    EXPECT_EQ(std::vector<std::string>{"fs.write-etc"}, probes_never_failing(m));
+}
+
 TEST(Coverage, EmptyMatrixHasNoFindings) {
     EXPECT_TRUE(uncovered_controls(CoverageMatrix{}).empty());
     EXPECT_TRUE(probes_never_failing(CoverageMatrix{}).empty());

@@ -126,6 +126,7 @@ void add_capacity_command(CLI::App& app, int& exit_code) {
         report.meta.profile_path = profile.path;
         report.meta.profile = profile.values;
         auto& extra = report.meta.extra;
+        const auto started = std::chrono::steady_clock::now();
 
         std::vector<ConcurrencyPoint> sweep;
         double cpu_per_launch = 0;
@@ -152,9 +153,17 @@ void add_capacity_command(CLI::App& app, int& exit_code) {
                                          {"rows", rows}};
         if (cpu_per_launch > 0) {
             const CapacityReport model = project(analyze_capacity(sweep, cpu_per_launch, cores), o->target_cores);
-            extra["capacity_model"] = model;
-            extra["capacity_model"]["title"] = "Capacity model";
-            extra["capacity_model"]["note"] = explain(model);
+            // The report shows the explanation once (as the note) and the figures as scalars: the
+            // sweep is already the concurrency table, and nested objects would print as raw JSON.
+            nlohmann::json section = model;
+            for (const char* key : {"explanation", "latency_caveat", "sweep", "peak"}) section.erase(key);
+            if (model.peak) {
+                section["peak_concurrency"] = model.peak->concurrency;
+                section["peak_launches_per_s"] = model.peak->launches_per_s;
+            }
+            section["title"] = "Capacity model";
+            section["note"] = explain(model);
+            extra["capacity_model"] = section;
             fmt::print("{}\n", explain(model));
         }
 
@@ -189,6 +198,7 @@ void add_capacity_command(CLI::App& app, int& exit_code) {
                                         {"rows", limit_rows}};
         }
         report.meta.load_avg_1m_end = sample_host_load().load1;
+        report.meta.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
         fs::remove_all(tmp);
         write_reports(report, o->out);
         fmt::print("{}", MarkdownExporter().render(report));

@@ -86,6 +86,7 @@ ImageInfo describe_image(DockerClient& docker, const std::string& name, const st
 }  // namespace
 
 void describe_host(RunMeta& meta) {
+    if (meta.started_at.empty()) meta.started_at = iso_utc_now();
     struct utsname uts {};
     uname(&uts);
     meta.host = uts.nodename;

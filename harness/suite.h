@@ -46,7 +46,8 @@ struct SuiteResult {
 /// with like.
 Profile effective_profile(const SuiteRequest&);
 
-/// The host part of a report's meta: hostname, kernel, cores, the 1-minute load at the start.
+/// The host part of a report's meta: hostname, kernel, cores, the 1-minute load at the start, and
+/// the start time unless already set.
 void describe_host(RunMeta&);
 
 /// Throws (DockerError, CatalogueError, ProfileError, std::runtime_error) on harness errors

@@ -46,6 +46,9 @@ struct CaseSpec {
     double timeout_s = 10.0;
     ImageChoice image = ImageChoice::Base;
     std::vector<std::string> args;      ///< may hold {canary_host} ... placeholders
+    /// Probes whose escape no weakening can produce on a patched host: the arguments (after `args`)
+    /// that point the same check at a stand-in the probe makes itself, i.e. its positive control.
+    std::vector<std::string> self_test_args;
     bool targets_external = false;
     std::optional<int> accepted_risk;   ///< Known Weakness number in sandbox/README.md
     std::vector<std::string> host_files;

@@ -70,7 +70,7 @@ std::vector<PlanItem> make_plan(const std::vector<const CaseSpec*>& cases, const
     std::vector<const CaseSpec*> ordered;
     std::set<const CaseSpec*> seen;
     for (const CaseSpec* c : cases)
-        if (c && seen.insert(c).second) ordered.push_back(c);
+        if (c && (!o.self_test || !c->self_test_args.empty()) && seen.insert(c).second) ordered.push_back(c);
     std::stable_sort(ordered.begin(), ordered.end(), [](auto* a, auto* b) { return a->id < b->id; });
 
     const std::string network = o.profile.effective("SANDBOX_NETWORK");
@@ -117,6 +117,7 @@ std::vector<PlanItem> make_plan(const std::vector<const CaseSpec*>& cases, const
                     {"{canary_udp_port}", std::to_string(o.canary_udp_port)},
                     {"{token}", item.token}};
                 for (const auto& a : spec->args) item.args.push_back(fill_placeholders(a, values));
+                if (o.self_test) item.args.insert(item.args.end(), spec->self_test_args.begin(), spec->self_test_args.end());
                 if (spec->targets_external && network != "none") {
                     item.skip = true;
                     item.skip_reason = fmt::format(

@@ -50,6 +50,9 @@ struct PlanOptions {
     /// Each case's own `timeout` overrides the profile's SANDBOX_TIMEOUT (unless the profile sets 0,
     /// i.e. the timeout control is switched off). False keeps the profile's value, for sweeps.
     bool case_timeouts = true;
+    /// Run each case's positive control: its `self-test` arguments after its `args`. Cases
+    /// without a self-test are left out.
+    bool self_test = false;
 };
 
 struct PlanItem {

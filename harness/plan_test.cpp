@@ -159,6 +159,21 @@ TEST(MakePlan, ExternalTargetsAreSkippedUnlessTheNetworkIsNone) {
               item.skip_reason);
 }
 
+TEST(MakePlan, SelfTestRunsOnlyProbesWithOneAndAppendsItsArguments) {
+    CaseSpec with = spec("cve.x");
+    with.args = {"--host", "{canary_host}"};
+    with.self_test_args = {"--self-test"};
+    const CaseSpec without = spec("fs.y");
+    PlanOptions o = options();
+    EXPECT_EQ(2u, make_plan({&with, &without}, o).size());
+    EXPECT_EQ((std::vector<std::string>{"--host", "127.0.0.1"}), make_plan({&with, &without}, o).front().args);
+    o.self_test = true;
+    const auto plan = make_plan({&with, &without}, o);
+    ASSERT_EQ(1u, plan.size());
+    EXPECT_EQ("cve.x", plan.front().spec->id);
+    EXPECT_EQ((std::vector<std::string>{"--host", "127.0.0.1", "--self-test"}), plan.front().args);
+}
+
 TEST(MakePlan, RejectsBadOptions) {
     CaseSpec s = spec("a", ImageChoice::Science);
     auto error_of = [&](PlanOptions o) -> std::string {

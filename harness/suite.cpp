@@ -131,9 +131,11 @@ SuiteResult execute_suite(const SuiteRequest& req, const std::atomic<bool>& canc
     auto cases = filter_by_image(
         filter_by_suite(filter_by_glob(catalogue.all(), req.filters), parse_suite(req.suite)),
         *image_choice);
+    if (req.self_test) std::erase_if(cases, [](const CaseSpec* c) { return c->self_test_args.empty(); });
     if (cases.empty())
-        throw std::runtime_error(fmt::format("no case matches suite '{}', filter '{}' and image '{}'",
-                                             req.suite, fmt::join(req.filters, ","), req.images));
+        throw std::runtime_error(fmt::format("no case matches suite '{}', filter '{}' and image '{}'{}",
+                                             req.suite, fmt::join(req.filters, ","), req.images,
+                                             req.self_test ? " with a self-test" : ""));
 
     DockerClient docker;
     const EngineVersion engine = docker.version();  // throws with the fix when no engine answers
@@ -163,6 +165,7 @@ SuiteResult execute_suite(const SuiteRequest& req, const std::atomic<bool>& canc
     opts.canary_udp_port = canary.udp_port();
     opts.profile = profile;
     opts.case_timeouts = req.case_timeouts;
+    opts.self_test = req.self_test;
     const std::optional<fs::path> cgroup_root = cgroup_root_for(docker);
     if (cgroup_root) opts.cgroup_parent_prefix = "/sandbox-harness";
     const std::vector<PlanItem> plan = make_plan(cases, opts);

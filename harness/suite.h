@@ -31,6 +31,8 @@ struct SuiteRequest {
     /// Each case's own `timeout` header wins over SANDBOX_TIMEOUT; false keeps the profile's
     /// value (for a sweep of the timeout itself).
     bool case_timeouts = true;
+    /// Only probes with a `self-test`, run as their own positive control (PlanOptions::self_test).
+    bool self_test = false;
     std::filesystem::path out_dir;       ///< records.jsonl goes here
     std::string command_line;
 };

@@ -4,6 +4,7 @@
 # controls: isolation, read-only
 # expect: report
 # image: all
+# self-test: --self-test
 # summary: write-opens (never writes) every visible /proc/PID/exe that is not a file of the container, i.e. a runtime or host binary; escaped if one opens
 """CVE-2019-5736: overwriting the host's runc through /proc/PID/exe.
 

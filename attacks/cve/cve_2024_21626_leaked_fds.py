@@ -4,6 +4,7 @@
 # controls: isolation
 # expect: report
 # image: all
+# self-test: --self-test
 # summary: lists the descriptors and working directory the script starts with; escaped if any points outside the container (a leaked host directory or an unreachable cwd)
 """CVE-2024-21626 ("Leaky Vessels"): runc before 1.1.12 leaked a descriptor of the host's
 /sys/fs/cgroup into the container; a working directory of /proc/self/fd/N then put the process in

@@ -4,6 +4,7 @@
 # controls: isolation, user
 # expect: report
 # image: all
+# self-test: --self-test
 # summary: looks for container-engine API sockets (docker, containerd, cri-o, podman), DOCKER_HOST, and 127.0.0.1:2375/2376; escaped if any can be connected to (no request is sent)
 """A reachable container-engine API is root on the host: whoever can talk to dockerd can start a
 privileged container with the host's disk mounted. The seed document says never to mount the

@@ -4,6 +4,7 @@
 # controls: isolation
 # expect: report
 # image: all
+# self-test: --self-test
 # summary: opens /proc/sysrq-trigger O_WRONLY and closes it without writing; escaped if the open succeeds
 """The magic SysRq trigger.
 

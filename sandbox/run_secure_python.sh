@@ -272,7 +272,7 @@ fi
 
 # ---- run ----------------------------------------------------------------------------------------
 # The docker client is this shell's background job; `wait -n` on it and on a `sleep` is the timer.
-# Every fork costs milliseconds, so the client is forked first and nothing else is forked before it.
+# Every fork costs milliseconds, so only the gate's pipe (AST check on) is made before the client.
 #
 # With the AST check on, the client starts at once, but its environment (--env-file) is a pipe
 # that this shell fills only after the check has passed. The client reads that file after its own

@@ -75,4 +75,25 @@ std::optional<double> take_memory_peak(const fs::path& cgroup_root, const std::s
     return peak;
 }
 
+std::vector<fs::path> remove_stale_cgroup_parents(const fs::path& cgroup_root, const std::string& prefix,
+                                                  fs::file_time_type::duration min_age) {
+    const std::string rel = prefix.starts_with('/') ? prefix.substr(1) : prefix;
+    std::vector<fs::path> parents = {cgroup_root / rel};
+    std::error_code ec;
+    for (const auto& entry : fs::directory_iterator(cgroup_root, ec))
+        if (entry.is_directory(ec)) parents.push_back(entry.path() / rel);
+    const auto cutoff = fs::file_time_type::clock::now() - min_age;
+    std::vector<fs::path> removed;
+    for (const auto& parent : parents) {
+        if (!fs::is_directory(parent, ec)) continue;
+        for (const auto& entry : fs::directory_iterator(parent, ec)) {
+            if (!entry.is_directory(ec)) continue;
+            const auto changed = fs::last_write_time(entry.path(), ec);
+            if (ec || changed > cutoff) continue;
+            if (fs::remove(entry.path(), ec)) removed.push_back(entry.path());  // rmdir: refused while in use
+        }
+    }
+    return removed;
+}
+
 }  // namespace sh

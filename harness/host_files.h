@@ -30,4 +30,13 @@ std::vector<std::string> changed_files(const std::map<std::string, Fingerprint>&
 std::optional<double> take_memory_peak(const std::filesystem::path& cgroup_root,
                                        const std::string& parent, std::string& note);
 
+/// Removes the cgroup parents that runs killed before take_memory_peak() left behind: every
+/// directory <cgroup_root>/<hierarchy>/<prefix>/* (and <cgroup_root>/<prefix>/* for v2) last
+/// changed more than `min_age` ago. The kernel refuses to remove a cgroup that still has tasks or
+/// children, and the age spares those that a concurrent run has just created. Returns the paths
+/// removed.
+std::vector<std::filesystem::path> remove_stale_cgroup_parents(const std::filesystem::path& cgroup_root,
+                                                               const std::string& prefix,
+                                                               std::filesystem::file_time_type::duration min_age);
+
 }  // namespace sh

@@ -16,6 +16,7 @@
 #include "catalogue.h"
 #include "docker_client.h"
 #include "event_monitor.h"
+#include "host_files.h"
 #include "host_sampler.h"
 #include "plan.h"
 #include "progress.h"
@@ -167,7 +168,14 @@ SuiteResult execute_suite(const SuiteRequest& req, const std::atomic<bool>& canc
     opts.case_timeouts = req.case_timeouts;
     opts.self_test = req.self_test;
     const std::optional<fs::path> cgroup_root = cgroup_root_for(docker);
-    if (cgroup_root) opts.cgroup_parent_prefix = "/sandbox-harness";
+    if (cgroup_root) {
+        opts.cgroup_parent_prefix = "/sandbox-harness";
+        // Runs killed mid-case (SIGKILL, a crash) leave their cases' empty cgroup parents behind.
+        const auto stale = remove_stale_cgroup_parents(*cgroup_root, *opts.cgroup_parent_prefix, std::chrono::minutes(10));
+        if (!stale.empty())
+            fmt::print(stderr, "sandbox-harness: removed {} empty cgroup directories left by earlier runs under {}/*{}\n",
+                       stale.size(), cgroup_root->string(), *opts.cgroup_parent_prefix);
+    }
     const std::vector<PlanItem> plan = make_plan(cases, opts);
 
     fs::create_directories(req.out_dir);

@@ -32,11 +32,7 @@ void add_merge_command(CLI::App& app, int& exit_code) {
         merged.meta.shard = fmt::format("merged {}", fmt::join(shards, ", "));
         write_reports(merged, *out);
         fmt::print("{}\nreports: {}\n", headline(summarize(merged.records), merged.meta.interrupted), *out);
-        exit_code = 0;
-        for (const auto& r : merged.records) {
-            if (r.judgement.verdict == Verdict::Error) exit_code = 2;
-            else if (is_failure(r.judgement.verdict) && exit_code == 0) exit_code = 1;
-        }
+        exit_code = exit_status(merged.records);
     });
 }
 

@@ -32,9 +32,14 @@ void add_review_command(CLI::App& app, int& exit_code) {
     cmd->callback([opts, current, proposed, &exit_code] {
         const auto& cancel = install_interrupt_handler();
         const std::filesystem::path out = opts->out;
+        const std::vector<std::pair<std::string, std::string>> runs = {{"current", *current}, {"proposed", *proposed}};
+        for (const auto& [label, path] : runs) {  // both profiles are checked before either runs
+            SuiteRequest req = to_request(*opts, label);
+            req.profile_path = path;
+            effective_profile(req);
+        }
         std::vector<RunReport> reports;
-        for (const auto& [label, path] : {std::pair{std::string("current"), *current},
-                                          std::pair{std::string("proposed"), *proposed}}) {
+        for (const auto& [label, path] : runs) {
             SuiteRequest req = to_request(*opts, label);
             req.profile_path = path;
             req.out_dir = out / label;

@@ -250,6 +250,14 @@ std::vector<std::string> check_profile(const Profile& p) {
     return out;
 }
 
+std::vector<std::string> missing_variables(const Profile& p) {
+    std::vector<std::string> out;
+    for (const auto& var : profile_variables())
+        if (!var.default_value.empty() && !p.values.count(var.name))
+            out.push_back(fmt::format("{}: {} is not set", p.path.empty() ? "(profile)" : p.path, var.name));
+    return out;
+}
+
 std::optional<std::int64_t> parse_docker_size(std::string_view s) {
     std::size_t i = 0;
     while (i < s.size() && s[i] >= '0' && s[i] <= '9') ++i;

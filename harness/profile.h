@@ -63,6 +63,9 @@ Profile with_overrides(Profile, const std::map<std::string, std::string>& overri
 /// Problems the grammar allows but the launcher would refuse or silently ignore: unknown
 /// variables (with the nearest known name) and malformed values. `FILE:LINE: message` each.
 std::vector<std::string> check_profile(const Profile&);
+/// The launcher refuses a profile that leaves any of its variables unset (all but the per-case
+/// ones): one `FILE: SANDBOX_X is not set` per missing variable, in the launcher's order.
+std::vector<std::string> missing_variables(const Profile&);
 
 // What values mean (shared by check_profile and flag_drift).
 

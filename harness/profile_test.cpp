@@ -115,6 +115,16 @@ TEST(WithOverrides, ReplacesAndAddsKeepingTheName) {
     EXPECT_EQ(0, p.lines.at("SANDBOX_NETWORK"));
 }
 
+TEST(MissingVariables, NamesEveryVariableTheLauncherWouldMiss) {
+    EXPECT_TRUE(missing_variables(default_profile()).empty());
+    const Profile overlay = parse_profile("# control: network\nSANDBOX_NETWORK=host\n", "w.env");
+    const auto missing = missing_variables(overlay);
+    ASSERT_EQ(16u, missing.size());  // all 17 launcher variables but SANDBOX_NETWORK
+    EXPECT_EQ("w.env: SANDBOX_IMAGE is not set", missing.front());
+    EXPECT_EQ("w.env: SANDBOX_PID_MODE is not set", missing.back());
+    EXPECT_TRUE(missing_variables(with_overrides(overlay, default_profile().values)).empty());
+}
+
 TEST(CheckProfile, UnknownVariablesAndBadValues) {
     Profile p = parse_profile("SANDBOX_NETWRK=none\nSANDBOX_FROBNICATE=1\nSANDBOX_READ_ONLY=yes\n"
                               "SANDBOX_MEMORY=lots\nSANDBOX_ULIMITS=nofile\nSANDBOX_PID_MODE=host\n"

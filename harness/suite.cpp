@@ -108,7 +108,14 @@ Profile effective_profile(const SuiteRequest& req) {
         const std::string key = kv.substr(0, eq);
         if (!is_per_case_variable(key)) from_env[key] = kv.substr(eq + 1);
     }
-    return with_overrides(with_overrides(profile, from_env), req.overrides);
+    Profile effective = with_overrides(with_overrides(profile, from_env), req.overrides);
+    // The launcher would refuse every case; say so once, before anything runs.
+    if (auto missing = missing_variables(effective); !missing.empty()) {
+        missing.push_back("a profile sets every variable (see sandbox/profiles/default.env); the overlays in "
+                          "sandbox/profiles/weakened/ apply on top of it through `ablate`, or copy default.env and edit it");
+        throw ProfileError(std::move(missing));
+    }
+    return effective;
 }
 
 SuiteResult execute_suite(const SuiteRequest& req, const std::atomic<bool>& cancel,

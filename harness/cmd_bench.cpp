@@ -259,12 +259,9 @@ void add_bench_command(CLI::App& app, int& exit_code) {
 
         RunReport report;
         report.meta.command_line = command_line();
-        report.meta.engine_version = engine.version;
-        report.meta.engine_api_version = engine.api_version;
-        report.meta.cgroup_version = engine.cgroup_version;
         report.meta.profile_path = profile.path;
         report.meta.profile = profile.values;
-        describe_host(report.meta);
+        describe_host(report.meta, engine);
         const CpuSnapshot noise0 = sample_cpu();
         auto& extra = report.meta.extra;
         const auto t0 = std::chrono::steady_clock::now();

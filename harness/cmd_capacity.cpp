@@ -115,14 +115,11 @@ void add_capacity_command(CLI::App& app, int& exit_code) {
         const EngineVersion engine = docker.version();
         const fs::path tmp = fs::temp_directory_path() / fmt::format("sandbox-harness-capacity-{}", getpid());
         const auto scripts = write_bench_scripts(tmp);
-        const int cores = static_cast<int>(std::thread::hardware_concurrency());
 
         RunReport report;
         report.meta.command_line = command_line();
-        describe_host(report.meta);
-        report.meta.engine_version = engine.version;
-        report.meta.engine_api_version = engine.api_version;
-        report.meta.cgroup_version = engine.cgroup_version;
+        describe_host(report.meta, engine);
+        const int cores = report.meta.cores;
         report.meta.profile_path = profile.path;
         report.meta.profile = profile.values;
         auto& extra = report.meta.extra;

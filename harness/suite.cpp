@@ -86,8 +86,11 @@ ImageInfo describe_image(DockerClient& docker, const std::string& name, const st
 
 }  // namespace
 
-void describe_host(RunMeta& meta) {
+void describe_host(RunMeta& meta, const EngineVersion& engine) {
     if (meta.started_at.empty()) meta.started_at = iso_utc_now();
+    meta.engine_version = engine.version;
+    meta.engine_api_version = engine.api_version;
+    meta.cgroup_version = engine.cgroup_version;
     struct utsname uts {};
     uname(&uts);
     meta.host = uts.nodename;
@@ -139,17 +142,12 @@ SuiteResult execute_suite(const SuiteRequest& req, const std::atomic<bool>& canc
     auto cases = filter_by_image(
         filter_by_suite(filter_by_glob(catalogue.all(), req.filters), parse_suite(req.suite)),
         *image_choice);
-    if (req.self_test) std::erase_if(cases, [](const CaseSpec* c) { return c->self_test_args.empty(); });
     if (cases.empty())
-        throw std::runtime_error(fmt::format("no case matches suite '{}', filter '{}' and image '{}'{}",
-                                             req.suite, fmt::join(req.filters, ","), req.images,
-                                             req.self_test ? " with a self-test" : ""));
+        throw std::runtime_error(fmt::format("no case matches suite '{}', filter '{}' and image '{}'",
+                                             req.suite, fmt::join(req.filters, ","), req.images));
 
     DockerClient docker;
     const EngineVersion engine = docker.version();  // throws with the fix when no engine answers
-    meta.engine_version = engine.version;
-    meta.engine_api_version = engine.api_version;
-    meta.cgroup_version = engine.cgroup_version;
 
     const std::string base_ref = profile.get("SANDBOX_IMAGE", "secure-python:latest");
     const std::string science_ref = default_image_refs().at("science");
@@ -159,7 +157,7 @@ SuiteResult execute_suite(const SuiteRequest& req, const std::atomic<bool>& canc
     for (const auto& id : remove_orphaned_containers(docker))
         fmt::print(stderr, "sandbox-harness: removed container {} left by an earlier run\n", id.substr(0, 12));
 
-    describe_host(meta);
+    describe_host(meta, engine);
 
     Canary canary;
     PlanOptions opts;

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "capacity_model.h"
+#include "engine_parse.h"
 #include "profile.h"
 #include "record.h"
 
@@ -48,9 +49,9 @@ struct SuiteResult {
 /// with like.
 Profile effective_profile(const SuiteRequest&);
 
-/// The host part of a report's meta: hostname, kernel, cores, the 1-minute load at the start, and
-/// the start time unless already set.
-void describe_host(RunMeta&);
+/// The host part of a report's meta: hostname, kernel, cores, the engine's versions, the 1-minute
+/// load at the start, and the start time unless already set.
+void describe_host(RunMeta&, const EngineVersion&);
 
 /// Throws (DockerError, CatalogueError, ProfileError, std::runtime_error) on harness errors
 /// before any case runs; once cases run, failures become records.

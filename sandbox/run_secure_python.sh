@@ -283,6 +283,10 @@ fi
 # ("contains invalid utf8 bytes") and exits without creating a container.
 
 readonly GATE_PREFIX=$'# gate: the AST check has not passed \xc3' GATE_REST=$'\xa9\n'
+# ast_check.py is imported, not run as a script, so that Python caches its bytecode in
+# $here/__pycache__ (written on the first run when that directory is writable, recompiled when the
+# source changes): compiling it on every launch cost ~14 ms of CPU, taken from the docker client.
+readonly AST_CHECK_MAIN='import sys; sys.path.insert(0, sys.argv.pop(1)); import ast_check; sys.exit(ast_check.main(sys.argv))'
 client_pid=
 ast_pid=
 gate=
@@ -374,7 +378,7 @@ if [[ $ast_check == 1 ]]; then
   docker "${docker_args[@]}" --env-file "/dev/fd/$gate_r" "${run_cmd[@]}" {gate}>&- &
   client_pid=$!
   exec {gate_r}<&-
-  /usr/bin/python3 -I -S "$here/ast_check.py" --prefix "$ME: " "$script" {gate}>&- &
+  /usr/bin/python3 -I -S -c "$AST_CHECK_MAIN" "$here" --prefix "$ME: " "$script" {gate}>&- &
   ast_pid=$!
   ast_status=0
   wait "$ast_pid" || ast_status=$?

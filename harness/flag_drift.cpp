@@ -169,7 +169,12 @@ private:
         if (v != "none")
             for (const auto& c : split_set(v)) want.insert(normalize_cap(c));
         if (string_set("HostConfig.CapDrop") != want) drift("HostConfig.CapDrop", join(want), join(string_set("HostConfig.CapDrop")));
-        if (auto added = string_set("HostConfig.CapAdd"); !added.empty()) drift("HostConfig.CapAdd", "(none)", join(added));
+        const std::string add = p_.effective("SANDBOX_CAP_ADD");
+        std::set<std::string> want_added;
+        if (add != "none")
+            for (const auto& c : split_set(add)) want_added.insert(normalize_cap(c));
+        if (auto added = string_set("HostConfig.CapAdd"); added != want_added)
+            drift("HostConfig.CapAdd", join(want_added), join(added));
     }
 
     void security_opt() {

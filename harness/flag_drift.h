@@ -20,7 +20,7 @@ inline constexpr const char* kScriptMountPath = "/sandbox/main.py";
 /// variables count at their documented defaults (profile_default()). Checked:
 ///   SANDBOX_IMAGE → Config.Image (":latest" implied), SANDBOX_NETWORK → HostConfig.NetworkMode,
 ///   SANDBOX_USER → Config.User, SANDBOX_READ_ONLY → ReadonlyRootfs, SANDBOX_TMPFS → Tmpfs
-///   (options compared as sets), SANDBOX_CAP_DROP → CapDrop (as a set; CapAdd must be empty),
+///   (options compared as sets), SANDBOX_CAP_DROP → CapDrop and SANDBOX_CAP_ADD → CapAdd (as sets),
 ///   SANDBOX_NO_NEW_PRIVILEGES / SANDBOX_SECCOMP → SecurityOpt (no apparmor=unconfined either),
 ///   SANDBOX_CPUS → NanoCpus, SANDBOX_MEMORY → Memory, SANDBOX_MEMORY_SWAP → MemorySwap,
 ///   SANDBOX_PIDS_LIMIT → PidsLimit, SANDBOX_ULIMITS → Ulimits, SANDBOX_PRIVILEGED → Privileged,

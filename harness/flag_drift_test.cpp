@@ -95,6 +95,16 @@ TEST(FlagDrift, UnlimitedPidsAcceptsEveryEngineSpelling) {
               described(compare_host_config(p, j)));
 }
 
+TEST(FlagDrift, CapAddComparesWithTheProfileAsASet) {
+    const Profile p = with_overrides(hardened(), {{"SANDBOX_CAP_ADD", "SYS_PTRACE,syslog"}});
+    json j = recorded("inspect_hardened.json");
+    j["HostConfig"]["CapAdd"] = {"CAP_SYSLOG", "CAP_SYS_PTRACE"};  // as the engine stores them
+    EXPECT_TRUE(compare_host_config(p, j).empty());
+    j["HostConfig"]["CapAdd"] = nullptr;
+    EXPECT_EQ((std::vector<std::string>{"HostConfig.CapAdd: expected SYSLOG,SYS_PTRACE, got (none)"}),
+              described(compare_host_config(p, j)));
+}
+
 TEST(FlagDrift, SeccompAppArmorCapAddPrivilegedAndNamespaces) {
     json j = recorded("inspect_hardened.json");
     j["HostConfig"]["SecurityOpt"] = {"no-new-privileges", "seccomp={\"defaultAction\":\"SCMP_ACT_ERRNO\"}",

@@ -138,7 +138,7 @@ std::optional<std::string> value_problem(const std::string& key, const std::stri
         key == "SANDBOX_PRIVILEGED")
         ok = is_bool(v);
     else if (key == "SANDBOX_TMPFS") ok = parse_tmpfs(v).has_value();
-    else if (key == "SANDBOX_CAP_DROP")
+    else if (key == "SANDBOX_CAP_DROP" || key == "SANDBOX_CAP_ADD")
         ok = none_or(!v.empty() && std::all_of(v.begin(), v.end(), [](char c) {
                          return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == ',';
                      }));
@@ -179,6 +179,7 @@ const std::vector<ProfileVariable>& profile_variables() {
         {"SANDBOX_READ_ONLY", "1", "0 or 1"},
         {"SANDBOX_TMPFS", "/tmp:rw,noexec,nosuid,nodev,size=16m", "/path[:options] entries separated by spaces, or none"},
         {"SANDBOX_CAP_DROP", "ALL", "ALL, none, or a comma-separated list of capabilities"},
+        {"SANDBOX_CAP_ADD", "none", "none, or a comma-separated list of capabilities to add back"},
         {"SANDBOX_NO_NEW_PRIVILEGES", "1", "0 or 1"},
         {"SANDBOX_CPUS", "1", "a positive number of CPUs, or none"},
         {"SANDBOX_MEMORY", "256m", "a size such as 256m, or none"},

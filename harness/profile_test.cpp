@@ -102,7 +102,7 @@ TEST(DefaultProfile, HoldsEveryDefault) {
     EXPECT_EQ("default", d.name);
     EXPECT_EQ("none", d.get("SANDBOX_NETWORK"));
     EXPECT_EQ("nofile=256:256 fsize=16777216:16777216 core=0:0", d.get("SANDBOX_ULIMITS"));
-    EXPECT_EQ(17u, d.values.size());
+    EXPECT_EQ(18u, d.values.size());
     EXPECT_FALSE(d.values.count("SANDBOX_NAME"));  // set per case by the harness
 }
 
@@ -119,7 +119,7 @@ TEST(MissingVariables, NamesEveryVariableTheLauncherWouldMiss) {
     EXPECT_TRUE(missing_variables(default_profile()).empty());
     const Profile overlay = parse_profile("# control: network\nSANDBOX_NETWORK=host\n", "w.env");
     const auto missing = missing_variables(overlay);
-    ASSERT_EQ(16u, missing.size());  // all 17 launcher variables but SANDBOX_NETWORK
+    ASSERT_EQ(17u, missing.size());  // all 18 launcher variables but SANDBOX_NETWORK
     EXPECT_EQ("w.env: SANDBOX_IMAGE is not set", missing.front());
     EXPECT_EQ("w.env: SANDBOX_PID_MODE is not set", missing.back());
     EXPECT_TRUE(missing_variables(with_overrides(overlay, default_profile().values)).empty());

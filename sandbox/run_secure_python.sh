@@ -26,8 +26,8 @@ fail() { # fail STATUS MESSAGE...
 
 # ---- profile -------------------------------------------------------------------------------------
 
-readonly PROFILE_KEYS=(IMAGE NETWORK USER READ_ONLY TMPFS CAP_DROP NO_NEW_PRIVILEGES CPUS MEMORY
-  MEMORY_SWAP PIDS_LIMIT ULIMITS TIMEOUT AST_CHECK SECCOMP PRIVILEGED PID_MODE)
+readonly PROFILE_KEYS=(IMAGE NETWORK USER READ_ONLY TMPFS CAP_DROP CAP_ADD NO_NEW_PRIVILEGES CPUS
+  MEMORY MEMORY_SWAP PIDS_LIMIT ULIMITS TIMEOUT AST_CHECK SECCOMP PRIVILEGED PID_MODE)
 readonly RUN_KEYS=(NAME LABELS CGROUP_PARENT)
 declare -A value=() origin=()
 
@@ -134,6 +134,13 @@ if [[ $v != none ]]; then
   [[ $v =~ ^[A-Za-z_]+(,[A-Za-z_]+)*$ ]] || invalid CAP_DROP "ALL, none, or a comma list of capabilities such as NET_RAW,SYS_ADMIN"
   IFS=, read -r -a caps <<<"$v"
   for c in "${caps[@]}"; do docker_args+=("--cap-drop=$c"); done
+fi
+
+v=${value[CAP_ADD]}
+if [[ $v != none ]]; then
+  [[ $v =~ ^[A-Za-z_]+(,[A-Za-z_]+)*$ ]] || invalid CAP_ADD "none, or a comma list of capabilities to add back such as SYS_PTRACE"
+  IFS=, read -r -a caps <<<"$v"
+  for c in "${caps[@]}"; do docker_args+=("--cap-add=$c"); done
 fi
 
 zero_or_one NO_NEW_PRIVILEGES

@@ -25,6 +25,8 @@ cases=(
   "TMPFS||PATH[:OPTIONS] mounts, or none"
   "CAP_DROP|ALL;SYS_ADMIN|ALL, none, or a comma list"
   "CAP_DROP||ALL, none, or a comma list"
+  "CAP_ADD|SYS_PTRACE;ALL|none, or a comma list of capabilities to add back"
+  "CAP_ADD||none, or a comma list of capabilities to add back"
   "NO_NEW_PRIVILEGES|true|0 or 1"
   "CPUS|0|a positive decimal number of CPUs"
   "CPUS|-1|a positive decimal number of CPUs"

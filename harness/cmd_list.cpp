@@ -19,6 +19,8 @@ nlohmann::json case_json(const CaseSpec& c) {
                         {"summary", c.summary},          {"path", c.path}};
     if (c.accepted_risk) j["accepted_risk"] = *c.accepted_risk;
     if (c.targets_external) j["targets"] = "external";
+    if (!c.args.empty()) j["args"] = c.args;
+    if (!c.self_test_args.empty()) j["self_test"] = c.self_test_args;
     return j;
 }
 

@@ -49,6 +49,9 @@ struct CaseSpec {
     /// Probes whose escape no weakening can produce on a patched host: the arguments (after `args`)
     /// that point the same check at a stand-in the probe makes itself, i.e. its positive control.
     std::vector<std::string> self_test_args;
+    /// Probes that attack the harness itself (its capture, its reports), whose own report cannot
+    /// show their escape: the test that checks the harness against them, with its positive control.
+    std::string checked_by;
     bool targets_external = false;
     std::optional<int> accepted_risk;   ///< Known Weakness number in sandbox/README.md
     std::vector<std::string> host_files;

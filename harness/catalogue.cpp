@@ -70,7 +70,7 @@ std::vector<std::string> split_commas(std::string_view value) {
 const std::vector<std::string>& header_keys() {
     static const std::vector<std::string> v = {
         "id", "family", "controls", "expect", "timeout", "image", "args", "targets",
-        "accepted-risk", "host-files", "self-test", "tags", "expect-exit", "expect-stdout",
+        "accepted-risk", "host-files", "self-test", "checked-by", "tags", "expect-exit", "expect-stdout",
         "expect-stdout-file", "summary"};
     return v;
 }
@@ -214,6 +214,9 @@ private:
             std::istringstream words(v);
             for (std::string w; words >> w;) spec_.self_test_args.push_back(w);
             if (spec_.self_test_args.empty()) error(n, "empty self-test: the arguments of the probe's positive control");
+        } else if (kv.key == "checked-by") {
+            spec_.checked_by = v;
+            if (v.empty()) error(n, "empty checked-by: the test that checks the harness against this probe");
         } else if (kv.key == "tags") {
             for (const auto& t : split_commas(v)) {
                 if (!is_name(t)) error(n, fmt::format("bad tag '{}': lowercase letters, digits, '.', '_' and '-'", t));
@@ -314,6 +317,7 @@ private:
         } else {
             if (seen_.count("accepted-risk")) error(seen_.at("accepted-risk"), "'accepted-risk' is for probes only");
             if (seen_.count("self-test")) error(seen_.at("self-test"), "'self-test' is for probes only");
+            if (seen_.count("checked-by")) error(seen_.at("checked-by"), "'checked-by' is for probes only");
             if (seen_.count("family") && spec_.family != "benign")
                 error(seen_.at("family"), fmt::format("bad family '{}' for a workload (workloads are 'benign')",
                                                       spec_.family));

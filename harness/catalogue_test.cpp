@@ -71,6 +71,7 @@ TEST(ParseCaseHeader, ReadsEveryOptionalKey) {
         "# accepted-risk: 3\n"
         "# host-files: /etc/passwd, /tmp/x\n"
         "# self-test: --self-test --quick\n"
+        "# checked-by: tests/integration/x.sh\n"
         "# tags: smoke, slow\n"
         "# summary: writes\n"
         "#\n"
@@ -85,6 +86,7 @@ TEST(ParseCaseHeader, ReadsEveryOptionalKey) {
     EXPECT_EQ(3, s.accepted_risk);
     EXPECT_EQ((std::vector<std::string>{"/etc/passwd", "/tmp/x"}), s.host_files);
     EXPECT_EQ((std::vector<std::string>{"--self-test", "--quick"}), s.self_test_args);
+    EXPECT_EQ("tests/integration/x.sh", s.checked_by);
     EXPECT_EQ((std::vector<std::string>{"smoke", "slow"}), s.tags);
     EXPECT_TRUE(s.has_tag("smoke"));
     EXPECT_EQ((std::vector<std::string>{"base", "science"}), s.image_names());
@@ -134,7 +136,7 @@ TEST(ParseCaseHeader, BadKind) {
 TEST(ParseCaseHeader, UnknownKeyListsTheKnownOnes) {
     EXPECT_EQ((std::vector<std::string>{
                   "attacks/x.py:7: unknown key 'contrls' (known: id, family, controls, expect, timeout, image, "
-                  "args, targets, accepted-risk, host-files, self-test, tags, expect-exit, expect-stdout, "
+                  "args, targets, accepted-risk, host-files, self-test, checked-by, tags, expect-exit, expect-stdout, "
                   "expect-stdout-file, summary)"}),
               errors_of(kProbe + "# contrls: x\n"));
 }
@@ -203,10 +205,12 @@ TEST(ParseCaseHeader, KindSpecificKeys) {
     EXPECT_EQ((std::vector<std::string>{
                   "w.py:3: 'accepted-risk' is for probes only",
                   "w.py:4: 'self-test' is for probes only",
-                  "w.py:5: bad family 'network' for a workload (workloads are 'benign')",
-                  "w.py:6: bad expect 'report' for a workload (allowed: exit)"}),
+                  "w.py:5: 'checked-by' is for probes only",
+                  "w.py:6: bad family 'network' for a workload (workloads are 'benign')",
+                  "w.py:7: bad expect 'report' for a workload (allowed: exit)"}),
               errors_of("# sandbox-harness: workload\n# id: w\n# accepted-risk: 1\n# self-test: --x\n"
-                        "# family: network\n# expect: report\n# expect-exit: 0\n# summary: s\n", "w.py"));
+                        "# checked-by: t.sh\n# family: network\n# expect: report\n# expect-exit: 0\n# summary: s\n",
+                        "w.py"));
 }
 
 TEST(ParseCaseHeader, WorkloadMustStateItsExpectedOutput) {
@@ -245,7 +249,7 @@ TEST(LoadCatalogue, ReportsEveryErrorOfEveryFileAtOnce) {
         EXPECT_EQ((std::vector<std::string>{
                       kData + "/missing: not a directory: the catalogue is read from directories of *.py scripts",
                       bad + "/a_typo.py:4: unknown key 'contrls' (known: id, family, controls, expect, timeout, "
-                            "image, args, targets, accepted-risk, host-files, self-test, tags, expect-exit, expect-stdout, "
+                            "image, args, targets, accepted-risk, host-files, self-test, checked-by, tags, expect-exit, expect-stdout, "
                             "expect-stdout-file, summary)",
                       bad + "/a_typo.py:6: bad timeout '-3': a positive number of seconds",
                       bad + "/a_typo.py:1: missing required key: controls",

@@ -116,6 +116,10 @@ void add_ablate_command(CLI::App& app, int& exit_code) {
         for (const auto& row : rows)
             if (!row.control.empty() && runs.count(row.key)) weakened.emplace_back(row.key, runs[row.key]);
         CoverageMatrix matrix = build_coverage(weakened);
+        for (const CaseSpec* c : selected)
+            if (!c->checked_by.empty() &&
+                std::find(matrix.probes.begin(), matrix.probes.end(), c->id) != matrix.probes.end())
+                matrix.checked_by[c->id] = c->checked_by;
         std::set<std::string> ast_stopped;
         for (const auto& r : runs["default"].records)
             if (stopped_by_ast(r)) ast_stopped.insert(r.case_id);
@@ -143,6 +147,12 @@ void add_ablate_command(CLI::App& app, int& exit_code) {
         fmt::print("{} weakenings x {} probes\n", weakened.size(), matrix.probes.size());
         fmt::print("controls caught by no probe: {}\n", uncovered.empty() ? "none" : fmt::format("{}", fmt::join(uncovered, ", ")));
         fmt::print("probes never seen to fail (neither escaped nor accepted-risk): {}\n", never.empty() ? "none" : fmt::format("{}", fmt::join(never, ", ")));
+        if (!matrix.checked_by.empty()) {
+            std::vector<std::string> ids;
+            for (const auto& [p, test] : matrix.checked_by) ids.push_back(p);
+            fmt::print("probes of the harness itself, checked by its tests instead (see coverage.md): {}\n",
+                       fmt::join(ids, ", "));
+        }
         fmt::print("escapes with the AST check off (runtime alone): {}\n",
                    runtime_escapes.empty() ? "none" : fmt::format("{}", fmt::join(runtime_escapes, ", ")));
         fmt::print("coverage: {}\n", (out / "coverage.md").string());

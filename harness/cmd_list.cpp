@@ -21,6 +21,7 @@ nlohmann::json case_json(const CaseSpec& c) {
     if (c.targets_external) j["targets"] = "external";
     if (!c.args.empty()) j["args"] = c.args;
     if (!c.self_test_args.empty()) j["self_test"] = c.self_test_args;
+    if (!c.checked_by.empty()) j["checked_by"] = c.checked_by;
     return j;
 }
 

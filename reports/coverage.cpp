@@ -74,7 +74,8 @@ std::vector<std::string> probes_never_failing(const CoverageMatrix& m) {
     };
     std::vector<std::string> out;
     for (const auto& p : m.probes)
-        if (std::none_of(m.controls.begin(), m.controls.end(), [&](const std::string& c) { return reported_escape(c, p); }))
+        if (!m.checked_by.count(p) &&
+            std::none_of(m.controls.begin(), m.controls.end(), [&](const std::string& c) { return reported_escape(c, p); }))
             out.push_back(p);
     return out;
 }
@@ -94,7 +95,8 @@ nlohmann::json coverage_json(const CoverageMatrix& m) {
             {"weakening", weakening},
             {"cells", cells},
             {"uncovered_controls", uncovered_controls(m)},
-            {"probes_never_failing", probes_never_failing(m)}};
+            {"probes_never_failing", probes_never_failing(m)},
+            {"checked_by", m.checked_by}};
 }
 
 std::string coverage_markdown(const CoverageMatrix& m) {
@@ -133,6 +135,9 @@ std::string coverage_markdown(const CoverageMatrix& m) {
     };
     out += "- Controls no probe caught: " + list(uncovered) + "\n";
     out += "- Probes never seen to fail, neither escaped nor accepted-risk in any row (no positive control): " + list(silent) + "\n";
+    for (const auto& [p, test] : m.checked_by)
+        out += "- " + markdown_escape(p) + " attacks the harness itself; its own report cannot show an escape. Checked by: " +
+               markdown_escape(test) + "\n";
     return out;
 }
 
@@ -176,7 +181,11 @@ std::string coverage_html(const CoverageMatrix& m) {
         return s.empty() ? std::string("none") : s;
     };
     out += "<ul><li>Controls no probe caught: " + list(uncovered_controls(m)) + "</li>\n";
-    out += "<li>Probes never seen to fail, neither escaped nor accepted-risk in any row (no positive control): " + list(silent) + "</li></ul>\n";
+    out += "<li>Probes never seen to fail, neither escaped nor accepted-risk in any row (no positive control): " + list(silent) + "</li>\n";
+    for (const auto& [p, test] : m.checked_by)
+        out += "<li><code>" + html_escape(p) + "</code> attacks the harness itself; its own report cannot show an escape. Checked by: " +
+               html_escape(test) + "</li>\n";
+    out += "</ul>\n";
     return out + "</section>\n";
 }
 

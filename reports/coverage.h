@@ -25,6 +25,9 @@ struct CoverageMatrix {
     /// Cells that caught their weakening without an escape: a probe the AST check stopped in the
     /// default run that another control had to stop once the check was off.
     std::set<std::pair<std::string, std::string>> caught;      ///< control → what was weakened, and how
+    /// Probes that attack the harness itself, whose escape their own report cannot show: probe →
+    /// the test that checks the harness against them (their `checked-by`). Not "never failing".
+    std::map<std::string, std::string> checked_by;
 };
 
 /// Builds a matrix from one run per weakened control. A cell is `escaped` when any record of the
@@ -35,11 +38,12 @@ CoverageMatrix build_coverage(const std::vector<std::pair<std::string, RunReport
 /// Controls whose row has no Escaped cell, in row order.
 std::vector<std::string> uncovered_controls(const CoverageMatrix&);
 /// Probes whose column has neither an Escaped nor an AcceptedRisk cell (an accepted risk is an
-/// escape the probe reported, of a documented Known Weakness), in column order.
+/// escape the probe reported, of a documented Known Weakness), in column order; probes in
+/// `checked_by` are not among them.
 std::vector<std::string> probes_never_failing(const CoverageMatrix&);
 
 /// {"controls": [...], "probes": [...], "weakening": {control: text}, "cells": {control: {probe:
-/// verdict}}, "uncovered_controls": [...], "probes_never_failing": [...]}
+/// verdict}}, "uncovered_controls": [...], "probes_never_failing": [...], "checked_by": {probe: test}}
 nlohmann::json coverage_json(const CoverageMatrix&);
 /// A grid (✗ escaped: the probe caught the weakening; ✓ contained; other verdicts by initial),
 /// then the two findings.

@@ -48,6 +48,16 @@ TEST(Coverage, CatchingTheAstRowIsNotAPositiveControl) {
     EXPECT_EQ(std::vector<std::string>{"fs.write-etc"}, probes_never_failing(m));
 }
 
+TEST(Coverage, AProbeCheckedByAHarnessTestIsListedApartNotAsNeverFailing) {
+    CoverageMatrix m = matrix();
+    m.checked_by["fs.write-etc"] = "tests/integration/check.sh";
+    EXPECT_TRUE(probes_never_failing(m).empty());
+    EXPECT_EQ("tests/integration/check.sh", coverage_json(m)["checked_by"]["fs.write-etc"]);
+    EXPECT_NE(std::string::npos, coverage_markdown(m).find("fs.write-etc attacks the harness itself; its own report "
+                                                           "cannot show an escape. Checked by: tests/integration/check.sh"));
+    EXPECT_NE(std::string::npos, coverage_html(m).find("Checked by: tests/integration/check.sh</li>"));
+}
+
 TEST(Coverage, EmptyMatrixHasNoFindings) {
     EXPECT_TRUE(uncovered_controls(CoverageMatrix{}).empty());
     EXPECT_TRUE(probes_never_failing(CoverageMatrix{}).empty());

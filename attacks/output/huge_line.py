@@ -5,6 +5,7 @@
 # expect: report
 # image: all
 # timeout: 30
+# checked-by: tests/integration/test_run_default_suite.sh (capture capped, reports intact; tampered reports are its positive control) and sandbox/tests/output_flood_does_not_grow_docker_data_dir.sh (host logs; json-file is its positive control)
 # summary: prints its report line, then one 64 MiB line with no newline on stdout; the harness must not buffer an unbounded line
 """One huge line. Line-oriented readers that wait for a newline before applying a cap keep
 everything; the harness must cap bytes, not lines. Reported escaped false first."""

@@ -4,6 +4,7 @@
 # controls: isolation
 # expect: report
 # image: all
+# checked-by: tests/integration/test_run_default_suite.sh (reports and console valid UTF-8, free of raw payloads, ESC and NUL; tampered reports are its positive control)
 # summary: writes invalid UTF-8 (stray continuation bytes, overlongs, surrogates, truncated sequences, 0xFE/0xFF) on stdout and stderr around its report line
 """Invalid UTF-8. Records and reports are JSON, XML and HTML: text that is not UTF-8 must be
 escaped or replaced, never copied through raw and never crash a renderer. The report line itself

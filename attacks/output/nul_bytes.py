@@ -4,6 +4,7 @@
 # controls: isolation
 # expect: report
 # image: all
+# checked-by: tests/integration/test_run_default_suite.sh (reports and console valid UTF-8, free of raw payloads, ESC and NUL; tampered reports are its positive control)
 # summary: writes NUL bytes inside lines, a line of NULs and a NUL in the report's detail; the harness must keep the stream and the report intact
 """NUL bytes. C strings end at NUL: a capture or a renderer that uses them silently truncates
 output (and could drop the report line after it). The report line sits after NULs on stdout and

@@ -4,6 +4,7 @@
 # controls: isolation
 # expect: report
 # image: all
+# checked-by: tests/integration/test_run_default_suite.sh (reports and console valid UTF-8, free of raw payloads, ESC and NUL; tampered reports are its positive control)
 # summary: returns a report whose detail and evidence carry HTML, Markdown, XML/CDATA, CSV and shell metacharacters, a verdict-like key and a 64 KiB string
 """The report line is data from the untrusted side.
 

@@ -5,6 +5,7 @@
 # expect: report
 # image: all
 # timeout: 30
+# checked-by: tests/integration/test_run_default_suite.sh (capture capped, reports intact; tampered reports are its positive control) and sandbox/tests/output_flood_does_not_grow_docker_data_dir.sh (host logs; json-file is its positive control)
 # summary: prints its report line, then 64 MiB of 1 KiB lines on stderr; the harness must cap what it keeps of stderr
 """Endless stderr, bounded at FLOOD bytes (64 MiB; the case timeout is 30 s because `docker run`
 moves only tens of MB/s on a small host). Reported escaped false first (stdout); the harness

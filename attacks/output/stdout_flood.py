@@ -5,6 +5,7 @@
 # expect: report
 # image: all
 # timeout: 30
+# checked-by: tests/integration/test_run_default_suite.sh (capture capped, reports intact; tampered reports are its positive control) and sandbox/tests/output_flood_does_not_grow_docker_data_dir.sh (host logs; json-file is its positive control)
 # summary: prints its report line first, then 64 MiB of 1 KiB lines on stdout; the harness must cap what it keeps and still judge the run
 """Endless output, bounded at FLOOD bytes (64 MiB: far beyond any
 sensible capture cap, and still quick through `docker run`'s attach stream, which moves only

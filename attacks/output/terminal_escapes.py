@@ -4,6 +4,7 @@
 # controls: isolation
 # expect: report
 # image: all
+# checked-by: tests/integration/test_run_default_suite.sh (reports and console valid UTF-8, free of raw payloads, ESC and NUL; tampered reports are its positive control)
 # summary: writes terminal control sequences (clear screen, OSC 52 clipboard, title, hyperlinks, alternate screen, DSR query, bidi overrides, carriage-return overwrites) on stdout and stderr
 """Terminal escape sequences.
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The nightly suite on both images passes under the default profile, writes every report, and
-# leaves no container behind.
+# leaves no container behind; the output probes did not get through the harness's capture cap or
+# into its reports (check_output_integrity.py, shown able to fail on tampered copies).
 source "$(dirname "$0")/lib.sh"
 require_docker
 
@@ -20,5 +21,37 @@ bad=$(json_get "$TMP/out/report.json" 'sum(1 for x in r["records"] if x["judgeme
 (( probes >= 12 )) || fail "only $probes probe records"
 /usr/bin/python3 -c 'import sys, xml.etree.ElementTree as E; E.parse(sys.argv[1])' "$TMP/out/junit.xml" ||
   fail "junit.xml is not well-formed XML"
+
+# The output probes (attacks/output/) attack the harness itself: its capture cap, the escaping of
+# every report, the console. Their own reports always say "escaped": false; the evidence is here.
+cap=262144 # RunnerConfig::output_cap_bytes, harness/runner.h
+check=("$ROOT/tests/integration/check_output_integrity.py")
+/usr/bin/python3 "${check[@]}" "$TMP/out" "$cap" "$TMP/log" || fail "the output probes got through the harness (above)"
+# Positive controls: the same check on tampered copies of these reports names each problem.
+tamper() { # tamper WHAT PYTHON-EDIT-OF-DIR EXPECTED-MESSAGE
+  local said status=0
+  rm -rf "$TMP/tampered" && cp -r "$TMP/out" "$TMP/tampered"
+  /usr/bin/python3 -c "$2" "$TMP/tampered"
+  said=$(/usr/bin/python3 "${check[@]}" "$TMP/tampered" "$cap") || status=$?
+  [[ $status == 1 && $said == *"$3"* ]] || fail "positive control ($1): the check said (status $status): $said"
+}
+edit_flood='import json, sys
+p = sys.argv[1] + "/report.json"; r = json.load(open(p))
+rec = next(x for x in r["records"] if x["case_id"] == "out.stdout-flood")
+'
+tamper "raw script in the HTML report" 'import sys; open(sys.argv[1] + "/report.html", "a").write("<script>alert(\x27sandbox-harness\x27)</script>")' \
+  "report.html: raw payload <script>"
+tamper "an escape sequence in the Markdown summary" 'import sys; open(sys.argv[1] + "/summary.md", "a").write("\x1b[2J")' \
+  "summary.md: raw ESC byte"
+tamper "invalid UTF-8 in the Markdown summary" 'import sys; open(sys.argv[1] + "/summary.md", "ab").write(b"\xff")' \
+  "summary.md: not valid UTF-8"
+tamper "a forged JUnit testcase" 'import sys; p = sys.argv[1] + "/junit.xml"; s = open(p).read(); open(p, "w").write(s.replace("<testcase ", "<testcase name=\"forged\"/><testcase ", 1))' \
+  "junit.xml: a forged testcase"
+tamper "a flood kept beyond the cap" "$edit_flood"'rec["launch"]["stdout_text"] = "x" * '"$((cap + 1))"'; json.dump(r, open(p, "w"))' \
+  "kept $((cap + 1)) bytes, more than the cap"
+tamper "a flood not marked truncated" "$edit_flood"'rec["launch"]["stdout_truncated"] = False; json.dump(r, open(p, "w"))' \
+  "not marked truncated"
+echo "ok: the output-integrity check names each of 6 tampered reports"
+
 [[ "$(harness_containers)" == 0 ]] || fail "containers left behind: $(docker ps -a --filter label=sandbox-harness.run)"
 echo "ok: $total records, $probes probes, none bad"

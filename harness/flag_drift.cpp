@@ -61,7 +61,8 @@ public:
         equal_string("SANDBOX_USER", "Config.User", [](std::string v) { return v == "none" ? "" : v; });
         equal_bool("SANDBOX_READ_ONLY", "HostConfig.ReadonlyRootfs");
         tmpfs();
-        cap_drop();
+        caps("SANDBOX_CAP_DROP", "HostConfig.CapDrop");
+        caps("SANDBOX_CAP_ADD", "HostConfig.CapAdd");
         security_opt();
         equal_number("SANDBOX_CPUS", "HostConfig.NanoCpus", parse_nano_cpus(p_.effective("SANDBOX_CPUS")));
         memory();
@@ -163,18 +164,13 @@ private:
         return out;
     }
 
-    void cap_drop() {
-        const std::string v = p_.effective("SANDBOX_CAP_DROP");
+    /// SANDBOX_CAP_DROP → HostConfig.CapDrop, SANDBOX_CAP_ADD → HostConfig.CapAdd, each as a set.
+    void caps(const char* variable, std::string_view field) {
+        const std::string v = p_.effective(variable);
         std::set<std::string> want;
         if (v != "none")
             for (const auto& c : split_set(v)) want.insert(normalize_cap(c));
-        if (string_set("HostConfig.CapDrop") != want) drift("HostConfig.CapDrop", join(want), join(string_set("HostConfig.CapDrop")));
-        const std::string add = p_.effective("SANDBOX_CAP_ADD");
-        std::set<std::string> want_added;
-        if (add != "none")
-            for (const auto& c : split_set(add)) want_added.insert(normalize_cap(c));
-        if (auto added = string_set("HostConfig.CapAdd"); added != want_added)
-            drift("HostConfig.CapAdd", join(want_added), join(added));
+        if (auto got = string_set(field); got != want) drift(std::string(field), join(want), join(got));
     }
 
     void security_opt() {

@@ -129,19 +129,15 @@ if [[ $v != none ]]; then
   done
 fi
 
-v=${value[CAP_DROP]}
-if [[ $v != none ]]; then
-  [[ $v =~ ^[A-Za-z_]+(,[A-Za-z_]+)*$ ]] || invalid CAP_DROP "ALL, none, or a comma list of capabilities such as NET_RAW,SYS_ADMIN"
+capabilities() { # capabilities KEY FLAG WHAT-IS-ALLOWED: none, or one FLAG per name of a comma list
+  local v=${value[$1]} c caps
+  [[ $v == none ]] && return 0
+  [[ $v =~ ^[A-Za-z_]+(,[A-Za-z_]+)*$ ]] || invalid "$1" "$3"
   IFS=, read -r -a caps <<<"$v"
-  for c in "${caps[@]}"; do docker_args+=("--cap-drop=$c"); done
-fi
-
-v=${value[CAP_ADD]}
-if [[ $v != none ]]; then
-  [[ $v =~ ^[A-Za-z_]+(,[A-Za-z_]+)*$ ]] || invalid CAP_ADD "none, or a comma list of capabilities to add back such as SYS_PTRACE"
-  IFS=, read -r -a caps <<<"$v"
-  for c in "${caps[@]}"; do docker_args+=("--cap-add=$c"); done
-fi
+  for c in "${caps[@]}"; do docker_args+=("$2=$c"); done
+}
+capabilities CAP_DROP --cap-drop "ALL, none, or a comma list of capabilities such as NET_RAW,SYS_ADMIN"
+capabilities CAP_ADD --cap-add "none, or a comma list of capabilities to add back such as SYS_PTRACE"
 
 zero_or_one NO_NEW_PRIVILEGES
 [[ ${value[NO_NEW_PRIVILEGES]} == 1 ]] && docker_args+=(--security-opt=no-new-privileges)

@@ -4,6 +4,9 @@
 # answers: when `docker info` fails it starts dockerd in the background and waits for it. An engine
 # that already runs is left alone. Safe to run again at any time.
 #
+# Every decision rests on a command whose status is checked: a tool that cannot run (dpkg-query,
+# apt-get, docker) stops the script with its name, never reads as "nothing to do".
+#
 # Environment: SH_DOCKERD_LOG (default /var/log/sandbox-harness-dockerd.log), SH_DOCKERD_WAIT
 # (seconds to wait for the engine, default 60), SH_SKIP_CHROMIUM=1 (do not install chromium, which
 # only the report screenshots need).
@@ -14,7 +17,7 @@ readonly PACKAGES=(
   docker.io mmdebstrap                              # the sandbox: engine, rootfs bootstrap
   cmake g++ libgtest-dev libbenchmark-dev           # build and tests
   libboost-dev libboost-filesystem-dev libcurl4-openssl-dev libfmt-dev nlohmann-json3-dev libcli11-dev
-  hyperfine shellcheck iproute2 curl python3        # measurement, lint, canary, AST check
+  hyperfine shellcheck iproute2 curl python3 procps # measurement, lint, canary, AST check, pgrep
 )
 readonly OPTIONAL_PACKAGES=(chromium)               # report screenshots only
 readonly DOCKERD_LOG=${SH_DOCKERD_LOG:-/var/log/sandbox-harness-dockerd.log}
@@ -36,22 +39,35 @@ as_root() {
   fi
 }
 
-missing_packages() { # prints the packages among "$@" that are not installed (one dpkg-query)
-  local p installed
-  installed=$'\n'$(dpkg-query -W -f '${Package} ${db:Status-Status}\n' "$@" 2>/dev/null | sed -n 's/ installed$//p')$'\n'
+# missing_packages OUT_ARRAY PACKAGE...: sets OUT_ARRAY to the packages that are not installed.
+# Not run in a subshell, so that a failing dpkg-query stops the script instead of reading as "none".
+missing_packages() {
+  local -n into=$1
+  shift
+  local listing status=0 name state p
+  # dpkg-query exits 1 when some package is unknown to it: that is part of the answer. Any other
+  # status (127: no dpkg-query) means the question was never answered.
+  listing=$(dpkg-query -W -f '${Package} ${db:Status-Status}\n' "$@" 2>/dev/null) || status=$?
+  ((status <= 1)) || die "dpkg-query failed (status $status): this script needs a Debian or Ubuntu host"
+  local -A installed=()
+  while read -r name state; do
+    [[ $state != installed ]] || installed[$name]=1
+  done <<<"$listing"
+  into=()
   for p in "$@"; do
-    [[ $installed == *$'\n'"$p"$'\n'* ]] || printf '%s\n' "$p"
+    [[ -n ${installed[$p]:-} ]] || into+=("$p")
   done
 }
 
 install_packages() {
-  local missing optional=()
-  mapfile -t missing < <(missing_packages "${PACKAGES[@]}")
+  local missing=() optional=() kept=() p
+  missing_packages missing "${PACKAGES[@]}"
   if ((${#missing[@]})) && command -v dockerd >/dev/null && command -v docker >/dev/null; then
     # An engine from another package (docker-ce, moby) would conflict with docker.io: keep it.
-    mapfile -t missing < <(printf '%s\n' "${missing[@]}" | grep -vx -e docker.io -e '' || true)
+    for p in "${missing[@]}"; do [[ $p == docker.io ]] || kept+=("$p"); done
+    missing=("${kept[@]}")
   fi
-  [[ ${SH_SKIP_CHROMIUM:-0} == 1 ]] || mapfile -t optional < <(missing_packages "${OPTIONAL_PACKAGES[@]}")
+  [[ ${SH_SKIP_CHROMIUM:-0} == 1 ]] || missing_packages optional "${OPTIONAL_PACKAGES[@]}"
   if ((${#missing[@]} == 0 && ${#optional[@]} == 0)); then
     say "packages: all present"
     return
@@ -62,6 +78,8 @@ install_packages() {
   if ((${#missing[@]})); then
     as_root apt-get install -y -q --no-install-recommends "${missing[@]}" ||
       die "apt-get install failed for: ${missing[*]}"
+    missing_packages missing "${missing[@]}"
+    ((${#missing[@]} == 0)) || die "apt-get reported success but these are still not installed: ${missing[*]}"
   fi
   if ((${#optional[@]})); then
     as_root apt-get install -y -q --no-install-recommends "${optional[@]}" ||
@@ -69,33 +87,47 @@ install_packages() {
   fi
 }
 
-engine_answers() { docker info --format '{{.ServerVersion}}' >/dev/null 2>&1; }
+# engine_status: prints what `docker info` said and returns its status.
+engine_status() { docker info --format '{{.ServerVersion}}, cgroup v{{.CgroupVersion}}' 2>&1; }
 
 ensure_engine() {
-  if engine_answers; then
-    say "docker engine: running ($(docker info --format '{{.ServerVersion}}, cgroup v{{.CgroupVersion}}' 2>/dev/null))"
+  command -v docker >/dev/null || die "the docker client is not on PATH although docker.io was installed"
+  local said status=0
+  said=$(engine_status) || status=$?
+  if ((status == 0)); then
+    say "docker engine: running ($said)"
     return
   fi
-  if docker info 2>&1 | grep -qi 'permission denied'; then
-    die "the docker engine runs but $(id -un) may not use it: add the user to the docker group (or run as root)"
+  if [[ ${said,,} == *"permission denied"* ]]; then
+    die "a docker engine runs but this user may not use it ($said): add user ${USER:-$EUID} to the docker group, or run as root"
   fi
-  [[ -z ${DOCKER_HOST:-} ]] || die "DOCKER_HOST=$DOCKER_HOST does not answer; start that engine (this script only starts a local one)"
-  command -v dockerd >/dev/null || die "dockerd not found although docker.io is installed"
-  say "docker engine: not answering; starting dockerd (log: $DOCKERD_LOG)"
-  # No iptables/NAT/bridge: the sandbox runs with --network none, and many CI hosts forbid iptables.
-  # shellcheck disable=SC2016 # $1 is expanded by the inner bash
-  as_root bash -c 'nohup dockerd --iptables=false --ip-masq=false --bridge=none >>"$1" 2>&1 </dev/null &' \
-    _ "$DOCKERD_LOG"
+  [[ -z ${DOCKER_HOST:-} ]] ||
+    die "DOCKER_HOST=$DOCKER_HOST does not answer ($said): start that engine, or unset DOCKER_HOST to use a local one (this script only starts a local engine)"
+  command -v dockerd >/dev/null || die "dockerd not found: install docker.io (apt-get install docker.io) or another Docker engine"
+  local pid
+  if pid=$(pgrep -xo dockerd); then
+    say "docker engine: dockerd (pid $pid) runs but does not answer yet; waiting for it"
+  else
+    say "docker engine: not answering; starting dockerd (log: $DOCKERD_LOG)"
+    # No iptables/NAT/bridge: the sandbox runs with --network none, and many CI hosts forbid iptables.
+    # shellcheck disable=SC2016 # $1 is expanded by the inner bash
+    pid=$(as_root bash -c 'nohup dockerd --iptables=false --ip-masq=false --bridge=none >>"$1" 2>&1 </dev/null & echo $!' \
+      _ "$DOCKERD_LOG") || die "could not start dockerd"
+  fi
   local i
   for ((i = 0; i < DOCKERD_WAIT * 2; i++)); do
-    if engine_answers; then
-      say "docker engine: answering after $((i / 2)) s"
+    if said=$(engine_status); then
+      say "docker engine: answering after $((i / 2)) s ($said)"
       return
+    fi
+    if [[ ! -d /proc/$pid ]]; then
+      tail -n 20 "$DOCKERD_LOG" >&2 2>/dev/null || true
+      die "dockerd (pid $pid) exited before it answered: see $DOCKERD_LOG (above: its last lines)"
     fi
     sleep 0.5
   done
   tail -n 20 "$DOCKERD_LOG" >&2 2>/dev/null || true
-  die "dockerd did not answer within ${DOCKERD_WAIT} s: see $DOCKERD_LOG (above: its last lines)"
+  die "dockerd did not answer within ${DOCKERD_WAIT} s (last: $said): see $DOCKERD_LOG (above: its last lines)"
 }
 
 install_packages

@@ -1,0 +1,174 @@
+#!/usr/bin/env bash
+# ci/setup-host.sh decides what to install and whether to start an engine only from commands whose
+# status it checked. Fakes of dpkg-query, apt-get, docker, dockerd and pgrep stand in for the host
+# (PATH holds nothing else but a few coreutils), so every decision is seen without a fresh machine:
+# it installs exactly the missing packages, starts an engine only when none answers, names a
+# permission problem, refuses a dead DOCKER_HOST, and stops when a tool it relies on fails.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+SETUP=$ROOT/ci/setup-host.sh
+TMP=$(mktemp -d)
+trap 'pkill -f "$TMP/fake/dockerd" 2>/dev/null || true; rm -rf "$TMP"' EXIT
+
+fail() {
+  printf 'FAIL: %s\n' "$*" >&2
+  exit 1
+}
+ok() { printf 'ok - %s\n' "$*"; }
+
+ALL=(docker.io mmdebstrap cmake g++ libgtest-dev libbenchmark-dev libboost-dev libboost-filesystem-dev
+  libcurl4-openssl-dev libfmt-dev nlohmann-json3-dev libcli11-dev hyperfine shellcheck iproute2 curl
+  python3 procps chromium)
+
+mkdir -p "$TMP/fake" "$TMP/tools" "$TMP/package"
+for tool in bash nohup tail sleep cat cp env rm mkdir touch grep; do
+  ln -s "$(command -v "$tool")" "$TMP/tools/$tool"
+done
+
+# dpkg-query -W -f FORMAT PKG...: "PKG installed" for each package listed in $TMP/installed;
+# exit 1 (as dpkg-query does) when any is unknown; FAKE_DPKG_STATUS overrides the status.
+cat >"$TMP/fake/dpkg-query" <<'FAKE'
+#!/bin/bash
+shift 3
+rc=0
+for p in "$@"; do
+  if grep -qx -- "$p" "$FAKE_DIR/installed"; then printf '%s installed\n' "$p"
+  else printf 'dpkg-query: no packages found matching %s\n' "$p" >&2; rc=1; fi
+done
+exit "${FAKE_DPKG_STATUS:-$rc}"
+FAKE
+# apt-get: logs its arguments; `install` marks the packages installed unless FAKE_APT_NOOP=1, and
+# installing docker.io puts the fake dockerd on PATH.
+cat >"$TMP/fake/apt-get" <<'FAKE'
+#!/bin/bash
+printf 'apt-get %s\n' "$*" >>"$FAKE_DIR/log"
+if [[ $1 == install && ${FAKE_APT_NOOP:-0} != 1 ]]; then
+  for p in "$@"; do [[ $p == -* || $p == install ]] || printf '%s\n' "$p" >>"$FAKE_DIR/installed"; done
+  [[ " $* " != *" docker.io "* ]] || cp "$FAKE_DIR/package/dockerd" "$FAKE_DIR/fake/dockerd"
+fi
+exit "${FAKE_APT_STATUS:-0}"
+FAKE
+# docker info: answers once $TMP/engine exists; FAKE_DOCKER_SAYS sets the failure message.
+cat >"$TMP/fake/docker" <<'FAKE'
+#!/bin/bash
+if [[ -e $FAKE_DIR/engine ]]; then echo "20.10.24, cgroup v1"; exit 0; fi
+echo "${FAKE_DOCKER_SAYS:-Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?}" >&2
+exit 1
+FAKE
+# dockerd: logs its arguments, brings the engine up and stays alive (FAKE_DOCKERD_DIES=1: exits).
+cat >"$TMP/package/dockerd" <<'FAKE'
+#!/bin/bash
+printf 'dockerd %s\n' "$*" >>"$FAKE_DIR/log"
+if [[ ${FAKE_DOCKERD_DIES:-0} == 1 ]]; then echo "failed to start daemon: pid file found" >&2; exit 1; fi
+touch "$FAKE_DIR/engine"
+exec sleep 60
+FAKE
+cat >"$TMP/fake/pgrep" <<'FAKE'
+#!/bin/bash
+exit 1
+FAKE
+chmod +x "$TMP/fake"/* "$TMP/package"/*
+with_dockerd() { cp "$TMP/package/dockerd" "$TMP/fake/dockerd"; }
+without_dockerd() { rm -f "$TMP/fake/dockerd"; }
+
+# setup [ENV=VALUE...]: runs setup-host.sh on the fakes; sets $status and $output.
+setup() {
+  rm -f "$TMP/log" "$TMP/engine"
+  touch "$TMP/log"
+  status=0
+  output=$(env -i PATH="$TMP/fake:$TMP/tools" FAKE_DIR="$TMP" SH_DOCKERD_LOG="$TMP/dockerd.log" \
+    SH_DOCKERD_WAIT=20 "$@" bash "$SETUP" 2>&1) || status=$?
+  pkill -f "$TMP/fake/dockerd" 2>/dev/null || true
+}
+installed() { printf '%s\n' "$@" >"$TMP/installed"; }
+log() { cat "$TMP/log"; }
+expect_status() { [[ $status == "$1" ]] || fail "$2: status $status, want $1; output: $output"; }
+expect_output() { [[ $output == *"$1"* ]] || fail "$2: '$1' not in output: $output"; }
+expect_log() { [[ $(log) == "$1" ]] || fail "$2: commands run: '$(log)', want '$1'"; }
+
+installed "${ALL[@]}"
+touch "$TMP/engine"
+status=0
+output=$(env -i PATH="$TMP/fake:$TMP/tools" FAKE_DIR="$TMP" SH_DOCKERD_LOG="$TMP/dockerd.log" bash "$SETUP" 2>&1) || status=$?
+expect_status 0 "everything present"
+expect_output "packages: all present" "everything present"
+expect_output "docker engine: running (20.10.24, cgroup v1)" "everything present"
+[[ ! -s $TMP/log ]] || fail "everything present: ran $(log)"
+ok "everything present: nothing installed, the running engine left alone"
+
+without_dockerd
+installed cmake g++ libgtest-dev libbenchmark-dev libboost-dev libboost-filesystem-dev libcurl4-openssl-dev \
+  nlohmann-json3-dev libcli11-dev shellcheck iproute2 curl python3 procps
+setup
+expect_status 0 "three packages and chromium missing"
+expect_log "apt-get update -q
+apt-get install -y -q --no-install-recommends docker.io mmdebstrap libfmt-dev hyperfine
+apt-get install -y -q --no-install-recommends chromium
+dockerd --iptables=false --ip-masq=false --bridge=none" "missing packages, no engine"
+expect_output "docker engine: answering after" "missing packages, no engine"
+ok "missing packages: exactly those installed (chromium apart), then dockerd started once"
+with_dockerd
+
+installed "${ALL[@]}"
+setup FAKE_DPKG_STATUS=2
+expect_status 1 "dpkg-query fails"
+expect_output "dpkg-query failed (status 2)" "dpkg-query fails"
+expect_log "" "dpkg-query fails"
+ok "a failing dpkg-query stops the script (never 'all present')"
+
+rm -f "$TMP/fake/dpkg-query.off"
+mv "$TMP/fake/dpkg-query" "$TMP/fake/dpkg-query.off"
+setup
+mv "$TMP/fake/dpkg-query.off" "$TMP/fake/dpkg-query"
+expect_status 1 "no dpkg-query"
+expect_output "dpkg-query failed (status 127)" "no dpkg-query"
+ok "no dpkg-query on PATH: stops, naming it"
+
+installed cmake
+setup FAKE_APT_NOOP=1
+expect_status 1 "apt-get installs nothing"
+expect_output "apt-get reported success but these are still not installed: mmdebstrap g++" "apt-get installs nothing"
+ok "an install that leaves packages missing is named"
+
+installed cmake
+setup FAKE_APT_STATUS=100
+expect_status 1 "apt-get fails"
+expect_output "apt-get update failed" "apt-get fails"
+ok "a failing apt-get stops the script"
+
+installed "${ALL[@]}"
+setup "FAKE_DOCKER_SAYS=permission denied while trying to connect to the Docker daemon socket at unix:///var/run/docker.sock"
+expect_status 1 "permission denied"
+expect_output "a docker engine runs but this user may not use it" "permission denied"
+expect_log "" "permission denied"
+ok "a permission problem is named, and no second dockerd is started"
+
+setup DOCKER_HOST=tcp://192.0.2.1:2375
+expect_status 1 "dead DOCKER_HOST"
+expect_output "DOCKER_HOST=tcp://192.0.2.1:2375 does not answer" "dead DOCKER_HOST"
+expect_log "" "dead DOCKER_HOST"
+ok "a dead DOCKER_HOST is refused, and no local dockerd is started"
+
+setup FAKE_DOCKERD_DIES=1
+expect_status 1 "dockerd dies"
+expect_output "exited before it answered" "dockerd dies"
+expect_output "failed to start daemon: pid file found" "dockerd dies: its log is shown"
+ok "a dockerd that dies at once is reported with its log, without waiting for the timeout"
+
+installed "${ALL[@]}"
+without_dockerd
+setup
+with_dockerd
+expect_status 1 "no dockerd"
+expect_output "dockerd not found: install docker.io" "no dockerd"
+ok "no dockerd on PATH: named with the package to install"
+
+grep -vx -e docker.io -e chromium "$TMP/installed" >"$TMP/installed.new"
+mv "$TMP/installed.new" "$TMP/installed"
+touch "$TMP/engine"
+status=0
+output=$(env -i PATH="$TMP/fake:$TMP/tools" FAKE_DIR="$TMP" SH_SKIP_CHROMIUM=1 bash "$SETUP" 2>&1) || status=$?
+expect_status 0 "engine from another package"
+expect_output "packages: all present" "engine from another package"
+ok "docker.io is not installed over an engine from another package; SH_SKIP_CHROMIUM=1 skips chromium"

@@ -8,8 +8,9 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 ci/setup-host.sh
 build_dir=${SH_BUILD_DIR:-build}
+jobs=$(nproc)
 cmake -S . -B "$build_dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-cmake --build "$build_dir" -j"$(nproc)" --target sandbox-harness
+cmake --build "$build_dir" -j"$jobs" --target sandbox-harness
 harness="$build_dir/sandbox-harness"
 
 "$harness" build all

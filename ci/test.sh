@@ -7,6 +7,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 ci/setup-host.sh
 build_dir=${SH_BUILD_DIR:-build}
+jobs=$(nproc)
 cmake -S . -B "$build_dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-cmake --build "$build_dir" -j"$(nproc)"
+cmake --build "$build_dir" -j"$jobs"
 ctest --test-dir "$build_dir" --output-on-failure --timeout 1200 "$@"

@@ -52,11 +52,12 @@ usage() {
 cleanup() { [[ -z $workdir ]] || rm -rf "$workdir"; }
 trap cleanup EXIT
 
-# seconds since $1 (an EPOCHREALTIME value), with one decimal
-elapsed() {
+# say_since T0 MESSAGE...: says MESSAGE followed by the seconds since T0 (an EPOCHREALTIME value)
+say_since() {
   local now=${EPOCHREALTIME//[!0-9]/} start=${1//[!0-9]/}
   local tenths=$(((now - start) / 100000))
-  printf '%d.%d s' $((tenths / 10)) $((tenths % 10))
+  shift
+  say "$* [$((tenths / 10)).$((tenths % 10)) s]"
 }
 
 sha256() { sha256sum | cut -d' ' -f1; }
@@ -81,7 +82,7 @@ prepare_base() {
       docker pull "$base_ref" || die "cannot pull $base_ref: check SECURE_PYTHON_BASE_IMAGE and registry access"
     fi
     base_id=$(docker image inspect --format '{{.Id}}' "$base_ref")
-    say "base: $base_ref ($base_id) [$(elapsed "$t0")]"
+    say_since "$t0" "base: $base_ref ($base_id)"
     return
   fi
 
@@ -89,12 +90,16 @@ prepare_base() {
   recipe=$(printf 'suite=%s\nmmdebstrap %s\nmirror=%s\n' "$SUITE" "${MMDEBSTRAP_ARGS[*]}" "${SECURE_PYTHON_MIRROR:-default}")
   if [[ -n ${SECURE_PYTHON_ROOTFS_TAR:-} ]]; then
     [[ -r $SECURE_PYTHON_ROOTFS_TAR ]] || die "SECURE_PYTHON_ROOTFS_TAR=$SECURE_PYTHON_ROOTFS_TAR is not a readable file"
-    recipe=$(printf 'rootfs tar sha256=%s\n' "$(sha256 <"$SECURE_PYTHON_ROOTFS_TAR")")
+    local tar_hash
+    tar_hash=$(sha256 <"$SECURE_PYTHON_ROOTFS_TAR") || die "cannot read $SECURE_PYTHON_ROOTFS_TAR"
+    recipe="rootfs tar sha256=$tar_hash"
   fi
-  base_ref=$ROOTFS_REPO:$SUITE-$(printf '%s' "$recipe" | sha256 | cut -c1-12)
+  local recipe_hash
+  recipe_hash=$(printf '%s' "$recipe" | sha256)
+  base_ref=$ROOTFS_REPO:$SUITE-${recipe_hash:0:12}
 
   if [[ $mode != refresh ]] && base_id=$(docker image inspect --format '{{.Id}}' "$base_ref" 2>/dev/null); then
-    say "rootfs: $base_ref exists, bootstrap skipped [$(elapsed "$t0")]"
+    say_since "$t0" "rootfs: $base_ref exists, bootstrap skipped"
     return
   fi
 
@@ -111,14 +116,14 @@ prepare_base() {
     say "rootfs: bootstrapping Debian $SUITE minbase + python3 with mmdebstrap (mirror: ${SECURE_PYTHON_MIRROR:-Debian default})"
     mmdebstrap "${MMDEBSTRAP_ARGS[@]}" "$SUITE" "$tar" "${mirror[@]}" ||
       die "mmdebstrap failed: check network access to the Debian mirror (or set SECURE_PYTHON_MIRROR / SECURE_PYTHON_ROOTFS_TAR)"
-    say "rootfs: bootstrapped [$(elapsed "$t0")]"
+    say_since "$t0" "rootfs: bootstrapped"
   fi
   local t1=$EPOCHREALTIME
   docker import --change "LABEL sandbox-harness.rootfs-recipe-hash=${base_ref##*-}" \
     --message "$ME: mmdebstrap ${MMDEBSTRAP_ARGS[*]} $SUITE" "$tar" "$base_ref" >/dev/null ||
     die "docker import of $tar failed"
   base_id=$(docker image inspect --format '{{.Id}}' "$base_ref")
-  say "rootfs: imported as $base_ref ($base_id) [$(elapsed "$t1")]"
+  say_since "$t1" "rootfs: imported as $base_ref ($base_id)"
   [[ -z $workdir ]] || rm -f "$workdir/rootfs.tar"
 }
 
@@ -150,7 +155,7 @@ build_image() {
   [[ $current != *$'\n'* ]] || read -r -a latest <<<"${current#*$'\n'}"
   if [[ $mode == build && ${versioned[1]:-} == "$hash" ]]; then
     [[ ${latest[0]:-} == "${versioned[0]}" ]] || docker tag "$repo:$IMAGE_VERSION" "$repo:latest"
-    say "$kind: $repo:$IMAGE_VERSION is up to date (recipe ${hash:0:12}), build skipped [$(elapsed "$t0")]"
+    say_since "$t0" "$kind: $repo:$IMAGE_VERSION is up to date (recipe ${hash:0:12}), build skipped"
     say "$repo:$IMAGE_VERSION ${versioned[0]} ${versioned[2]} bytes, python ${versioned[3]}"
     return
   fi
@@ -162,21 +167,24 @@ build_image() {
   make_workdir
   mkdir -p "$workdir/context"
   say "$kind: building $repo:$IMAGE_VERSION and :latest FROM $from_ref (recipe ${hash:0:12}, python $python_version, build network $network)"
+  local hint=
+  [[ $kind != science ]] || hint=': it needs the Debian mirror, and the pinned versions must still be on it'
   docker build --force-rm --network "$network" -f "$dockerfile" \
     --build-arg "BASE_IMAGE=$from_ref" --build-arg "BASE_IMAGE_ID=$from_id" \
     --build-arg "RECIPE_HASH=$hash" --build-arg "PYTHON_VERSION=$python_version" \
     --build-arg "IMAGE_VERSION=$IMAGE_VERSION" \
     -t "$repo:$IMAGE_VERSION" -t "$repo:latest" "$workdir/context" ||
-    die "docker build of $repo failed (see above)$([[ $kind == science ]] && printf '%s' ': it needs the Debian mirror, and the pinned versions must still be on it')"
+    die "docker build of $repo failed (see above)$hint"
   # The classic builder leaves the build stage behind as a dangling image: drop it.
   docker image prune --force --filter "label=sandbox-harness.build-stage=$repo" >/dev/null || true
-  say "$kind: built [$(elapsed "$t0")]"
+  say_since "$t0" "$kind: built"
   report "$repo"
 }
 
 report() {
-  local info=()
-  read -r -a info <<<"$(docker image inspect --format "$INFO_FORMAT" "$1:$IMAGE_VERSION")"
+  local info=() said
+  said=$(docker image inspect --format "$INFO_FORMAT" "$1:$IMAGE_VERSION") || die "cannot inspect $1:$IMAGE_VERSION after its build"
+  read -r -a info <<<"$said"
   say "$1:$IMAGE_VERSION ${info[0]} ${info[2]} bytes, python ${info[3]}"
 }
 
@@ -200,4 +208,4 @@ start=$EPOCHREALTIME
 check_engine
 prepare_base
 for kind in "${kinds[@]}"; do build_image "$kind"; done
-say "done: ${kinds[*]} [$(elapsed "$start")]"
+say_since "$start" "done: ${kinds[*]}"

@@ -375,6 +375,7 @@ trap on_exit EXIT
 
 started_us=${EPOCHREALTIME//[!0-9]/} # the deadline counts from here: the client's start
 if [[ $ast_check == 1 ]]; then
+  # shellcheck disable=SC2312 # `:` cannot fail; the process substitution only makes the pipe
   exec {gate}<> <(:) # an anonymous pipe; the client gets a read-only end of its own
   exec {gate_r}<"/dev/fd/$gate"
   printf '%s' "$GATE_PREFIX" >&"$gate"

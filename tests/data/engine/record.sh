@@ -21,7 +21,7 @@ cleanup() {
     for name in sh-rec-hardened-$$ sh-rec-oom-$$; do
         curl -sS --unix-socket "$sock" -X DELETE "$api/containers/$name?force=true&v=true" >/dev/null || true
     done
-    [[ -n "${events_pid:-}" ]] && kill "$events_pid" 2>/dev/null || true
+    if [[ -n "${events_pid:-}" ]]; then kill "$events_pid" 2>/dev/null || true; fi
 }
 trap cleanup EXIT
 

@@ -75,4 +75,4 @@ expect_eq "bad value in a profile file: status" "$status" 125
 expect_contains "bad value in a profile file: message" "$(cat "$TMP/err")" "invalid SANDBOX_CPUS='many' (from $TMP/cpus.env:$line)"
 
 sleep 1
-expect_eq "containers created for invalid values (docker events)" "$(containers_created_since "$since")" ""
+expect_created_since "containers created for invalid values (docker events)" "$since" ""

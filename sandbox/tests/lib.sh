@@ -88,7 +88,13 @@ expect_contains() { # expect_contains WHAT TEXT FRAGMENT
   ok "$1 mentions '$3'"
 }
 
-container_exists() { [[ -n $(docker ps -aq --filter "name=^/$1\$") ]]; }
+# container_exists NAME: true if the engine has a container NAME. A failing `docker ps` fails the
+# test: "no container" must never be read from a command that did not run.
+container_exists() {
+  local ids
+  ids=$(docker ps -aq --filter "name=^/$1\$") || fail "docker ps failed: cannot tell whether container $1 exists"
+  [[ -n $ids ]]
+}
 
 expect_no_container() { # expect_no_container NAME
   ! container_exists "$1" || fail "container $1 still exists"
@@ -100,6 +106,12 @@ expect_no_container() { # expect_no_container NAME
 containers_created_since() {
   docker events --since "$1" --until "$(date +%s.%N)" --filter "label=$TEST_LABEL" \
     --filter event=create --format '{{.Actor.Attributes.name}}'
+}
+
+expect_created_since() { # expect_created_since WHAT SINCE WANT: containers_created_since SINCE is WANT
+  local got
+  got=$(containers_created_since "$2") || fail "$1: docker events failed, so the check cannot run"
+  expect_eq "$1" "$got" "$3"
 }
 
 wait_running() { # wait_running NAME TIMEOUT_SECONDS

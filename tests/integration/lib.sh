@@ -25,8 +25,22 @@ require_docker() {
   fi
 }
 
+# harness_containers: prints how many containers of any harness run exist. A failing `docker ps`
+# fails the test: a count must never be read from a command that did not run.
 harness_containers() {
-  docker ps -aq --filter label=sandbox-harness.run | wc -l
+  local ids
+  ids=$(docker ps -aq --filter label=sandbox-harness.run) || fail "docker ps failed: cannot count the harness's containers"
+  if [[ -z $ids ]]; then echo 0; else wc -l <<<"$ids"; fi
+}
+
+# expect_no_harness_containers WHAT: no container of any harness run is left.
+expect_no_harness_containers() {
+  local n names
+  n=$(harness_containers) || fail "$1: cannot count the harness's containers"
+  if ((n != 0)); then
+    names=$(docker ps -a --filter label=sandbox-harness.run --format '{{.Names}} {{.Status}}' || true)
+    fail "$1: $n containers left behind: $names"
+  fi
 }
 
 # json_get FILE PYTHON_EXPR — evaluates EXPR with `r` bound to the parsed JSON file.

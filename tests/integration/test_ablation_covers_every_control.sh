@@ -15,5 +15,5 @@ uncovered=$(json_get "$TMP/ablate/coverage.json" '",".join(r["uncovered_controls
 [[ -z "$uncovered" ]] || fail "controls caught by no probe: $uncovered"
 escapes=$(json_get "$TMP/ablate/validator-off/report.json" 'sum(1 for x in r["records"] if x["judgement"]["verdict"] in ("escaped","fail","error"))')
 [[ "$escapes" == 0 ]] || fail "$escapes probes were not contained by the runtime alone"
-[[ "$(harness_containers)" == 0 ]] || fail "containers left behind"
+expect_no_harness_containers "after the run"
 echo "ok: every control caught; never seen to fail: $(json_get "$TMP/ablate/coverage.json" '", ".join(r["probes_never_failing"]) or "none"')"

@@ -25,4 +25,4 @@ check "missing Docker socket" "/nonexistent/docker.sock" \
 require_docker
 check "missing image" "sandbox-harness build" \
   env SANDBOX_IMAGE=secure-python:no-such-tag "$HARNESS" run --suite workloads --filter 'wl.hello' --image base --out "$TMP/noimage" --root "$ROOT"
-[[ "$(harness_containers)" == 0 ]] || fail "containers left behind"
+expect_no_harness_containers "after the run"

@@ -20,5 +20,5 @@ cat "$TMP/cap.log"
 [[ "$(json_get "$TMP/cap/report.json" 'len(r["meta"]["extra"]["capacity_concurrency"]["rows"])')" == 2 ]] ||
   fail "capacity did not report both concurrency levels"
 [[ "$(json_get "$TMP/cap/report.json" '"capacity_model" in r["meta"]["extra"]')" == True ]] || fail "no capacity model"
-[[ "$(harness_containers)" == 0 ]] || fail "containers left behind"
+expect_no_harness_containers "after the run"
 echo "ok"

@@ -6,11 +6,13 @@ require_docker
 
 "$HARNESS" run --suite probes --filter 'timeout.*' --image base --jobs 2 --out "$TMP/killed" --root "$ROOT" >"$TMP/log1" 2>&1 &
 pid=$!
+seen=0
 for _ in $(seq 1 100); do
-  (( $(harness_containers) > 0 )) && break
+  seen=$(harness_containers)
+  ((seen == 0)) || break
   sleep 0.1
 done
-(( $(harness_containers) > 0 )) || fail "the first run never started a container"
+((seen > 0)) || fail "the first run never started a container within 10 s"
 kill -9 "$pid"
 wait "$pid" 2>/dev/null || true
 
@@ -21,8 +23,9 @@ expect_status 0 "$status" "the run after the kill"
 
 # Orphaned launchers end on their own deadline; give them that long.
 for _ in $(seq 1 150); do
-  [[ "$(harness_containers)" == 0 ]] && ! pgrep -f "$ROOT/sandbox/run_secure_python.sh" >/dev/null && break
+  left=$(harness_containers)
+  ((left == 0)) && ! pgrep -f "$ROOT/sandbox/run_secure_python.sh" >/dev/null && break
   sleep 0.2
 done
-[[ "$(harness_containers)" == 0 ]] || fail "containers left behind: $(docker ps -a --filter label=sandbox-harness.run --format '{{.Names}}')"
+expect_no_harness_containers "after the run"
 echo "ok: nothing left behind"

@@ -53,5 +53,5 @@ tamper "a flood not marked truncated" "$edit_flood"'rec["launch"]["stdout_trunca
   "not marked truncated"
 echo "ok: the output-integrity check names each of 6 tampered reports"
 
-[[ "$(harness_containers)" == 0 ]] || fail "containers left behind: $(docker ps -a --filter label=sandbox-harness.run)"
+expect_no_harness_containers "after the run"
 echo "ok: $total records, $probes probes, none bad"

@@ -14,5 +14,5 @@ escaped=$(json_get "$TMP/out/report.json" 'sum(1 for x in r["records"] if x["jud
 (( escaped >= 1 )) || fail "no probe escaped under SANDBOX_NETWORK=host"
 hits=$(json_get "$TMP/out/report.json" 'sum(len(x["observation"].get("canary_hits",[])) for x in r["records"])')
 (( hits >= 1 )) || fail "the canary saw no connection, so the verdict rested on the probe alone"
-[[ "$(harness_containers)" == 0 ]] || fail "containers left behind"
+expect_no_harness_containers "after the run"
 echo "ok: $escaped escaped, $hits canary hits"

@@ -20,23 +20,45 @@ printf '# gate \xc3\xa9\nHOME=/tmp\n' | docker run --rm --log-driver=none --labe
   --env-file /dev/stdin secure-python:latest python3 -c 'import os; print(os.environ["HOME"])' >"$TMP/out" 2>"$TMP/err" || status=$?
 expect_eq "positive control, the line completed: output" "$(cat "$TMP/out")" "/tmp"
 
-# A script big enough that the check takes well over a second, so that the kill lands during it.
+# The kill must land while the check still runs, whatever the machine's speed: the check process is
+# found and stopped (SIGSTOP) before the launcher is killed, so the launcher is provably still
+# waiting for its verdict. The script is large so that the check is still running when it is found;
+# if it was not (a check that finished first), the attempt is repeated with a larger script.
 script=$TMP/big.py
-for ((i = 0; i < 60000; i++)); do printf 'x%d = 0\n' "$i"; done >"$script"
-printf 'print("ran")\n' >>"$script"
-chmod 644 "$script"
-lines=$(wc -l <"$script")
-
-name=sbt-gate-$$-$RANDOM
-since=$(date +%s.%N)
-SANDBOX_NAME=$name "$LAUNCHER" "$script" >"$TMP/out" 2>"$TMP/err" &
-launcher_pid=$!
-sleep 0.5
+since=
+for attempt in 1 2 3; do
+  for ((i = 0; i < 60000 * attempt; i++)); do printf 'x%d = 0\n' "$i"; done >"$script"
+  printf 'print("ran")\n' >>"$script"
+  chmod 644 "$script"
+  name=sbt-gate-$$-$RANDOM
+  since=$(date +%s.%N)
+  SANDBOX_NAME=$name "$LAUNCHER" "$script" >"$TMP/out" 2>"$TMP/err" &
+  launcher_pid=$!
+  checker=
+  for ((i = 0; i < 3000; i++)); do
+    checker=$(pgrep -P "$launcher_pid" -f 'import ast_check' || true)
+    [[ -z $checker ]] || break
+    kill -0 "$launcher_pid" 2>/dev/null || break
+    sleep 0.005
+  done
+  if [[ -n $checker ]] && kill -STOP "$checker" 2>/dev/null &&
+    [[ $(ps -o stat= -p "$checker") == T* ]]; then
+    break
+  fi
+  # The check had finished (or never started) before it could be stopped: clean up and retry.
+  kill -TERM "$launcher_pid" 2>/dev/null || true
+  wait "$launcher_pid" 2>/dev/null || true
+  checker=
+done
+[[ -n $checker ]] || fail "could not catch the AST check running in 3 attempts (launcher stderr: $(cat "$TMP/err"))"
+ok "the AST check (pid $checker) is stopped mid-check, $(wc -l <"$script") lines"
 client=$(pgrep -f -- "--name=$name" | head -1 || true)
-[[ -n $client ]] || fail "no docker client for $name was running 0.5 s into the AST check ($lines lines)"
-kill -0 "$launcher_pid" 2>/dev/null || fail "the launcher had already exited 0.5 s into the AST check ($lines lines)"
+[[ -n $client ]] || fail "no docker client for $name is running while the AST check runs"
+kill -0 "$launcher_pid" 2>/dev/null || fail "the launcher exited while its AST check was stopped"
 kill -KILL "$launcher_pid"
 wait "$launcher_pid" 2>/dev/null || true
+kill -KILL "$checker" 2>/dev/null || true
+kill -CONT "$checker" 2>/dev/null || true
 for ((i = 0; i < 50; i++)); do
   kill -0 "$client" 2>/dev/null || break
   sleep 0.1
@@ -44,5 +66,5 @@ done
 ! kill -0 "$client" 2>/dev/null || fail "the docker client $client still runs 5 s after the launcher was killed"
 ok "the docker client exited by itself after the launcher was killed"
 sleep 1 # let the event log catch up with anything that might have happened
-expect_eq "containers created after the launcher was killed (docker events)" "$(containers_created_since "$since")" ""
+expect_created_since "containers created after the launcher was killed (docker events)" "$since" ""
 expect_eq "script output" "$(cat "$TMP/out")" ""

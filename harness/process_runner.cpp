@@ -8,6 +8,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <pthread.h>
+
 #include <cerrno>
 #include <cstring>
 #include <optional>
@@ -59,11 +61,9 @@ double timeval_ms(const timeval& tv) { return tv.tv_sec * 1e3 + tv.tv_usec / 1e3
 /// Returns errno of a failed chdir (Boost's own start_dir reports that failure but then execs
 /// anyway), else 0.
 int child_setup(const char* cwd) {
-    // A harness signal handler must not run here (it would act on the parent's memory): block
-    // everything, reset dispositions, then open the mask.
-    sigset_t all;
-    sigfillset(&all);
-    ::sigprocmask(SIG_SETMASK, &all, nullptr);
+    // A harness signal handler must not run here (it would act on the parent's memory): the
+    // parent blocked every signal before vfork (SignalsBlocked), so the child starts with all of
+    // them blocked; reset the dispositions, then open the mask.
     for (int sig = 1; sig < NSIG; ++sig)
         if (sig != SIGKILL && sig != SIGSTOP) ::signal(sig, SIG_DFL);
     sigset_t none;
@@ -125,6 +125,25 @@ struct Drain {
             on_eof();
         });
     }
+};
+
+/// Blocks every signal in the calling thread for its lifetime, as posix_spawn does around its
+/// vfork: a signal that arrives between vfork and the child's reset of its handlers would run the
+/// harness's handler in the child, on the parent's memory. A signal that arrives meanwhile stays
+/// pending and is delivered to the parent when the mask is restored.
+class SignalsBlocked {
+public:
+    SignalsBlocked() {
+        sigset_t all;
+        sigfillset(&all);
+        ::pthread_sigmask(SIG_SETMASK, &all, &saved_);
+    }
+    ~SignalsBlocked() { ::pthread_sigmask(SIG_SETMASK, &saved_, nullptr); }
+    SignalsBlocked(const SignalsBlocked&) = delete;
+    SignalsBlocked& operator=(const SignalsBlocked&) = delete;
+
+private:
+    sigset_t saved_{};
 };
 
 std::optional<int> open_pidfd(pid_t pid) {
@@ -295,9 +314,11 @@ LaunchResult run_process(const ProcessRequest& req, const std::atomic<bool>* can
     auto reap_failed = bp::extend::on_error = [](auto& exec, const std::error_code&) {
         if (exec.pid > 0) ::waitpid(exec.pid, nullptr, 0);
     };
+    std::optional<SignalsBlocked> blocked(std::in_place);
     bp::child child(setup, bp::exe = req.argv[0], bp::args = args, env, bp::std_in < bp::null,
                     bp::std_out > out.pipe, bp::std_err > err.pipe, reap_failed, bp::posix::use_vfork,
                     spawn_ec);
+    blocked.reset();
     if (spawn_ec || !child.valid()) {
         r.start_error = "cannot execute " + req.argv[0] + (cwd_c ? " in " + cwd : "") + ": " +
                         (spawn_ec ? spawn_ec.message() : "spawn failed");

@@ -36,10 +36,11 @@ struct ProcessRequest {
 ///   hundreds of MB never blocks (bytes past the cap are counted, then dropped).
 /// - The child runs in its own process group (a terminal's Ctrl-C reaches only the harness),
 ///   with default signal dispositions, an empty signal mask, and none of the harness's file
-///   descriptors beyond 0-2.
+///   descriptors beyond 0-2. The calling thread blocks every signal from vfork until the child
+///   has exec'd, so no harness signal handler can run in the child.
 /// - `cancel`, when non-null and set to true by another thread, ends the run like the deadline
 ///   does (SIGTERM, grace, SIGKILL group) but leaves `harness_deadline_hit` false. It is polled
-///   every 50 ms.
+///   every 250 ms.
 /// - When the direct child exits but something it left behind still holds a pipe open, the group
 ///   gets SIGKILL after `grace`, so the call always returns. Leftovers that closed both pipes
 ///   are left alone (the launcher may have started them on purpose).

@@ -3,8 +3,10 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/resource.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
 #include <csignal>
 #include <cstdio>
@@ -205,6 +207,66 @@ TEST(ProcessRunner, FillsWallTimeStartTimeAndCpu) {
     EXPECT_LT(r.wall_ms, 5000);
     EXPECT_NEAR(now, r.start_unix_s, 5.0);
     EXPECT_GT(r.cpu_user_ms + r.cpu_sys_ms, 5.0);
+}
+
+/// Signals aimed at the harness's process group (a terminal's Ctrl-C) reach a vforked child until
+/// it has its own group. The harness's handler must never run there, on the parent's memory: the
+/// spawning thread blocks every signal from before vfork until the child has reset its handlers.
+/// Run in a forked process with a group of its own, so the signals reach nothing else.
+TEST(ProcessRunner, NoHarnessSignalHandlerRunsInTheChildBeforeExec) {
+    int report[2];
+    ASSERT_EQ(0, ::pipe(report));
+    const pid_t tester = ::fork();
+    ASSERT_GE(tester, 0);
+    if (tester == 0) {
+        ::close(report[0]);
+        ::setpgid(0, 0);
+        static pid_t main_pid;
+        static int report_fd;
+        main_pid = ::getpid();
+        report_fd = report[1];
+        struct sigaction sa {};
+        sa.sa_handler = [](int) {
+            if (::getpid() != main_pid) (void)!::write(report_fd, "x", 1);  // ran in a child
+        };
+        sa.sa_flags = SA_RESTART;
+        ::sigaction(SIGUSR2, &sa, nullptr);
+        std::atomic<bool> stop{false};
+        std::thread storm([&] {
+            while (!stop.load()) ::killpg(main_pid, SIGUSR2);
+        });
+        ProcessRequest req;
+        req.argv = {"/bin/true"};
+        req.deadline = 20s;
+        int started = 0;
+        for (int i = 0; i < 300; ++i) started += run_process(req).started ? 1 : 0;
+        stop.store(true);
+        storm.join();
+        ::_exit(started == 300 ? 0 : 3);
+    }
+    ::close(report[1]);
+    // Without the blocked mask the handler's run in the vfork child was seen to wedge the tester
+    // for good, so a tester that does not finish is a failure too (300 spawns take well under a
+    // second; the bound only stops a hang).
+    int status = 0;
+    pid_t got = 0;
+    for (int i = 0; i < 600 && got == 0; ++i) {
+        got = ::waitpid(tester, &status, WNOHANG);
+        if (got == 0) std::this_thread::sleep_for(100ms);
+    }
+    if (got == 0) {
+        ::kill(-tester, SIGKILL);
+        ::waitpid(tester, &status, 0);
+    }
+    ::fcntl(report[0], F_SETFL, O_NONBLOCK);
+    char buf[4096];
+    ssize_t foreign = 0, n;
+    while ((n = ::read(report[0], buf, sizeof buf)) > 0) foreign += n;
+    ::close(report[0]);
+    ASSERT_NE(0, got) << "the tester hung (the handler ran " << foreign << " times in a child before exec)";
+    ASSERT_TRUE(WIFEXITED(status)) << "the tester died by signal " << WTERMSIG(status);
+    EXPECT_EQ(0, WEXITSTATUS(status)) << "not every /bin/true started";
+    EXPECT_EQ(0, foreign) << "the harness's handler ran " << foreign << " times in a child before exec";
 }
 
 TEST(ProcessRunner, ParallelRunsDoNotHoldEachOthersPipes) {

@@ -36,8 +36,10 @@ pairs=${SANDBOX_TEST_PAIRS:-15}
 for ((i = 0; i < 3; i++)); do timed "$LAUNCHER" "$script" >/dev/null; timed "${plain[@]}" >/dev/null; done # warm-up
 launcher_us=() plain_us=()
 for ((i = 0; i < pairs; i++)); do
-  launcher_us+=("$(timed "$LAUNCHER" "$script")")
-  plain_us+=("$(timed "${plain[@]}")")
+  us=$(timed "$LAUNCHER" "$script") || fail "the launcher run $i failed"
+  launcher_us+=("$us")
+  us=$(timed "${plain[@]}") || fail "the plain docker run $i failed"
+  plain_us+=("$us")
 done
 read -r launcher_ms plain_ms overhead_ms < <(/usr/bin/python3 -c '
 import statistics, sys

@@ -5,9 +5,10 @@
 
 #include <fmt/format.h>
 
-#include "diff.h"
-#include "escape.h"
-#include "perf_sections.h"
+#include "reports/diff_render.h"
+#include "reports/render_util.h"
+#include "util/escape.h"
+#include "core/perf_sections.h"
 
 namespace sh {
 

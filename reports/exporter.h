@@ -1,6 +1,6 @@
 #pragma once
-/// One exporter per output format behind one interface; `write_reports` writes them all, each
-/// file atomically, so a crash or a full disk never leaves a half-written report behind.
+/// One exporter per output format behind one interface. Pure: rendering only; the commands write
+/// the files (cli/report_files.h).
 
 #include <filesystem>
 #include <memory>
@@ -8,7 +8,7 @@
 #include <string_view>
 #include <vector>
 
-#include "run_report.h"
+#include "core/run_report.h"
 
 namespace sh {
 
@@ -81,12 +81,5 @@ std::string standalone_html(std::string_view title, std::string_view sections);
 /// The four exporters above, in that order.
 std::vector<std::unique_ptr<Exporter>> all_exporters(RenderOptions opts = {});
 
-/// Writes `content` to a temporary file in the same directory, fsyncs it, renames it over `path`
-/// and fsyncs the directory. Throws std::runtime_error naming the failed call, the path and the
-/// errno text; the temporary file is removed on failure.
-void write_atomically(const std::filesystem::path& path, std::string_view content);
-
-/// Creates `out_dir` if needed and writes every exporter's file into it.
-void write_reports(const RunReport&, const std::filesystem::path& out_dir, RenderOptions opts = {});
 
 }  // namespace sh

@@ -3,14 +3,14 @@
 
 #include <fmt/format.h>
 
-#include "coverage.h"
-#include "diff.h"
-#include "escape.h"
-#include "exporter.h"
-#include "perf_sections.h"
-#include "render_util.h"
-#include "stats.h"
-#include "svg.h"
+#include "reports/coverage_render.h"
+#include "reports/diff_render.h"
+#include "util/escape.h"
+#include "reports/exporter.h"
+#include "core/perf_sections.h"
+#include "reports/render_util.h"
+#include "core/stats.h"
+#include "reports/svg.h"
 
 namespace sh {
 

@@ -1,4 +1,4 @@
-#include "exporter.h"
+#include "reports/exporter.h"
 
 namespace sh {
 

@@ -2,8 +2,8 @@
 
 #include <fmt/format.h>
 
-#include "escape.h"
-#include "exporter.h"
+#include "util/escape.h"
+#include "reports/exporter.h"
 
 namespace sh {
 

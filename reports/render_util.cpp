@@ -1,11 +1,11 @@
-#include "render_util.h"
+#include "reports/render_util.h"
 
 #include <algorithm>
 #include <cmath>
 
 #include <fmt/format.h>
 
-#include "run_report.h"
+#include "core/run_report.h"
 
 namespace sh {
 
@@ -80,7 +80,6 @@ std::string html_verdict_set(const VerdictSet& s) {
     return out;
 }
 
-Verdict worst(const VerdictSet& s) { return by_severity(s).front(); }
 
 std::string ratio_text(double ratio) {
     if (!std::isfinite(ratio) || ratio <= 0) return "n/a";

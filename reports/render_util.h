@@ -6,11 +6,9 @@
 #include <string>
 #include <vector>
 
-#include "verdict.h"
+#include "core/run_report.h"
 
 namespace sh {
-
-using VerdictSet = std::set<Verdict>;
 
 /// A Markdown table; cells must already be markdown_escape'd. Empty when there are no rows.
 std::string md_table(const std::vector<std::string>& header, const std::vector<std::vector<std::string>>& rows);
@@ -27,8 +25,6 @@ std::string html_verdict(Verdict);
 std::string verdict_set_text(const VerdictSet&);
 /// As html_verdict for each member of the set.
 std::string html_verdict_set(const VerdictSet&);
-/// The worst verdict of a non-empty set.
-Verdict worst(const VerdictSet&);
 
 /// "+12%" / "−8%" / "×3.1" for a ratio new/old; "n/a" when old is 0.
 std::string ratio_text(double ratio);

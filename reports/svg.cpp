@@ -1,4 +1,4 @@
-#include "svg.h"
+#include "reports/svg.h"
 
 #include <algorithm>
 #include <cmath>
@@ -6,10 +6,10 @@
 
 #include <fmt/format.h>
 
-#include "escape.h"
-#include "perf_sections.h"
-#include "render_util.h"
-#include "stats.h"
+#include "util/escape.h"
+#include "core/perf_sections.h"
+#include "reports/render_util.h"
+#include "core/stats.h"
 
 namespace sh {
 

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "run_report.h"
+#include "core/run_report.h"
 
 namespace sh {
 

@@ -1,4 +1,4 @@
-#include "svg.h"
+#include "reports/svg.h"
 
 #include <gtest/gtest.h>
 

@@ -1,0 +1,81 @@
+#include "cli/cli_common.h"
+#include "util/error.h"
+
+#include <cstdlib>
+#include <fstream>
+
+#include <nlohmann/json.hpp>
+
+namespace sh {
+
+void add_suite_options(CLI::App& cmd, SuiteOptions& o, bool with_profile) {
+    cmd.add_option("--suite", o.suite, "nightly (= all), probes, workloads or smoke")
+        ->capture_default_str();
+    cmd.add_option("--filter", o.filters, "Only case ids matching this glob (* and ?); repeatable");
+    cmd.add_option("--image", o.image, "base, science or all")
+        ->check(CLI::IsMember({"base", "science", "all"}))
+        ->capture_default_str();
+    if (with_profile)
+        cmd.add_option("--profile", o.profile,
+                       "Launcher profile (default sandbox/profiles/default.env); SANDBOX_* "
+                       "variables in the environment override it, as they do for the launcher")
+            ->check(CLI::ExistingFile);
+    cmd.add_option("--jobs,-j", o.jobs, "Cases run at once")->check(CLI::Range(1, 64))->capture_default_str();
+    cmd.add_option("--repeat", o.repeat, "Runs of each case")->check(CLI::Range(1, 1000))->capture_default_str();
+    cmd.add_option("--shard", o.shard, "Run only shard K of N (K/N, 1-based); merge the records with `merge`");
+    cmd.add_option("--out", o.out, "Output directory for records and reports")->required();
+    cmd.add_option("--root", o.root, "The checkout holding sandbox/, attacks/, workloads/ (default: $SH_ROOT, else the source tree)");
+}
+
+std::filesystem::path resolve_root(const std::string& root_option) {
+    if (!root_option.empty()) return root_option;
+    if (const char* env = std::getenv("SH_ROOT"); env && *env) return env;
+    return SH_SOURCE_DIR;
+}
+
+SuiteRequest to_request(const SuiteOptions& o, const std::string& profile_label) {
+    SuiteRequest r;
+    r.root = resolve_root(o.root);
+    r.suite = o.suite;
+    r.filters = o.filters;
+    r.images = o.image;
+    r.profile_path = o.profile;
+    r.profile_label = profile_label;
+    r.jobs = o.jobs;
+    r.repeat = o.repeat;
+    r.shard = o.shard;
+    r.out_dir = o.out;
+    r.command_line = command_line();
+    return r;
+}
+
+namespace {
+std::string g_command_line;
+}
+
+void set_command_line(int argc, char** argv) {
+    g_command_line.clear();
+    for (int i = 0; i < argc; ++i) {
+        if (i) g_command_line += ' ';
+        g_command_line += argv[i];
+    }
+}
+
+const std::string& command_line() { return g_command_line; }
+
+RunReport read_report(const std::filesystem::path& path) {
+    std::ifstream in(path);
+    if (!in) throw Error("cannot read " + path.string() + ": no such file or not readable");
+    nlohmann::json j;
+    try {
+        j = nlohmann::json::parse(in);
+        RunReport report;
+        report.meta = run_meta_from_json(j.at("meta"));
+        for (const auto& r : j.at("records")) report.records.push_back(record_from_json(r));
+        return report;
+    } catch (const std::exception& e) {
+        throw Error(path.string() + ": not a sandbox-harness report.json: " + e.what());
+    }
+}
+
+}  // namespace sh

@@ -1,0 +1,41 @@
+#pragma once
+/// What the commands share: the suite options of run, review and ablate (registered in one place,
+/// so --help says the same everywhere), the checkout root, the command line, reading reports.
+
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+#include "core/run_report.h"
+#include "run/suite.h"
+
+namespace sh {
+
+struct SuiteOptions {
+    std::string root;
+    std::string suite = "nightly";
+    std::vector<std::string> filters;
+    std::string image = "all";
+    std::string profile;
+    int jobs = 2;
+    int repeat = 1;
+    std::string shard;
+    std::string out;
+};
+
+/// `with_profile`: whether --profile is offered (review takes two profiles of its own).
+void add_suite_options(CLI::App&, SuiteOptions&, bool with_profile = true);
+SuiteRequest to_request(const SuiteOptions&, const std::string& profile_label);
+/// The checkout that holds sandbox/, attacks/ and workloads/: --root, else $SH_ROOT, else the
+/// source tree this binary was built from.
+std::filesystem::path resolve_root(const std::string& root_option);
+
+/// The command line as typed, for RunMeta; set once by main.
+void set_command_line(int argc, char** argv);
+const std::string& command_line();
+
+/// Reads a report.json written by `run` (meta and records). Errors name the file.
+RunReport read_report(const std::filesystem::path&);
+
+}  // namespace sh

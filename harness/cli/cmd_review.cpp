@@ -1,0 +1,69 @@
+// `sandbox-harness review`: the security review before a flag change. Runs the suite under the
+// current and the proposed profile and shows every probe whose verdict changed and every latency
+// figure that moved.
+
+#include <fmt/format.h>
+
+#include "cli/cli_common.h"
+#include "cli/commands.h"
+#include "reports/diff_render.h"
+#include "cli/report_files.h"
+#include "reports/exporter.h"
+#include "util/files.h"
+#include "io/interrupt.h"
+#include "run/progress.h"
+
+namespace sh {
+
+Command add_review_command(CLI::App& app) {
+    auto* cmd = app.add_subcommand(
+        "review",
+        "Run the suite under the current and a proposed launcher profile; write both reports and "
+        "review.md / review.html with every verdict that changed. Exits 1 when the proposed "
+        "profile makes any case worse.");
+    auto opts = std::make_shared<SuiteOptions>();
+    opts->suite = "nightly";
+    auto current = std::make_shared<std::string>();
+    auto proposed = std::make_shared<std::string>();
+    add_suite_options(*cmd, *opts, /*with_profile=*/false);
+    cmd->add_option("--current", *current, "The profile in force (default sandbox/profiles/default.env)")
+        ->check(CLI::ExistingFile);
+    cmd->add_option("--proposed", *proposed, "The proposed profile (same format, one or more flags changed)")
+        ->required()
+        ->check(CLI::ExistingFile);
+    return {cmd, [opts, current, proposed] {
+        const auto& cancel = install_interrupt_handler();
+        const std::filesystem::path out = opts->out;
+        const std::vector<std::pair<std::string, std::string>> runs = {{"current", *current}, {"proposed", *proposed}};
+        for (const auto& [label, path] : runs) {  // both profiles are checked before either runs
+            SuiteRequest req = to_request(*opts, label);
+            req.profile_path = path;
+            effective_profile(req);
+        }
+        std::vector<RunReport> reports;
+        for (const auto& [label, path] : runs) {
+            SuiteRequest req = to_request(*opts, label);
+            req.profile_path = path;
+            req.out_dir = out / label;
+            fmt::print(stderr, "== {} profile: {}\n", label,
+                       path.empty() ? "sandbox/profiles/default.env" : path);
+            auto progress = make_progress(stderr);
+            SuiteResult result = execute_suite(req, cancel, *progress);
+            RunReport report{result.meta, result.records};
+            write_reports(report, req.out_dir);
+            fmt::print(stderr, "{}\n", headline(summarize(report.records), result.meta.interrupted));
+            reports.push_back(std::move(report));
+            if (cancel.load()) return 128 + interrupt_signal();
+        }
+        const RunDiff diff = diff_runs(reports[0], reports[1]);
+        write_atomically(out / "review.md", render_profile_comparison_markdown(diff));
+        write_atomically(out / "review.html",
+                         standalone_html("Profile review", render_profile_comparison_html(diff)));
+        fmt::print("{}", render_profile_comparison_markdown(diff));
+        // Failures are expected under a weakened profile: only a change for the worse is one here.
+        if (exit_status(reports[0].records) == 2 || exit_status(reports[1].records) == 2) return 2;
+        return has_regression(diff) ? 1 : 0;
+    }};
+}
+
+}  // namespace sh

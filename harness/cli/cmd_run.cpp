@@ -1,0 +1,93 @@
+// `sandbox-harness run`: the nightly suite, or any selection of it, under one profile.
+
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+
+#include <fmt/format.h>
+
+#include "cli/cli_common.h"
+#include "cli/commands.h"
+#include "reports/diff_render.h"
+#include "cli/report_files.h"
+#include "reports/exporter.h"
+#include "util/files.h"
+#include "io/interrupt.h"
+#include "run/progress.h"
+#include "io/records_file.h"
+#include "core/run_report.h"
+
+namespace sh {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+/// Wall times of the workloads, one series per image, so that `--baseline` can test them for a
+/// significant slowdown (each series needs the same workloads on both nights to mean anything).
+void add_wall_time_series(RunReport& report) {
+    std::map<std::string, std::vector<double>> series;
+    for (const auto& r : report.records)
+        if (r.kind == CaseKind::Workload && r.launch.started && r.judgement.verdict == Verdict::Pass)
+            series["workload_wall_ms." + r.image].push_back(r.launch.wall_ms);
+    for (auto& [key, samples] : series)
+        report.meta.extra[key] = {{"title", "Workload wall time, " + key.substr(key.find('.') + 1) + " image (ms)"},
+                                  {"samples_ms", samples}};
+}
+
+}  // namespace
+
+Command add_run_command(CLI::App& app) {
+    auto* cmd = app.add_subcommand(
+        "run", "Run workloads and probes through the launcher, judge them with outside evidence, "
+               "and write records.jsonl, report.json, junit.xml, summary.md and report.html.");
+    auto opts = std::make_shared<SuiteOptions>();
+    add_suite_options(*cmd, *opts);
+    auto baseline = std::make_shared<std::string>();
+    auto slowdown = std::make_shared<double>(1.10);
+    cmd->add_option("--baseline", *baseline,
+                    "A previous report.json to compare with: new escapes, fixed cases and "
+                    "verdict changes are listed, and any regression makes the exit status 1")
+        ->check(CLI::ExistingFile);
+    cmd->add_option("--max-slowdown", *slowdown,
+                    "With --baseline: a latency series whose p50 grew by more than this ratio, "
+                    "significantly (Mann-Whitney U, alpha 0.05), is a regression")
+        ->check(CLI::Range(1.0, 100.0))
+        ->capture_default_str();
+    return {cmd, [opts, baseline, slowdown] {
+        const auto& cancel = install_interrupt_handler();
+        auto progress = make_progress(stderr);
+        SuiteRequest req = to_request(*opts, "default");
+        SuiteResult result = execute_suite(req, cancel, *progress);
+
+        RunReport report{result.meta, result.records};
+        add_wall_time_series(report);
+        std::optional<RunDiff> diff;
+        if (!baseline->empty()) {
+            DiffOptions dopts;
+            dopts.latency.threshold_ratio = *slowdown;
+            diff = diff_runs(read_report(*baseline), report, dopts);
+        }
+        RenderOptions render;
+        if (diff) render.diff = &*diff;
+        write_reports(report, req.out_dir, render);
+
+        fmt::print("{}\n{}\n", headline(summarize(report.records), result.meta.interrupted),
+                   run_efficiency_line(result.cost));
+        if (diff)
+            fmt::print("compared with {}: {} new escapes, {} regressions, {} fixed, {} latency regressions\n",
+                       diff->before_label, new_escapes(*diff).size(),
+                       std::count_if(diff->changes.begin(), diff->changes.end(), is_regression),
+                       fixed_cases(*diff).size(),
+                       std::count_if(diff->latency.begin(), diff->latency.end(),
+                                     [](const PerfDelta& d) { return d.status == PerfStatus::Regression; }));
+        fmt::print("reports: {}\n", fs::absolute(req.out_dir).string());
+
+        if (result.meta.interrupted) return 128 + interrupt_signal();
+        const int status = exit_status(report.records);
+        if (status == 0 && diff && (has_regression(*diff) || has_latency_regression(*diff))) return 1;
+        return status;
+    }};
+}
+
+}  // namespace sh

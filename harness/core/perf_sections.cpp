@@ -1,0 +1,192 @@
+#include "core/perf_sections.h"
+
+#include <algorithm>
+#include <cmath>
+#include <optional>
+
+#include <fmt/format.h>
+
+namespace sh {
+
+std::string format_number(double x) {
+    if (std::isnan(x)) return "\xE2\x80\x93";  // "–"
+    if (std::isinf(x)) return x > 0 ? "inf" : "-inf";
+    if (x == std::floor(x) && std::fabs(x) < 1e15) return fmt::format("{}", static_cast<long long>(x));
+    const double a = std::fabs(x);
+    if (a >= 100) return fmt::format("{:.1f}", x);
+    if (a >= 1) return fmt::format("{:.2f}", x);
+    return fmt::format("{:.3g}", x);
+}
+
+std::string format_scalar(const nlohmann::json& v) {
+    if (v.is_string()) return v.get<std::string>();
+    if (v.is_number()) return format_number(v.get<double>());
+    if (v.is_boolean()) return v.get<bool>() ? "true" : "false";
+    if (v.is_null()) return "\xE2\x80\x93";
+    return v.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+namespace {
+
+bool is_flat_object(const nlohmann::json& v) {
+    return v.is_object() && !v.empty() &&
+           std::all_of(v.begin(), v.end(), [](const nlohmann::json& x) { return x.is_primitive(); });
+}
+
+std::optional<std::vector<double>> numbers(const nlohmann::json& v) {
+    if (!v.is_array() || v.empty()) return std::nullopt;
+    std::vector<double> out;
+    for (const auto& x : v) {
+        if (!x.is_number()) return std::nullopt;
+        out.push_back(x.get<double>());
+    }
+    return out;
+}
+
+void add_column(std::vector<std::string>& cols, const std::string& c) {
+    if (std::find(cols.begin(), cols.end(), c) == cols.end()) cols.push_back(c);
+}
+
+std::optional<PerfTable> explicit_table(const nlohmann::json& sec) {
+    if (!sec.contains("columns") || !sec.contains("rows") || !sec["columns"].is_array() || !sec["rows"].is_array())
+        return std::nullopt;
+    PerfTable t;
+    for (const auto& c : sec["columns"]) t.columns.push_back(format_scalar(c));
+    for (const auto& row : sec["rows"]) {
+        std::vector<nlohmann::json> cells;
+        if (row.is_array()) cells.assign(row.begin(), row.end());
+        else if (row.is_object())
+            for (const auto& c : t.columns) cells.push_back(row.contains(c) ? row[c] : nlohmann::json());
+        else cells.push_back(row);
+        cells.resize(std::max(cells.size(), t.columns.size()));
+        t.rows.push_back(std::move(cells));
+    }
+    return t;
+}
+
+std::optional<PerfTable> table_of_objects(const nlohmann::json& arr) {
+    if (!arr.is_array() || arr.empty() || !std::all_of(arr.begin(), arr.end(), is_flat_object)) return std::nullopt;
+    PerfTable t;
+    for (const auto& o : arr)
+        for (const auto& [k, v] : o.items()) add_column(t.columns, k);
+    for (const auto& o : arr) {
+        std::vector<nlohmann::json> cells;
+        for (const auto& c : t.columns) cells.push_back(o.contains(c) ? o[c] : nlohmann::json());
+        t.rows.push_back(std::move(cells));
+    }
+    return t;
+}
+
+/// {"row": {"col": v, ...}, ...} → one row per key.
+std::optional<PerfTable> table_of_keyed_objects(const nlohmann::json& obj, const std::string& first_column) {
+    if (!obj.is_object() || obj.empty() || !std::all_of(obj.begin(), obj.end(), is_flat_object)) return std::nullopt;
+    PerfTable t;
+    t.columns.push_back(first_column);
+    for (const auto& [k, o] : obj.items())
+        for (const auto& [c, v] : o.items()) add_column(t.columns, c);
+    for (const auto& [k, o] : obj.items()) {
+        std::vector<nlohmann::json> cells = {k};
+        for (std::size_t j = 1; j < t.columns.size(); ++j)
+            cells.push_back(o.contains(t.columns[j]) ? o[t.columns[j]] : nlohmann::json());
+        t.rows.push_back(std::move(cells));
+    }
+    return t;
+}
+
+PerfSection parse_section(const std::string& key, const nlohmann::json& sec) {
+    PerfSection s;
+    s.key = s.title = key;
+    if (sec.is_array()) {
+        if (auto t = table_of_objects(sec)) s.tables.push_back(std::move(*t));
+        else if (auto n = numbers(sec)) s.latency.push_back({key, *n});
+        else s.unparsed = format_scalar(sec);
+        return s;
+    }
+    if (!sec.is_object()) {
+        s.tables.push_back({"", {"figure", "value"}, {{key, sec}}});
+        return s;
+    }
+    if (auto t = table_of_keyed_objects(sec, "key")) {
+        s.tables.push_back(std::move(*t));
+        return s;
+    }
+    PerfTable figures{"", {"figure", "value"}, {}};
+    std::vector<PerfTable> tables;
+    const std::optional<PerfTable> main_table = explicit_table(sec);
+    if (main_table) tables.push_back(*main_table);
+    nlohmann::json rest = nlohmann::json::object();
+    for (const auto& [k, v] : sec.items()) {
+        if (k == "title" && v.is_string()) {
+            s.title = v.get<std::string>();
+        } else if (k == "note" && v.is_string()) {
+            s.note = v.get<std::string>();
+        } else if ((k == "columns" || k == "rows") && main_table) {
+            continue;
+        } else if (k == "samples_ms") {
+            if (auto n = numbers(v)) {
+                s.latency.push_back({key, *n});
+            } else if (v.is_object()) {
+                for (const auto& [name, arr] : v.items()) {
+                    if (auto n2 = numbers(arr)) s.latency.push_back({name, *n2});
+                    else rest[k][name] = arr;
+                }
+            } else {
+                rest[k] = v;
+            }
+        } else if (v.is_primitive()) {
+            figures.rows.push_back({k, v});
+        } else if (auto t = table_of_objects(v)) {
+            t->caption = k;
+            tables.push_back(std::move(*t));
+        } else if (auto t2 = table_of_keyed_objects(v, k)) {
+            t2->caption = k;
+            tables.push_back(std::move(*t2));
+        } else if (is_flat_object(v)) {
+            PerfTable kv{k, {"figure", "value"}, {}};
+            for (const auto& [fk, fv] : v.items()) kv.rows.push_back({fk, fv});
+            tables.push_back(std::move(kv));
+        } else {
+            rest[k] = v;
+        }
+    }
+    if (!figures.rows.empty()) s.tables.push_back(std::move(figures));
+    for (auto& t : tables) s.tables.push_back(std::move(t));
+    if (!rest.empty()) s.unparsed = format_scalar(rest);
+    return s;
+}
+
+}  // namespace
+
+std::vector<PerfSection> perf_sections(const nlohmann::json& extra) {
+    std::vector<PerfSection> out;
+    if (!extra.is_object()) return out;
+    for (const auto& [key, sec] : extra.items()) out.push_back(parse_section(key, sec));
+    return out;
+}
+
+std::map<std::string, double> perf_figures(const nlohmann::json& extra) {
+    std::map<std::string, double> out;
+    for (const PerfSection& s : perf_sections(extra)) {
+        for (const PerfTable& t : s.tables) {
+            const std::string prefix = s.key + "/" + (t.caption.empty() ? "" : t.caption + "/");
+            for (const auto& row : t.rows) {
+                if (row.empty()) continue;
+                const bool figure_list = t.columns.size() == 2 && t.columns[0] == "figure";
+                for (std::size_t j = 1; j < row.size() && j < t.columns.size(); ++j)
+                    if (row[j].is_number())
+                        out[prefix + format_scalar(row[0]) + (figure_list ? "" : "/" + t.columns[j])] =
+                            row[j].get<double>();
+            }
+        }
+    }
+    return out;
+}
+
+std::map<std::string, std::vector<double>> latency_series(const nlohmann::json& extra) {
+    std::map<std::string, std::vector<double>> out;
+    for (const PerfSection& s : perf_sections(extra))
+        for (const LatencySeries& l : s.latency) out[l.name == s.key ? s.key : s.key + "/" + l.name] = l.samples_ms;
+    return out;
+}
+
+}  // namespace sh

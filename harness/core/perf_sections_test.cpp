@@ -1,0 +1,65 @@
+#include "core/perf_sections.h"
+
+#include <gtest/gtest.h>
+
+namespace sh {
+namespace {
+
+TEST(PerfSections, ReadsTitleNoteFiguresTablesAndSamples) {
+    const auto j = nlohmann::json::parse(R"({
+      "launch": {"title": "Launch", "note": "n=3", "cpu_s_per_launch": 0.29, "samples_ms": [1, 2, 3],
+                 "columns": ["concurrency", "launches/s"], "rows": [[1, 4.1], [2, 6.5]]}
+    })");
+    const auto s = perf_sections(j);
+    ASSERT_EQ(1u, s.size());
+    EXPECT_EQ("Launch", s[0].title);
+    EXPECT_EQ("n=3", s[0].note);
+    ASSERT_EQ(2u, s[0].tables.size());
+    EXPECT_EQ((std::vector<std::string>{"figure", "value"}), s[0].tables[0].columns);
+    EXPECT_EQ((std::vector<std::string>{"concurrency", "launches/s"}), s[0].tables[1].columns);
+    ASSERT_EQ(1u, s[0].latency.size());
+    EXPECT_EQ("launch", s[0].latency[0].name);
+    EXPECT_TRUE(s[0].unparsed.empty());
+}
+
+TEST(PerfSections, ReadsObjectsOfSummariesAsOneRowPerKey) {
+    const auto j = nlohmann::json::parse(R"({"per_case": {"a": {"n": 3, "p50": 10}, "b": {"n": 4, "p95": 20}}})");
+    const auto s = perf_sections(j);
+    ASSERT_EQ(1u, s[0].tables.size());
+    EXPECT_EQ((std::vector<std::string>{"key", "n", "p50", "p95"}), s[0].tables[0].columns);
+    EXPECT_TRUE(s[0].tables[0].rows[1][2].is_null());
+}
+
+TEST(PerfSections, ShowsUnknownShapesAsJsonInsteadOfFailing) {
+    const auto j = nlohmann::json::parse(R"({"odd": {"nested": {"deep": {"x": {"y": 1}}}, "mixed": [1, "a"]}})");
+    const auto s = perf_sections(j);
+    EXPECT_EQ(R"({"mixed":[1,"a"],"nested":{"deep":{"x":{"y":1}}}})", s[0].unparsed);
+    EXPECT_TRUE(perf_sections(nlohmann::json::array()).empty());
+}
+
+TEST(PerfFigures, NamesEveryNumericFigure) {
+    const auto j = nlohmann::json::parse(R"({
+      "launch": {"cpu_s_per_launch": 0.29, "label": "x", "samples_ms": [1, 2],
+                 "columns": ["concurrency", "launches/s"], "rows": [[1, 4.1], [2, 6.5]]},
+      "sweep": [{"limit": "64m", "p50": 3}],
+      "per_case": {"a": {"p50": 10}}
+    })");
+    const std::map<std::string, double> expected = {{"launch/cpu_s_per_launch", 0.29},
+                                                    {"launch/1/launches/s", 4.1},
+                                                    {"launch/2/launches/s", 6.5},
+                                                    {"per_case/a/p50", 10},
+                                                    {"sweep/64m/p50", 3}};
+    EXPECT_EQ(expected, perf_figures(j));
+    EXPECT_EQ((std::map<std::string, std::vector<double>>{{"launch", {1, 2}}}), latency_series(j));
+}
+
+TEST(FormatNumber, IsCompactAndLocaleIndependent) {
+    EXPECT_EQ("236", format_number(236));
+    EXPECT_EQ("236.4", format_number(236.41));
+    EXPECT_EQ("6.50", format_number(6.5));
+    EXPECT_EQ("0.29", format_number(0.29));
+    EXPECT_EQ("\xE2\x80\x93", format_number(std::nan("")));
+}
+
+}  // namespace
+}  // namespace sh

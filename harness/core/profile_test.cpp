@@ -1,0 +1,239 @@
+#include "core/profile.h"
+
+#include <gtest/gtest.h>
+
+#include "core/case_spec.h"
+
+namespace sh {
+namespace {
+
+const std::string kData = SH_TESTDATA_DIR "/profiles";
+
+std::vector<std::string> profile_errors(const std::string& text) {
+    try {
+        parse_profile(text, "p.env");
+    } catch (const ProfileError& e) {
+        return e.errors();
+    }
+    return {};
+}
+
+std::vector<std::string> weakening_errors(const std::string& text) {
+    try {
+        parse_weakening(text, "w.env");
+    } catch (const ProfileError& e) {
+        return e.errors();
+    }
+    return {};
+}
+
+TEST(ParseProfile, ReadsValuesVerbatim) {
+    Profile p = parse_profile("# comment\n\nSANDBOX_NETWORK=none  \r\nSANDBOX_ULIMITS=nofile=1:2 core=0:0\n"
+                              "SANDBOX_USER=\"1000\"\nSANDBOX_EMPTY=\n#SANDBOX_MEMORY=1g\n",
+                              "profiles/review.env");
+    EXPECT_EQ("profiles/review.env", p.path);
+    EXPECT_EQ("review", p.name);
+    EXPECT_EQ((std::map<std::string, std::string>{{"SANDBOX_NETWORK", "none"},
+                                                  {"SANDBOX_ULIMITS", "nofile=1:2 core=0:0"},
+                                                  {"SANDBOX_USER", "\"1000\""},
+                                                  {"SANDBOX_EMPTY", ""}}),
+              p.values);
+    EXPECT_EQ(3, p.lines.at("SANDBOX_NETWORK"));
+    EXPECT_EQ("none", p.get("SANDBOX_NETWORK"));
+    EXPECT_EQ("fb", p.get("SANDBOX_MEMORY", "fb"));
+    EXPECT_EQ("256m", p.effective("SANDBOX_MEMORY"));
+    EXPECT_EQ("", p.effective("SANDBOX_UNKNOWN"));
+}
+
+TEST(ParseProfile, RejectsAnythingElseWithFileAndLine) {
+    EXPECT_EQ((std::vector<std::string>{
+                  "p.env:2: not a profile line: 'export SANDBOX_NETWORK=none' (expected a blank line, a '#' "
+                  "comment or SANDBOX_NAME=VALUE)",
+                  "p.env:3: not a profile line: 'SANDBOX_network=none' (expected a blank line, a '#' comment or "
+                  "SANDBOX_NAME=VALUE)",
+                  "p.env:4: not a profile line: 'SANDBOX_NETWORK = none' (expected a blank line, a '#' comment "
+                  "or SANDBOX_NAME=VALUE)",
+                  "p.env:5: not a profile line: '  # indented comment' (expected a blank line, a '#' comment or "
+                  "SANDBOX_NAME=VALUE)",
+                  "p.env:6: not a profile line: 'SANDBOX_=1' (expected a blank line, a '#' comment or "
+                  "SANDBOX_NAME=VALUE)",
+                  "p.env:8: SANDBOX_CPUS set twice (first on line 7)"}),
+              profile_errors("\nexport SANDBOX_NETWORK=none\nSANDBOX_network=none\nSANDBOX_NETWORK = none\n"
+                             "  # indented comment\nSANDBOX_=1\nSANDBOX_CPUS=1\nSANDBOX_CPUS=2\n"));
+}
+
+TEST(LoadProfile, ReadsAFileAndNamesItByItsStem) {
+    Profile p = load_profile(kData + "/hardened.env");
+    EXPECT_EQ("hardened", p.name);
+    EXPECT_EQ(default_profile().values, p.values);
+    EXPECT_EQ((std::vector<std::string>{}), check_profile(p));
+}
+
+TEST(LoadProfile, MissingFile) {
+    try {
+        load_profile(kData + "/nope.env");
+        FAIL();
+    } catch (const ProfileError& e) {
+        EXPECT_EQ(kData + "/nope.env: cannot read: No such file or directory", std::string(e.what()));
+    }
+}
+
+TEST(LoadProfile, TheShippedDefaultAgreesWithTheBuiltInDefaults) {
+    const std::string path = SH_SOURCE_DIR "/sandbox/profiles/default.env";
+    if (!std::filesystem::exists(path)) GTEST_SKIP() << path << " not written yet";
+    Profile p = load_profile(path);
+    EXPECT_EQ((std::vector<std::string>{}), check_profile(p));
+    for (const auto& [key, value] : default_profile().values) EXPECT_EQ(value, p.effective(key)) << key;
+}
+
+TEST(LoadWeakenings, TheShippedOverlaysAreValid) {
+    const std::string dir = SH_SOURCE_DIR "/sandbox/profiles/weakened";
+    if (!std::filesystem::is_directory(dir)) GTEST_SKIP() << dir << " not written yet";
+    for (const Weakening& w : load_weakenings(dir)) {
+        Profile p = weaken(default_profile(), w);
+        p.path = w.path;
+        EXPECT_EQ((std::vector<std::string>{}), check_profile(p)) << w.path;
+        EXPECT_NE(default_profile().values, p.values) << w.path << " changes nothing";
+    }
+}
+
+TEST(DefaultProfile, HoldsEveryDefault) {
+    Profile d = default_profile();
+    EXPECT_EQ("default", d.name);
+    EXPECT_EQ("none", d.get("SANDBOX_NETWORK"));
+    EXPECT_EQ("nofile=256:256 fsize=16777216:16777216 core=0:0", d.get("SANDBOX_ULIMITS"));
+    EXPECT_EQ(18u, d.values.size());
+    EXPECT_FALSE(d.values.count("SANDBOX_NAME"));  // set per case by the harness
+}
+
+TEST(WithOverrides, ReplacesAndAddsKeepingTheName) {
+    Profile p = with_overrides(parse_profile("SANDBOX_NETWORK=none\n", "a.env"),
+                               {{"SANDBOX_NETWORK", "host"}, {"SANDBOX_TIMEOUT", "3"}});
+    EXPECT_EQ("a", p.name);
+    EXPECT_EQ("host", p.get("SANDBOX_NETWORK"));
+    EXPECT_EQ("3", p.get("SANDBOX_TIMEOUT"));
+    EXPECT_EQ(0, p.lines.at("SANDBOX_NETWORK"));
+}
+
+TEST(MissingVariables, NamesEveryVariableTheLauncherWouldMiss) {
+    EXPECT_TRUE(missing_variables(default_profile()).empty());
+    const Profile overlay = parse_profile("# control: network\nSANDBOX_NETWORK=host\n", "w.env");
+    const auto missing = missing_variables(overlay);
+    ASSERT_EQ(17u, missing.size());  // all 18 launcher variables but SANDBOX_NETWORK
+    EXPECT_EQ("w.env: SANDBOX_IMAGE is not set", missing.front());
+    EXPECT_EQ("w.env: SANDBOX_PID_MODE is not set", missing.back());
+    EXPECT_TRUE(missing_variables(with_overrides(overlay, default_profile().values)).empty());
+}
+
+TEST(CheckProfile, UnknownVariablesAndBadValues) {
+    Profile p = parse_profile("SANDBOX_NETWRK=none\nSANDBOX_FROBNICATE=1\nSANDBOX_READ_ONLY=yes\n"
+                              "SANDBOX_MEMORY=lots\nSANDBOX_ULIMITS=nofile\nSANDBOX_PID_MODE=host\n"
+                              "SANDBOX_CPUS=0\nSANDBOX_TMPFS=tmp\nSANDBOX_CAP_DROP=none\n",
+                              "p.env");
+    EXPECT_EQ((std::vector<std::string>{
+                  "p.env:7: bad SANDBOX_CPUS '0': a positive number of CPUs, or none",
+                  "p.env:2: unknown variable SANDBOX_FROBNICATE (the launcher ignores it)",
+                  "p.env:4: bad SANDBOX_MEMORY 'lots': a size such as 256m, or none",
+                  "p.env:1: unknown variable SANDBOX_NETWRK (did you mean SANDBOX_NETWORK?)",
+                  "p.env:3: bad SANDBOX_READ_ONLY 'yes': 0 or 1",
+                  "p.env:8: bad SANDBOX_TMPFS 'tmp': /path[:options] entries separated by spaces, or none",
+                  "p.env:5: bad SANDBOX_ULIMITS 'nofile': name=soft[:hard] entries separated by spaces, or none"}),
+              check_profile(p));
+}
+
+TEST(ValueParsers, DockerSizesAreBinary) {
+    EXPECT_EQ(268435456, parse_docker_size("256m"));
+    EXPECT_EQ(268435456, parse_docker_size("256M"));
+    EXPECT_EQ(268435456, parse_docker_size("256MiB"));
+    EXPECT_EQ(268435456, parse_docker_size("256mb"));
+    EXPECT_EQ(1073741824, parse_docker_size("1GiB"));
+    EXPECT_EQ(1099511627776, parse_docker_size("1t"));
+    EXPECT_FALSE(parse_docker_size("1.5g"));  // the launcher refuses fractions
+    EXPECT_FALSE(parse_docker_size("1000000000000k"));
+    EXPECT_EQ(2048, parse_docker_size("2k"));
+    EXPECT_EQ(100, parse_docker_size("100"));
+    EXPECT_EQ(100, parse_docker_size("100b"));
+    EXPECT_FALSE(parse_docker_size(""));
+    EXPECT_FALSE(parse_docker_size("m"));
+    EXPECT_FALSE(parse_docker_size("-1"));
+    EXPECT_FALSE(parse_docker_size("12x"));
+}
+
+TEST(ValueParsers, UlimitsTmpfsCpus) {
+    using U = std::map<std::string, std::pair<std::int64_t, std::int64_t>>;
+    EXPECT_EQ((U{{"nofile", {256, 512}}, {"core", {0, 0}}, {"nproc", {5, 5}}}),
+              parse_ulimits("nofile=256:512  core=0:0 nproc=5"));
+    EXPECT_EQ(U{}, parse_ulimits("none"));
+    EXPECT_FALSE(parse_ulimits("nofile=a"));
+    EXPECT_FALSE(parse_ulimits("nofile=1:2:3"));
+    EXPECT_FALSE(parse_ulimits(""));
+    EXPECT_EQ((std::map<std::string, std::string>{{"/tmp", "rw,size=1m"}, {"/run", ""}}),
+              parse_tmpfs("/tmp:rw,size=1m /run"));
+    EXPECT_EQ((std::map<std::string, std::string>{}), parse_tmpfs("none"));
+    EXPECT_FALSE(parse_tmpfs("tmp:rw"));
+    EXPECT_EQ(1000000000, parse_nano_cpus("1"));
+    EXPECT_EQ(500000000, parse_nano_cpus("0.5"));
+    EXPECT_EQ(0, parse_nano_cpus("none"));
+    EXPECT_FALSE(parse_nano_cpus("-1"));
+}
+
+TEST(Weakening, ParsesControlDescriptionAndOverrides) {
+    Weakening w = parse_weakening("# control: pids\n# A comment.\n# weakening: no pids limit\nSANDBOX_PIDS_LIMIT=none\n",
+                                  "weakened/pids.env");
+    EXPECT_EQ("pids", w.control);
+    EXPECT_EQ("no pids limit", w.description);
+    EXPECT_EQ("weakened/pids.env", w.path);
+    EXPECT_EQ((std::map<std::string, std::string>{{"SANDBOX_PIDS_LIMIT", "none"}}), w.overrides);
+    Profile p = weaken(default_profile(), w);
+    EXPECT_EQ("weakened-pids", p.name);
+    EXPECT_EQ("none", p.get("SANDBOX_PIDS_LIMIT"));
+    EXPECT_EQ("none", p.get("SANDBOX_NETWORK"));
+}
+
+TEST(Weakening, ErrorsNameFileAndLine) {
+    EXPECT_EQ((std::vector<std::string>{
+                  "w.env:1: unknown control 'netwrk' (allowed: isolation, network, user, read-only, tmpfs, "
+                  "cap-drop, no-new-privileges, cpus, memory, pids, ulimits, timeout, ast)",
+                  "w.env:2: second '# control:' comment (first on line 1)",
+                  "w.env:3: not a profile line: 'NETWORK=host' (expected a blank line, a '#' comment or "
+                  "SANDBOX_NAME=VALUE)",
+                  "w.env:1: missing '# weakening: ...' comment: one line saying what changes",
+                  "w.env:1: a weakening must set at least one SANDBOX_* variable"}),
+              weakening_errors("# control: netwrk\n# control: network\nNETWORK=host\n"));
+    EXPECT_EQ((std::vector<std::string>{
+                  "w.env:1: missing '# control: NAME' comment (one of: isolation, network, user, read-only, "
+                  "tmpfs, cap-drop, no-new-privileges, cpus, memory, pids, ulimits, timeout, ast)"}),
+              weakening_errors("# weakening: x\nSANDBOX_NETWORK=host\n"));
+}
+
+TEST(LoadWeakenings, SortedByFileNameOnlyEnvFiles) {
+    auto ws = load_weakenings(kData + "/weakened");
+    ASSERT_EQ(2u, ws.size());
+    EXPECT_EQ("memory", ws[0].control);
+    EXPECT_EQ("network", ws[1].control);
+    EXPECT_EQ(kData + "/weakened/network.env", ws[1].path);
+}
+
+TEST(LoadWeakenings, CollectsTheErrorsOfEveryFile) {
+    const std::string dir = kData + "/weakened_bad";
+    try {
+        load_weakenings(dir);
+        FAIL();
+    } catch (const ProfileError& e) {
+        EXPECT_EQ((std::vector<std::string>{
+                      dir + "/a.env:1: unknown control 'netwrk' (allowed: isolation, network, user, read-only, "
+                            "tmpfs, cap-drop, no-new-privileges, cpus, memory, pids, ulimits, timeout, ast)",
+                      dir + "/a.env:1: missing '# weakening: ...' comment: one line saying what changes",
+                      dir + "/b.env:1: a weakening must set at least one SANDBOX_* variable"}),
+                  e.errors());
+    }
+    try {
+        load_weakenings(kData + "/none");
+        FAIL();
+    } catch (const ProfileError& e) {
+        EXPECT_EQ(kData + "/none: cannot list: No such file or directory", std::string(e.what()));
+    }
+}
+
+}  // namespace
+}  // namespace sh

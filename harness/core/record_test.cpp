@@ -1,0 +1,217 @@
+#include "core/record.h"
+
+#include <gtest/gtest.h>
+
+namespace sh {
+namespace {
+
+using nlohmann::json;
+
+Record full_record() {
+    Record r;
+    r.case_id = "resource.memory-balloon";
+    r.kind = CaseKind::Probe;
+    r.family = "resource";
+    r.controls = {"memory", "cgroup"};
+    r.image = "science";
+    r.repetition = 2;
+    r.container_name = "sh-r1-7";
+    r.profile_name = "weakened-memory";
+    r.accepted_risk = 4;
+    r.summary = "allocates until stopped";
+    r.expect = Expect::Killed;
+    r.timeout_s = 2.5;
+    r.tags = {"smoke"};
+    LaunchResult& l = r.launch;
+    l.started = true;
+    l.exit_code = 137;
+    l.signal = 9;
+    l.harness_deadline_hit = true;
+    l.stdout_text = "SANDBOX-PROBE {\"escaped\": false, \"detail\": \"é\"}\n\x01";
+    l.stderr_text = "Killed\n";
+    l.stdout_truncated = true;
+    l.stdout_bytes = 1u << 20;
+    l.stderr_bytes = 7;
+    l.wall_ms = 1234.5678901234;
+    l.start_unix_s = 1764275278.123456789;
+    l.cpu_user_ms = 12.25;
+    l.cpu_sys_ms = 3.5;
+    Observation& o = r.observation;
+    o.engine_reachable = true;
+    o.container_id = "abcdef0123456789";
+    o.inspected = true;
+    o.drift = {{"HostConfig.Memory", "268435456 (SANDBOX_MEMORY=256m)", "0"}};
+    o.exit_code = 137;
+    o.oom_killed = true;
+    o.t_create = 1764275278.200000001;
+    o.t_start = 1764275278.3;
+    o.t_die = 1764275279.4;
+    o.t_destroy = 1764275279.5;
+    o.memory_peak_bytes = 268435456;
+    o.container_gone = true;
+    o.leftovers = {"x"};
+    o.canary_hits = {"tcp 127.0.0.1:1 from 127.0.0.1:2: sht-r1-000007"};
+    o.host_file_changes = {"/etc/hostname"};
+    o.notes = {"note"};
+    Judgement& j = r.judgement;
+    j.verdict = Verdict::AcceptedRisk;
+    j.reasons = {"accepted risk", "evidence"};
+    j.stopped_by = "memory";
+    j.report = ProbeReport{false, "é", json{{"escaped", false}, {"detail", "é"}, {"extra", {1, 2}}}};
+    return r;
+}
+
+TEST(RecordJson, RoundTripsEveryField) {
+    const Record r = full_record();
+    const json j = to_json(r);
+    const Record back = record_from_json(json::parse(j.dump()));
+    EXPECT_EQ(j, to_json(back));
+    EXPECT_EQ(CaseKind::Probe, back.kind);
+    EXPECT_EQ(Expect::Killed, back.expect);
+    EXPECT_EQ(2.5, back.timeout_s);
+    EXPECT_EQ(4, back.accepted_risk);
+    EXPECT_EQ(9, back.launch.signal);
+    EXPECT_EQ(r.launch.stdout_text, back.launch.stdout_text);
+    EXPECT_EQ(r.launch.start_unix_s, back.launch.start_unix_s);  // exact: doubles keep 17 digits
+    EXPECT_EQ(r.observation.t_create, back.observation.t_create);
+    EXPECT_EQ(1u << 20, back.launch.stdout_bytes);
+    ASSERT_EQ(1u, back.observation.drift.size());
+    EXPECT_EQ("HostConfig.Memory", back.observation.drift[0].field);
+    EXPECT_EQ(Verdict::AcceptedRisk, back.judgement.verdict);
+    EXPECT_EQ("memory", back.judgement.stopped_by);
+    ASSERT_TRUE(back.judgement.report);
+    EXPECT_EQ("é", back.judgement.report->detail);
+    EXPECT_EQ(json({1, 2}), back.judgement.report->raw["extra"]);
+}
+
+TEST(RecordJson, StableKeysWithNullForAbsentOptionals) {
+    Record r;
+    r.case_id = "w";
+    r.kind = CaseKind::Workload;
+    r.judgement.verdict = Verdict::Skipped;
+    const json j = to_json(r);
+    EXPECT_EQ(R"({"accepted_risk":null,"case_id":"w","container_name":"","controls":[],"expect":null,"family":"",)"
+              R"("image":"","judgement":{"reasons":[],"report":null,"stopped_by":null,"verdict":"skipped"},"kind":"workload",)"
+              R"("launch":{"cpu_sys_ms":0.0,"cpu_user_ms":0.0,"exit_code":-1,"harness_deadline_hit":false,"signal":null,)"
+              R"("start_error":"","start_unix_s":0.0,"started":false,"stderr_bytes":0,"stderr_text":"",)"
+              R"("stderr_truncated":false,"stdout_bytes":0,"stdout_text":"","stdout_truncated":false,"wall_ms":0.0},)"
+              R"("observation":{"canary_hits":[],"container_gone":false,"container_id":null,"drift":[],)"
+              R"("engine_reachable":true,"exit_code":null,"host_file_changes":[],"inspected":false,"leftovers":[],)"
+              R"("memory_peak_bytes":null,"notes":[],"oom_killed":false,"t_create":null,"t_destroy":null,)"
+              R"("t_die":null,"t_start":null},"profile_name":"","repetition":0,"schema_version":1,"summary":"",)"
+              R"("tags":[],"timeout_s":null})",
+              j.dump());
+    const Record back = record_from_json(j);
+    EXPECT_FALSE(back.expect);
+    EXPECT_FALSE(back.judgement.report);
+    EXPECT_FALSE(back.observation.exit_code);
+    EXPECT_EQ(j, to_json(back));
+}
+
+TEST(RecordJson, MissingKeysTakeDefaults) {
+    Record r = record_from_json(json{{"case_id", "old"}, {"judgement", {{"verdict", "contained"}}}});
+    EXPECT_EQ("old", r.case_id);
+    EXPECT_EQ(Verdict::Contained, r.judgement.verdict);
+    EXPECT_EQ(-1, r.launch.exit_code);
+    EXPECT_TRUE(r.observation.engine_reachable);
+    EXPECT_FALSE(r.timeout_s);
+}
+
+TEST(RecordJson, ErrorsNameTheKey) {
+    auto error_of = [](const json& j) -> std::string {
+        try {
+            record_from_json(j);
+        } catch (const RecordError& e) {
+            return e.what();
+        }
+        return "";
+    };
+    EXPECT_EQ("bad record key 'launch.exit_code': expected an integer, got \"0\"",
+              error_of(json{{"launch", {{"exit_code", "0"}}}}));
+    EXPECT_EQ("bad record key 'judgement.verdict': unknown value \"safe\" (allowed: pass, fail, contained, escaped, "
+              "accepted-risk, error, skipped)",
+              error_of(json{{"judgement", {{"verdict", "safe"}}}}));
+    EXPECT_EQ("bad record key 'kind': unknown value \"attack\" (allowed: probe, workload)",
+              error_of(json{{"kind", "attack"}}));
+    EXPECT_EQ("bad record key 'observation.leftovers': expected an array of strings, got array",
+              error_of(json{{"observation", {{"leftovers", {1}}}}}));
+    EXPECT_EQ("bad record key 'observation': expected an object, got array", error_of(json{{"observation", json::array()}}));
+    EXPECT_EQ("bad record key 'launch.wall_ms': expected a number, got boolean", error_of(json{{"launch", {{"wall_ms", true}}}}));
+    EXPECT_EQ("unsupported schema_version 2 (this build reads 1)", error_of(json{{"schema_version", 2}}));
+    EXPECT_EQ("bad record: expected an object, got array", error_of(json::array()));
+}
+
+TEST(RecordJson, InvalidUtf8InOutputCanBeWrittenWithReplacement) {
+    Record r;
+    r.launch.stdout_text = "bad \xff\xfe bytes";
+    const std::string line = to_json(r).dump(-1, ' ', false, json::error_handler_t::replace);
+    EXPECT_EQ("bad \xEF\xBF\xBD\xEF\xBF\xBD bytes", record_from_json(json::parse(line)).launch.stdout_text);
+}
+
+TEST(DescribeCase, CopiesTheHeader) {
+    CaseSpec s;
+    s.id = "net.tcp";
+    s.kind = CaseKind::Probe;
+    s.family = "network";
+    s.controls = {"network"};
+    s.accepted_risk = 1;
+    s.summary = "tries TCP";
+    s.expect = Expect::Report;
+    s.timeout_s = 5;
+    s.tags = {"smoke"};
+    Record r;
+    describe_case(r, s);
+    EXPECT_EQ("net.tcp", r.case_id);
+    EXPECT_EQ("network", r.family);
+    EXPECT_EQ(std::vector<std::string>{"network"}, r.controls);
+    EXPECT_EQ(1, r.accepted_risk);
+    EXPECT_EQ("tries TCP", r.summary);
+    EXPECT_EQ(Expect::Report, r.expect);
+    EXPECT_EQ(5.0, r.timeout_s);
+    EXPECT_EQ(std::vector<std::string>{"smoke"}, r.tags);
+}
+
+TEST(RunMetaJson, RoundTripsEveryField) {
+    RunMeta m;
+    m.run_id = "20261127T202758Z-ab12";
+    m.started_at = "2026-11-27T20:27:58Z";
+    m.finished_at = "2026-11-27T20:37:58Z";
+    m.wall_s = 600.25;
+    m.host = "ci";
+    m.kernel = "6.1.0";
+    m.cores = 2;
+    m.load_avg_1m_start = 0.5;
+    m.load_avg_1m_end = 1.75;
+    m.engine_version = "20.10.24";
+    m.engine_api_version = "1.41";
+    m.cgroup_version = "1";
+    m.profile_path = "/src/sandbox/profiles/default.env";
+    m.profile = {{"SANDBOX_NETWORK", "none"}};
+    m.images = {{"base", "secure-python:latest", "sha256:00", 209000000, {{"python", "3.11.2"}}}};
+    m.command_line = "sandbox-harness run";
+    m.shard = "2/4";
+    m.interrupted = true;
+    m.extra = {{"launch_latency", {{"p50_ms", 236.5}}}};
+    const json j = to_json(m);
+    EXPECT_EQ(1, j["schema_version"]);
+    const RunMeta back = run_meta_from_json(json::parse(j.dump()));
+    EXPECT_EQ(j, to_json(back));
+    ASSERT_EQ(1u, back.images.size());
+    EXPECT_EQ(209000000, back.images[0].size_bytes);
+    EXPECT_EQ("3.11.2", back.images[0].labels.at("python"));
+    EXPECT_TRUE(back.interrupted);
+    EXPECT_EQ(236.5, back.extra["launch_latency"]["p50_ms"]);
+}
+
+TEST(RunMetaJson, ErrorsNameTheKey) {
+    try {
+        run_meta_from_json(json{{"images", {{{"size_bytes", "big"}}}}});
+        FAIL();
+    } catch (const RecordError& e) {
+        EXPECT_STREQ("bad record key 'run_meta.images[].size_bytes': expected an integer, got \"big\"", e.what());
+    }
+    EXPECT_TRUE(run_meta_from_json(json{{"extra", nullptr}}).extra.is_object());
+}
+
+}  // namespace
+}  // namespace sh

@@ -1,0 +1,343 @@
+#include "core/verdict.h"
+
+#include <algorithm>
+#include <cstring>
+
+#include <fmt/format.h>
+
+#include "core/flag_drift.h"
+#include "util/escape.h"
+
+namespace sh {
+
+namespace {
+
+constexpr int kSigKill = 9, kSigXcpu = 24, kSigXfsz = 25;
+
+/// `s` on one line, escaped (util/escape.h), cut to about `max` characters with an ellipsis.
+std::string quoted(std::string_view s, std::size_t max = 60) { return "'" + ellipsize(one_line(s), max) + "'"; }
+
+std::string last_line(const std::string& text) {
+    std::string_view s = text;
+    while (!s.empty() && (s.back() == '\n' || s.back() == '\r' || s.back() == ' ')) s.remove_suffix(1);
+    const auto nl = s.rfind('\n');
+    return std::string(nl == std::string_view::npos ? s : s.substr(nl + 1));
+}
+
+std::string seconds(double s) { return fmt::format("{} s", s); }
+
+/// What the launcher's exit status means, not trusting codes the script could fake.
+enum class Outcome { Exited, AstRejected, Timeout, LauncherFailure };
+
+Outcome classify(const LaunchResult& launch, const Observation& obs) {
+    const bool container_seen = obs.container_id || obs.t_create || obs.t_start || !obs.leftovers.empty();
+    switch (launch.exit_code) {
+        case kLauncherAstRejected:
+            return obs.engine_reachable && !container_seen ? Outcome::AstRejected : Outcome::Exited;
+        case kLauncherTimeout:
+            return obs.exit_code == kLauncherTimeout ? Outcome::Exited : Outcome::Timeout;
+        case kLauncherFailure:
+            return obs.exit_code == kLauncherFailure ? Outcome::Exited : Outcome::LauncherFailure;
+        default:
+            return Outcome::Exited;
+    }
+}
+
+class Judge {
+public:
+    Judge(const CaseSpec& spec, const LaunchResult& launch, const Observation& obs)
+        : spec_(spec), launch_(launch), obs_(obs), probe_(spec.kind == CaseKind::Probe) {}
+
+    Judgement run() {
+        if (probe_) {
+            std::string problem;
+            j_.report = parse_probe_report(launch_.stdout_text, problem);
+            report_problem_ = problem;
+        }
+        decide();
+        if (j_.verdict == Verdict::Escaped && spec_.accepted_risk) {
+            j_.verdict = Verdict::AcceptedRisk;
+            j_.reasons.insert(j_.reasons.begin(),
+                              fmt::format("accepted risk: Known Weakness {} in sandbox/README.md covers this escape",
+                                          *spec_.accepted_risk));
+        }
+        if (j_.verdict != Verdict::Contained) j_.stopped_by.reset();
+        if (obs_.t_create && !obs_.inspected)
+            j_.reasons.push_back("the container's flags were not verified (it could not be inspected)");
+        return std::move(j_);
+    }
+
+private:
+    void set(Verdict v, std::string reason) {
+        j_.verdict = v;
+        j_.reasons.insert(j_.reasons.begin(), std::move(reason));
+    }
+    void escaped_or_fail(std::string reason) { set(probe_ ? Verdict::Escaped : Verdict::Fail, std::move(reason)); }
+    void contained(std::string control, std::string reason) {
+        set(Verdict::Contained, std::move(reason));
+        j_.stopped_by = std::move(control);
+    }
+    void error(std::string reason) { set(Verdict::Error, std::move(reason)); }
+
+    std::string stderr_hint() const {
+        const std::string line = last_line(launch_.stderr_text);
+        return line.empty() ? "" : "; stderr: " + quoted(line, 160);
+    }
+
+    void decide() {
+        // 1. Outside evidence outweighs everything the run itself says.
+        if (!obs_.canary_hits.empty() || !obs_.host_file_changes.empty()) {
+            j_.verdict = probe_ ? Verdict::Escaped : Verdict::Fail;
+            for (const auto& hit : obs_.canary_hits) j_.reasons.push_back("canary hit carrying the case's token: " + hit);
+            for (const auto& f : obs_.host_file_changes) j_.reasons.push_back("host file changed: " + f);
+            for (const auto& d : obs_.drift) j_.reasons.push_back("flag drift: " + describe(d));
+            return;
+        }
+        // 2-4. The run must have happened as the launcher contract says.
+        if (!launch_.started) return error("the launcher could not be started: " + launch_.start_error);
+        const Outcome outcome = classify(launch_, obs_);
+        if (outcome == Outcome::AstRejected) {
+            if (probe_) return contained("ast", "the AST check rejected the script (launcher exit 126, no container)");
+            return set(Verdict::Fail, "the AST check rejected this benign workload (launcher exit 126)" + stderr_hint());
+        }
+        if (launch_.harness_deadline_hit) {
+            if (probe_ && spec_.expect == Expect::Timeout)
+                return escaped_or_fail(fmt::format("still running after {}: its {} timeout did not stop it, the "
+                                                   "harness's own deadline killed the launcher",
+                                                   seconds(launch_.wall_ms / 1000), seconds(spec_.timeout_s)));
+            return error(fmt::format("the harness's own deadline killed the launcher after {} (the case allows {})",
+                                     seconds(launch_.wall_ms / 1000), seconds(spec_.timeout_s)));
+        }
+        if (launch_.signal) return error(fmt::format("the launcher died of signal {}", *launch_.signal));
+        if (outcome == Outcome::LauncherFailure)
+            return error("launcher or Docker failure (exit 125)" + stderr_hint());
+        if (!obs_.engine_reachable) {
+            for (const auto& n : obs_.notes) j_.reasons.push_back(n);
+            return error("the Docker engine could not be reached, so the outcome cannot be confirmed");
+        }
+        if (!obs_.drift.empty()) {
+            for (const auto& d : obs_.drift) j_.reasons.push_back(describe(d));
+            return error(fmt::format("the container did not run with the profile's flags ({} difference{})",
+                                     obs_.drift.size(), obs_.drift.size() == 1 ? "" : "s"));
+        }
+        if (outcome == Outcome::Exited && obs_.exit_code && *obs_.exit_code != launch_.exit_code)
+            return error(fmt::format("the launcher exited {} but the container exited {}: the script's status must "
+                                     "pass through", launch_.exit_code, *obs_.exit_code));
+        // 5. Cleanup is a control too: the container must be gone on every path.
+        if (!obs_.leftovers.empty()) {
+            std::string ids;
+            for (const auto& id : obs_.leftovers) ids += (ids.empty() ? "" : ", ") + id.substr(0, 12);
+            return escaped_or_fail("container " + ids + " outlived its launcher: the launcher's cleanup failed");
+        }
+        if (!obs_.container_gone) return error("could not confirm that the container was removed");
+        // 6.
+        if (probe_) return judge_probe(outcome);
+        judge_workload(outcome);
+    }
+
+    /// The control that stopped the script from outside, if the evidence shows one.
+    std::optional<std::string> killed_by(Outcome outcome) const {
+        if (obs_.oom_killed) return "memory";
+        if (outcome == Outcome::Timeout) return "timeout";
+        const int status = launch_.exit_code;
+        if (status == 128 + kSigXfsz || status == 128 + kSigXcpu) return "ulimits";
+        return std::nullopt;
+    }
+
+    std::string killed_reason(const std::string& control) const {
+        if (control == "memory") return fmt::format("OOM-killed (exit {})", launch_.exit_code);
+        if (control == "timeout")
+            return fmt::format("the launcher's {} timeout stopped it (exit 124, container removed)",
+                               seconds(spec_.timeout_s));
+        return fmt::format("killed by signal {} from a resource limit (exit {})", launch_.exit_code - 128,
+                           launch_.exit_code);
+    }
+
+    /// The control credited when the evidence does not single one out. The report comes from the
+    /// untrusted side, so it may only pick one of the controls the spec names, and never "ast",
+    /// which only the launcher's exit 126 can show.
+    std::optional<std::string> default_control() const {
+        if (j_.report) {
+            auto it = j_.report->raw.find("stopped_by");
+            if (it != j_.report->raw.end() && it->is_string()) {
+                const std::string named = it->get<std::string>();
+                if (named != "ast" && spec_.has_control(named)) return named;
+            }
+        }
+        if (!spec_.controls.empty()) return spec_.controls.front();
+        return std::nullopt;
+    }
+
+    void contained_by_default(std::string reason) {
+        set(Verdict::Contained, std::move(reason));
+        j_.stopped_by = default_control();
+    }
+
+    std::string no_report() const {
+        return fmt::format("{}{}", report_problem_, launch_.stdout_truncated ? " (stdout was truncated)" : "");
+    }
+
+    void judge_probe(Outcome outcome) {
+        const auto& report = j_.report;
+        const int status = launch_.exit_code;
+        if (report && report->escaped) return escaped_or_fail("the probe reports an escape: " + report->detail);
+        const auto killer = killed_by(outcome);
+        const bool named_killer = killer && spec_.has_control(*killer);
+
+        switch (spec_.expect) {
+            case Expect::Report:
+            case Expect::Exit:
+                if (report && outcome == Outcome::Exited && status == 0)
+                    return contained_by_default("the probe reports no escape: " + report->detail);
+                if (named_killer)
+                    return contained(*killer, killed_reason(*killer) + (report ? "" : ", before it reported"));
+                if (report)
+                    return error(fmt::format("the probe reported no escape but then ended with exit {}", status) +
+                                 stderr_hint());
+                return error(fmt::format("the probe broke: {}; exit {}", no_report(), status) + stderr_hint());
+            case Expect::Killed:
+                if (killer && *killer != "timeout") return contained(*killer, killed_reason(*killer));
+                if (status == 128 + kSigKill)
+                    return contained_by_default(fmt::format("SIGKILLed by the kernel (exit {})", status));
+                if (report) return contained_by_default("the probe reports no escape: " + report->detail);
+                if (named_killer) return contained(*killer, killed_reason(*killer));
+                return error(fmt::format("neither killed nor reported: {}; exit {}", no_report(), status) +
+                             stderr_hint());
+            case Expect::Timeout:
+                if (outcome == Outcome::Timeout) return contained("timeout", killed_reason("timeout"));
+                if (named_killer) return contained(*killer, killed_reason(*killer));
+                if (status == 0)
+                    return escaped_or_fail(fmt::format("it finished on its own (exit 0) within its {} timeout",
+                                                       seconds(spec_.timeout_s)));
+                return error(fmt::format("it crashed (exit {}) instead of running into its {} timeout", status,
+                                         seconds(spec_.timeout_s)) + stderr_hint());
+        }
+    }
+
+    void judge_workload(Outcome outcome) {
+        std::vector<std::string> why;
+        if (outcome == Outcome::Timeout)
+            why.push_back(fmt::format("timed out after its {} timeout (launcher exit 124)", seconds(spec_.timeout_s)));
+        else if (obs_.oom_killed)
+            why.push_back(fmt::format("OOM-killed (exit {})", launch_.exit_code));
+        else if (launch_.exit_code != spec_.expect_exit)
+            why.push_back(fmt::format("exit {}, expected {}", launch_.exit_code, spec_.expect_exit));
+        if (outcome != Outcome::Timeout && spec_.expect_stdout && launch_.stdout_text != *spec_.expect_stdout)
+            why.push_back("stdout differs at " + first_difference(*spec_.expect_stdout, launch_.stdout_text) +
+                          (launch_.stdout_truncated ? " (stdout was truncated)" : ""));
+        if (why.empty()) {
+            j_.verdict = Verdict::Pass;
+            j_.reasons.push_back(spec_.expect_stdout ? fmt::format("exit {} and the expected stdout", launch_.exit_code)
+                                                     : fmt::format("exit {}", launch_.exit_code));
+            return;
+        }
+        if (const std::string hint = stderr_hint(); !hint.empty()) why.push_back(hint.substr(2));
+        j_.verdict = Verdict::Fail;
+        j_.reasons.insert(j_.reasons.begin(), why.begin(), why.end());
+    }
+
+    const CaseSpec& spec_;
+    const LaunchResult& launch_;
+    const Observation& obs_;
+    const bool probe_;
+    Judgement j_;
+    std::string report_problem_;
+};
+
+std::vector<std::string_view> lines_of(std::string_view s) {
+    std::vector<std::string_view> out;
+    if (s.empty()) return out;
+    if (s.back() == '\n') s.remove_suffix(1);
+    std::size_t start = 0;
+    for (;;) {
+        const auto nl = s.find('\n', start);
+        out.push_back(s.substr(start, nl == std::string_view::npos ? nl : nl - start));
+        if (nl == std::string_view::npos) return out;
+        start = nl + 1;
+    }
+}
+
+}  // namespace
+
+const char* to_string(Verdict v) {
+    switch (v) {
+        case Verdict::Pass: return "pass";
+        case Verdict::Fail: return "fail";
+        case Verdict::Contained: return "contained";
+        case Verdict::Escaped: return "escaped";
+        case Verdict::AcceptedRisk: return "accepted-risk";
+        case Verdict::Error: return "error";
+        case Verdict::Skipped: return "skipped";
+    }
+    return "?";
+}
+
+std::optional<Verdict> verdict_from_string(const std::string& s) {
+    for (Verdict v : {Verdict::Pass, Verdict::Fail, Verdict::Contained, Verdict::Escaped, Verdict::AcceptedRisk,
+                      Verdict::Error, Verdict::Skipped})
+        if (s == to_string(v)) return v;
+    return std::nullopt;
+}
+
+bool is_failure(Verdict v) { return v == Verdict::Fail || v == Verdict::Escaped; }
+
+std::optional<ProbeReport> parse_probe_report(const std::string& stdout_text, std::string& problem) {
+    std::vector<std::string_view> found;
+    for (auto line : lines_of(stdout_text)) {
+        if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+        if (line.starts_with(kProbeReportPrefix) &&
+            (line.size() == std::strlen(kProbeReportPrefix) || line[std::strlen(kProbeReportPrefix)] == ' '))
+            found.push_back(line.substr(std::strlen(kProbeReportPrefix)));
+    }
+    if (found.empty()) {
+        problem = "no SANDBOX-PROBE line on stdout";
+        return std::nullopt;
+    }
+    if (found.size() > 1) {
+        problem = fmt::format("{} SANDBOX-PROBE lines on stdout (a probe prints exactly one)", found.size());
+        return std::nullopt;
+    }
+    ProbeReport r;
+    try {
+        r.raw = nlohmann::json::parse(found.front());
+    } catch (const nlohmann::json::exception& e) {
+        problem = std::string("malformed SANDBOX-PROBE line: ") + e.what();
+        return std::nullopt;
+    }
+    if (!r.raw.is_object()) {
+        problem = "the SANDBOX-PROBE line is not a JSON object";
+        return std::nullopt;
+    }
+    if (!r.raw.contains("escaped") || !r.raw["escaped"].is_boolean()) {
+        problem = "the SANDBOX-PROBE report has no boolean \"escaped\"";
+        return std::nullopt;
+    }
+    if (!r.raw.contains("detail") || !r.raw["detail"].is_string()) {
+        problem = "the SANDBOX-PROBE report has no string \"detail\"";
+        return std::nullopt;
+    }
+    r.escaped = r.raw["escaped"].get<bool>();
+    r.detail = r.raw["detail"].get<std::string>();
+    problem.clear();
+    return r;
+}
+
+Judgement judge(const CaseSpec& spec, const LaunchResult& launch, const Observation& obs) {
+    return Judge(spec, launch, obs).run();
+}
+
+std::string first_difference(const std::string& expected, const std::string& actual) {
+    if (expected == actual) return "";
+    const auto e = lines_of(expected), a = lines_of(actual);
+    for (std::size_t i = 0; i < std::max(e.size(), a.size()); ++i) {
+        if (i < e.size() && i < a.size() && e[i] == a[i]) continue;
+        if (i >= a.size())
+            return fmt::format("line {}: expected {}, got the end of the output", i + 1, quoted(e[i]));
+        if (i >= e.size())
+            return fmt::format("line {}: expected the end of the output, got {}", i + 1, quoted(a[i]));
+        return fmt::format("line {}: expected {}, got {}", i + 1, quoted(e[i]), quoted(a[i]));
+    }
+    return expected.ends_with('\n') ? "the end: the final newline is missing" : "the end: an extra final newline";
+}
+
+}  // namespace sh

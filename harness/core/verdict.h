@@ -1,0 +1,70 @@
+#pragma once
+/// Judging: (CaseSpec, LaunchResult, Observation) → a verdict from a closed set, with reasons.
+/// Pure logic: no I/O. The rules, in the order they are applied (attacks/README.md has the table):
+///
+///  1. Outside evidence of an escape (a canary hit carrying the case's token, a changed host file)
+///     → escaped (workloads: fail), whatever else happened.
+///  2. The launcher could not be started → error.
+///  3. AST rejection: launcher exit 126 with no container seen by a reachable engine → contained by
+///     "ast" (workloads: fail). A script that exits 126 itself does not count: its container was seen.
+///  4. Harness or launcher faults → error: the harness's own deadline killed the launcher (but a
+///     probe with expect=timeout escaped: the timeout control did not stop it), the launcher died of
+///     a signal, exit 125 (not the script's own 125), engine unreachable, flag drift (the run did not
+///     test the profile it claims), the launcher's status differs from the container's.
+///  5. A container left behind after the launcher returned → escaped (its cleanup failed);
+///     workloads: fail. Not confirmed gone → error.
+///  6. Probes by `expect` (report / killed / timeout); workloads by exit status and stdout.
+///     A probe stopped by a control it names (OOM-killed with `memory`, launcher timeout with
+///     `timeout`) is contained even without a report; otherwise a missing report is error.
+///  7. Escaped + the spec's accepted-risk → accepted-risk, the evidence kept as reasons.
+/// `stopped_by` is the control the evidence shows (ast, timeout, memory, ulimits), else the
+/// report's "stopped_by" when it is one of the spec's controls (never "ast"), else the first one.
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "core/case_spec.h"
+#include "core/launch_result.h"
+#include "core/observation.h"
+
+namespace sh {
+
+/// The closed set. Probes end contained/escaped/accepted-risk; workloads pass/fail; any case can
+/// end error (the harness or the probe itself broke: never counted as contained) or skipped.
+enum class Verdict { Pass, Fail, Contained, Escaped, AcceptedRisk, Error, Skipped };
+
+/// "pass", "fail", "contained", "escaped", "accepted-risk", "error", "skipped".
+const char* to_string(Verdict);
+std::optional<Verdict> verdict_from_string(const std::string&);
+bool is_failure(Verdict);  ///< Fail or Escaped
+
+/// The prefix of a probe's report line.
+inline constexpr const char* kProbeReportPrefix = "SANDBOX-PROBE";
+
+/// The probe's own `SANDBOX-PROBE {...}` line, if it printed exactly one well-formed one.
+struct ProbeReport {
+    bool escaped = false;
+    std::string detail;
+    nlohmann::json raw;  ///< the whole object, kept as evidence
+};
+
+/// Finds and parses the report line in a probe's stdout. Returns nullopt and sets `problem`
+/// when there is none, more than one, or it is malformed.
+std::optional<ProbeReport> parse_probe_report(const std::string& stdout_text, std::string& problem);
+
+struct Judgement {
+    Verdict verdict = Verdict::Error;
+    std::vector<std::string> reasons;   ///< human-readable evidence, most important first
+    std::optional<std::string> stopped_by;  ///< control that contained it, when known ("ast", "memory", "timeout", ...)
+    std::optional<ProbeReport> report;
+};
+
+Judgement judge(const CaseSpec&, const LaunchResult&, const Observation&);
+
+/// Where two outputs first differ, in one line: "line 3: expected 'b', got 'c'"; "" when equal.
+std::string first_difference(const std::string& expected, const std::string& actual);
+
+}  // namespace sh

@@ -1,0 +1,455 @@
+#include "core/verdict.h"
+
+#include <gtest/gtest.h>
+
+#include <set>
+
+namespace sh {
+namespace {
+
+CaseSpec probe(Expect expect, std::vector<std::string> controls = {"network"}) {
+    CaseSpec s;
+    s.kind = CaseKind::Probe;
+    s.id = "p";
+    s.family = "network";
+    s.expect = expect;
+    s.controls = std::move(controls);
+    s.timeout_s = 2;
+    return s;
+}
+
+CaseSpec workload(std::optional<std::string> out = "hello\n", int exit = 0) {
+    CaseSpec s;
+    s.kind = CaseKind::Workload;
+    s.id = "w";
+    s.family = "benign";
+    s.expect_stdout = std::move(out);
+    s.expect_exit = exit;
+    return s;
+}
+
+LaunchResult exited(int code, std::string out = "", std::string err = "") {
+    LaunchResult l;
+    l.started = true;
+    l.exit_code = code;
+    l.stdout_text = std::move(out);
+    l.stderr_text = std::move(err);
+    l.wall_ms = 300;
+    return l;
+}
+
+/// A clean observation: the container was created, inspected without drift, died with `code`, is gone.
+Observation seen(std::optional<int> code) {
+    Observation o;
+    o.container_id = "0123456789abcdef";
+    o.inspected = true;
+    o.t_create = 1.0;
+    o.exit_code = code;
+    o.container_gone = true;
+    return o;
+}
+
+/// No container: what an AST rejection (or an early launcher failure) leaves.
+Observation none_seen() {
+    Observation o;
+    o.container_gone = true;
+    return o;
+}
+
+const std::string kClean = "SANDBOX-PROBE {\"escaped\": false, \"detail\": \"connect: ENETUNREACH\"}\n";
+const std::string kEscaped = "SANDBOX-PROBE {\"escaped\": true, \"detail\": \"connected\"}\n";
+
+Judgement judge_exit(const CaseSpec& s, int code, const std::string& out = "") {
+    return judge(s, exited(code, out), seen(code));
+}
+
+using Reasons = std::vector<std::string>;
+
+TEST(VerdictNames, RoundTripTheClosedSet) {
+    for (Verdict v : {Verdict::Pass, Verdict::Fail, Verdict::Contained, Verdict::Escaped, Verdict::AcceptedRisk,
+                      Verdict::Error, Verdict::Skipped})
+        EXPECT_EQ(v, verdict_from_string(to_string(v)));
+    EXPECT_STREQ("accepted-risk", to_string(Verdict::AcceptedRisk));
+    EXPECT_FALSE(verdict_from_string("Contained"));
+    EXPECT_TRUE(is_failure(Verdict::Fail));
+    EXPECT_TRUE(is_failure(Verdict::Escaped));
+    EXPECT_FALSE(is_failure(Verdict::Error));
+    EXPECT_FALSE(is_failure(Verdict::AcceptedRisk));
+}
+
+TEST(ParseProbeReport, FindsExactlyOneWellFormedLine) {
+    std::string problem;
+    auto r = parse_probe_report("noise\nSANDBOX-PROBE {\"escaped\": false, \"detail\": \"d\", \"tries\": 3}\r\nmore\n",
+                                problem);
+    ASSERT_TRUE(r) << problem;
+    EXPECT_FALSE(r->escaped);
+    EXPECT_EQ("d", r->detail);
+    EXPECT_EQ(3, r->raw["tries"]);
+    EXPECT_EQ("", problem);
+}
+
+TEST(ParseProbeReport, SaysWhatIsWrong) {
+    auto problem_of = [](const std::string& out) {
+        std::string problem;
+        EXPECT_FALSE(parse_probe_report(out, problem)) << out;
+        return problem;
+    };
+    EXPECT_EQ("no SANDBOX-PROBE line on stdout", problem_of("hello\nSANDBOX-PROBEX {}\n x SANDBOX-PROBE {}\n"));
+    EXPECT_EQ("2 SANDBOX-PROBE lines on stdout (a probe prints exactly one)", problem_of(kClean + kEscaped));
+    EXPECT_EQ("the SANDBOX-PROBE line is not a JSON object", problem_of("SANDBOX-PROBE [1]\n"));
+    EXPECT_EQ("the SANDBOX-PROBE report has no boolean \"escaped\"",
+              problem_of("SANDBOX-PROBE {\"escaped\": \"no\", \"detail\": \"\"}"));
+    EXPECT_EQ("the SANDBOX-PROBE report has no string \"detail\"", problem_of("SANDBOX-PROBE {\"escaped\": false}"));
+    EXPECT_TRUE(problem_of("SANDBOX-PROBE {\"escaped\": fal").starts_with("malformed SANDBOX-PROBE line: "));
+}
+
+// expect: report
+
+TEST(JudgeReport, ContainedWhenItExitsZeroReportingNoEscape) {
+    Judgement j = judge_exit(probe(Expect::Report, {"network", "isolation"}), 0, kClean);
+    EXPECT_EQ(Verdict::Contained, j.verdict);
+    EXPECT_EQ(Reasons{"the probe reports no escape: connect: ENETUNREACH"}, j.reasons);
+    EXPECT_EQ("network", j.stopped_by);  // the spec's first control
+    ASSERT_TRUE(j.report);
+    EXPECT_EQ("connect: ENETUNREACH", j.report->detail);
+}
+
+TEST(JudgeReport, StoppedByComesFromTheReportWhenItNamesAControl) {
+    Judgement j = judge_exit(probe(Expect::Report, {"pids", "memory"}), 0,
+                             "SANDBOX-PROBE {\"escaped\": false, \"detail\": \"d\", \"stopped_by\": \"pids\"}\n");
+    EXPECT_EQ("pids", j.stopped_by);
+    j = judge_exit(probe(Expect::Report, {"memory"}), 0,
+                   "SANDBOX-PROBE {\"escaped\": false, \"detail\": \"d\", \"stopped_by\": \"luck\"}\n");
+    EXPECT_EQ("memory", j.stopped_by);
+}
+
+TEST(JudgeReport, TheReportCannotCreditAControlTheSpecDoesNotNameNorAst) {
+    // The report is untrusted: out.report-injection claims "ast", which only exit 126 can show.
+    for (const char* claimed : {"ast", "pids"}) {
+        Judgement j = judge_exit(probe(Expect::Report, {"isolation", "ast"}), 0,
+                                 std::string("SANDBOX-PROBE {\"escaped\": false, \"detail\": \"d\", \"stopped_by\": \"") +
+                                     claimed + "\", \"verdict\": \"escaped\"}\n");
+        EXPECT_EQ(Verdict::Contained, j.verdict);
+        EXPECT_EQ("isolation", j.stopped_by) << claimed;
+    }
+}
+
+TEST(JudgeReport, EscapedWhenTheReportSaysSo) {
+    Judgement j = judge_exit(probe(Expect::Report), 0, kEscaped);
+    EXPECT_EQ(Verdict::Escaped, j.verdict);
+    EXPECT_EQ(Reasons{"the probe reports an escape: connected"}, j.reasons);
+    EXPECT_FALSE(j.stopped_by);
+}
+
+TEST(JudgeReport, NoReportIsAnErrorNeverContained) {
+    Judgement j = judge(probe(Expect::Report), exited(1, "", "Traceback...\nNameError: x\n"), seen(1));
+    EXPECT_EQ(Verdict::Error, j.verdict);
+    EXPECT_EQ(Reasons{"the probe broke: no SANDBOX-PROBE line on stdout; exit 1; stderr: 'NameError: x'"}, j.reasons);
+    EXPECT_EQ(Verdict::Error, judge_exit(probe(Expect::Report), 0, "").verdict);
+}
+
+TEST(JudgeReport, ANonZeroExitAfterACleanReportIsAnError) {
+    Judgement j = judge_exit(probe(Expect::Report), 3, kClean);
+    EXPECT_EQ(Verdict::Error, j.verdict);
+    EXPECT_EQ(Reasons{"the probe reported no escape but then ended with exit 3"}, j.reasons);
+}
+
+TEST(JudgeReport, StoppedByANamedControlIsContainedWithoutAReport) {
+    Observation oom = seen(137);
+    oom.oom_killed = true;
+    Judgement j = judge(probe(Expect::Report, {"memory"}), exited(137), oom);
+    EXPECT_EQ(Verdict::Contained, j.verdict);
+    EXPECT_EQ("memory", j.stopped_by);
+    EXPECT_EQ(Reasons{"OOM-killed (exit 137), before it reported"}, j.reasons);
+    // The same kill is an error for a probe that does not name memory: it broke.
+    EXPECT_EQ(Verdict::Error, judge(probe(Expect::Report, {"network"}), exited(137), oom).verdict);
+
+    j = judge(probe(Expect::Report, {"network", "timeout"}), exited(124), seen(137));
+    EXPECT_EQ(Verdict::Contained, j.verdict);
+    EXPECT_EQ("timeout", j.stopped_by);
+    EXPECT_EQ(Verdict::Error, judge(probe(Expect::Report, {"network"}), exited(124), seen(137)).verdict);
+}
+
+// expect: killed
+
+TEST(JudgeKilled, OomKillIsContainedByMemory) {
+    Observation oom = seen(137);
+    oom.oom_killed = true;
+    Judgement j = judge(probe(Expect::Killed, {"memory"}), exited(137), oom);
+    EXPECT_EQ(Verdict::Contained, j.verdict);
+    EXPECT_EQ("memory", j.stopped_by);
+    EXPECT_EQ(Reasons{"OOM-killed (exit 137)"}, j.reasons);
+}
+
+TEST(JudgeKilled, KernelSignalsAreContained) {
+    Judgement j = judge_exit(probe(Expect::Killed, {"pids", "memory"}), 137);
+    EXPECT_EQ(Verdict::Contained, j.verdict);
+    EXPECT_EQ(Reasons{"SIGKILLed by the kernel (exit 137)"}, j.reasons);
+    EXPECT_EQ("pids", j.stopped_by);
+    j = judge_exit(probe(Expect::Killed, {"ulimits"}), 128 + 25);
+    EXPECT_EQ(Verdict::Contained, j.verdict);
+    EXPECT_EQ("ulimits", j.stopped_by);
+    EXPECT_EQ(Reasons{"killed by signal 25 from a resource limit (exit 153)"}, j.reasons);
+}
+
+TEST(JudgeKilled, ACleanReportIsContainedAndAnEscapeReportIsEscaped) {
+    EXPECT_EQ(Verdict::Contained, judge_exit(probe(Expect::Killed, {"pids"}), 0, kClean).verdict);
+    EXPECT_EQ(Verdict::Escaped, judge_exit(probe(Expect::Killed, {"pids"}), 0, kEscaped).verdict);
+}
+
+TEST(JudgeKilled, NeitherKilledNorReportedIsAnError) {
+    Judgement j = judge_exit(probe(Expect::Killed, {"pids"}), 0, "done\n");
+    EXPECT_EQ(Verdict::Error, j.verdict);
+    EXPECT_EQ(Reasons{"neither killed nor reported: no SANDBOX-PROBE line on stdout; exit 0"}, j.reasons);
+}
+
+// expect: timeout
+
+TEST(JudgeTimeout, LauncherTimeoutWithTheContainerGoneIsContained) {
+    Judgement j = judge(probe(Expect::Timeout, {"timeout"}), exited(124), seen(137));
+    EXPECT_EQ(Verdict::Contained, j.verdict);
+    EXPECT_EQ("timeout", j.stopped_by);
+    EXPECT_EQ(Reasons{"the launcher's 2 s timeout stopped it (exit 124, container removed)"}, j.reasons);
+}
+
+TEST(JudgeTimeout, FinishingOnItsOwnIsAnEscape) {
+    Judgement j = judge_exit(probe(Expect::Timeout, {"timeout"}), 0);
+    EXPECT_EQ(Verdict::Escaped, j.verdict);
+    EXPECT_EQ(Reasons{"it finished on its own (exit 0) within its 2 s timeout"}, j.reasons);
+}
+
+TEST(JudgeTimeout, ACrashIsAnError) {
+    Judgement j = judge(probe(Expect::Timeout, {"timeout"}), exited(1, "", "boom\n"), seen(1));
+    EXPECT_EQ(Verdict::Error, j.verdict);
+    EXPECT_EQ(Reasons{"it crashed (exit 1) instead of running into its 2 s timeout; stderr: 'boom'"}, j.reasons);
+}
+
+TEST(JudgeTimeout, AScriptExiting124ItselfIsNotALauncherTimeout) {
+    Judgement j = judge_exit(probe(Expect::Timeout, {"timeout"}), 124);
+    EXPECT_EQ(Verdict::Error, j.verdict);
+    EXPECT_EQ(Reasons{"it crashed (exit 124) instead of running into its 2 s timeout"}, j.reasons);
+}
+
+TEST(JudgeTimeout, TheHarnessDeadlineMeansTheTimeoutControlFailed) {
+    LaunchResult l = exited(-1);
+    l.harness_deadline_hit = true;
+    l.signal = 9;
+    l.wall_ms = 32000;
+    Judgement j = judge(probe(Expect::Timeout, {"timeout"}), l, seen(std::nullopt));
+    EXPECT_EQ(Verdict::Escaped, j.verdict);
+    EXPECT_EQ(Reasons{"still running after 32 s: its 2 s timeout did not stop it, the harness's own deadline "
+                      "killed the launcher"},
+              j.reasons);
+    // For any other probe it is the harness's problem.
+    j = judge(probe(Expect::Report), l, seen(std::nullopt));
+    EXPECT_EQ(Verdict::Error, j.verdict);
+    EXPECT_EQ(Reasons{"the harness's own deadline killed the launcher after 32 s (the case allows 2 s)"}, j.reasons);
+}
+
+// AST rejection
+
+TEST(JudgeAst, Exit126WithoutAContainerIsContainedByAst) {
+    Judgement j = judge(probe(Expect::Report), exited(126), none_seen());
+    EXPECT_EQ(Verdict::Contained, j.verdict);
+    EXPECT_EQ("ast", j.stopped_by);
+    EXPECT_EQ(Reasons{"the AST check rejected the script (launcher exit 126, no container)"}, j.reasons);
+}
+
+TEST(JudgeAst, AWorkloadRejectedByTheAstCheckFails) {
+    Judgement j = judge(workload(), exited(126, "", "ast_check: import of ctypes\n"), none_seen());
+    EXPECT_EQ(Verdict::Fail, j.verdict);
+    EXPECT_EQ(Reasons{"the AST check rejected this benign workload (launcher exit 126); stderr: 'ast_check: import "
+                      "of ctypes'"},
+              j.reasons);
+}
+
+TEST(JudgeAst, AScriptExiting126ItselfIsNotAnAstRejection) {
+    Judgement j = judge_exit(probe(Expect::Report), 126, kClean);
+    EXPECT_EQ(Verdict::Error, j.verdict);
+    EXPECT_EQ(Reasons{"the probe reported no escape but then ended with exit 126"}, j.reasons);
+    // Nor when the engine could not say whether a container existed.
+    Observation blind = none_seen();
+    blind.engine_reachable = false;
+    EXPECT_EQ(Verdict::Error, judge(probe(Expect::Report), exited(126), blind).verdict);
+}
+
+// Outside evidence and accepted risk
+
+TEST(JudgeEvidence, ACanaryHitIsAnEscapeWhateverTheProbeSays) {
+    Observation o = seen(0);
+    o.canary_hits = {"tcp 127.0.0.1:4242 from 172.17.0.2:5555: sht-r1-000003"};
+    Judgement j = judge(probe(Expect::Report), exited(0, kClean), o);
+    EXPECT_EQ(Verdict::Escaped, j.verdict);
+    EXPECT_EQ(Reasons{"canary hit carrying the case's token: tcp 127.0.0.1:4242 from 172.17.0.2:5555: sht-r1-000003"},
+              j.reasons);
+    ASSERT_TRUE(j.report);  // kept as evidence
+    EXPECT_EQ(Verdict::Escaped, judge(probe(Expect::Report), exited(126), o).verdict);
+}
+
+TEST(JudgeEvidence, AChangedHostFileIsAnEscapeForProbesAndAFailureForWorkloads) {
+    Observation o = seen(0);
+    o.host_file_changes = {"/etc/hostname: size 10 -> 0"};
+    o.drift = {{"HostConfig.ReadonlyRootfs", "true", "false"}};
+    Judgement j = judge(probe(Expect::Report, {"read-only"}), exited(0, kClean), o);
+    EXPECT_EQ(Verdict::Escaped, j.verdict);
+    EXPECT_EQ((Reasons{"host file changed: /etc/hostname: size 10 -> 0",
+                       "flag drift: HostConfig.ReadonlyRootfs: expected true, got false"}),
+              j.reasons);
+    EXPECT_EQ(Verdict::Fail, judge(workload(), exited(0, "hello\n"), o).verdict);
+}
+
+TEST(JudgeEvidence, AnAcceptedRiskKeepsItsEvidence) {
+    CaseSpec s = probe(Expect::Report);
+    s.accepted_risk = 2;
+    Judgement j = judge_exit(s, 0, kEscaped);
+    EXPECT_EQ(Verdict::AcceptedRisk, j.verdict);
+    EXPECT_EQ((Reasons{"accepted risk: Known Weakness 2 in sandbox/README.md covers this escape",
+                       "the probe reports an escape: connected"}),
+              j.reasons);
+    // It changes nothing when the probe is contained.
+    EXPECT_EQ(Verdict::Contained, judge_exit(s, 0, kClean).verdict);
+}
+
+// Harness and launcher faults
+
+TEST(JudgeFaults, LauncherNotStarted) {
+    LaunchResult l;
+    l.start_error = "execve: No such file or directory";
+    Judgement j = judge(probe(Expect::Report), l, none_seen());
+    EXPECT_EQ(Verdict::Error, j.verdict);
+    EXPECT_EQ(Reasons{"the launcher could not be started: execve: No such file or directory"}, j.reasons);
+}
+
+TEST(JudgeFaults, LauncherSignal) {
+    LaunchResult l = exited(-1);
+    l.signal = 15;
+    EXPECT_EQ(Reasons{"the launcher died of signal 15"}, judge(workload(), l, seen(std::nullopt)).reasons);
+}
+
+TEST(JudgeFaults, LauncherFailure125ButNotTheScriptsOwn125) {
+    Judgement j = judge(probe(Expect::Report), exited(125, "", "docker: Error: No such image\n"), none_seen());
+    EXPECT_EQ(Verdict::Error, j.verdict);
+    EXPECT_EQ(Reasons{"launcher or Docker failure (exit 125); stderr: 'docker: Error: No such image'"}, j.reasons);
+    EXPECT_EQ(Verdict::Pass, judge_exit(workload("hello\n", 125), 125, "hello\n").verdict);
+}
+
+TEST(JudgeFaults, EngineUnreachable) {
+    Observation o = seen(0);
+    o.engine_reachable = false;
+    o.notes = {"event stream failed: connection refused"};
+    Judgement j = judge(probe(Expect::Report), exited(0, kClean), o);
+    EXPECT_EQ(Verdict::Error, j.verdict);
+    EXPECT_EQ((Reasons{"the Docker engine could not be reached, so the outcome cannot be confirmed",
+                       "event stream failed: connection refused"}),
+              j.reasons);
+}
+
+TEST(JudgeFaults, FlagDriftMeansTheProfileWasNotTested) {
+    Observation o = seen(0);
+    o.drift = {{"HostConfig.NetworkMode", "none", "host"}, {"HostConfig.CapDrop", "ALL", "(none)"}};
+    Judgement j = judge(probe(Expect::Report), exited(0, kClean), o);
+    EXPECT_EQ(Verdict::Error, j.verdict);
+    EXPECT_EQ((Reasons{"the container did not run with the profile's flags (2 differences)",
+                       "HostConfig.NetworkMode: expected none, got host",
+                       "HostConfig.CapDrop: expected ALL, got (none)"}),
+              j.reasons);
+}
+
+TEST(JudgeFaults, TheScriptsStatusMustPassThrough) {
+    Judgement j = judge(workload(), exited(0, "hello\n"), seen(1));
+    EXPECT_EQ(Verdict::Error, j.verdict);
+    EXPECT_EQ(Reasons{"the launcher exited 0 but the container exited 1: the script's status must pass through"},
+              j.reasons);
+}
+
+TEST(JudgeFaults, ALeftoverContainerIsACleanupFailure) {
+    Observation o = seen(124);
+    o.leftovers = {"0123456789abcdef0123"};
+    o.container_gone = false;
+    Judgement j = judge(probe(Expect::Timeout, {"timeout"}), exited(124), o);
+    EXPECT_EQ(Verdict::Escaped, j.verdict);
+    EXPECT_EQ(Reasons{"container 0123456789ab outlived its launcher: the launcher's cleanup failed"}, j.reasons);
+    EXPECT_EQ(Verdict::Fail, judge(workload(), exited(0, "hello\n"), [] {
+                  Observation w = seen(0);
+                  w.leftovers = {"abc"};
+                  return w;
+              }()).verdict);
+}
+
+TEST(JudgeFaults, AContainerNotConfirmedGoneIsAnError) {
+    Observation o = seen(0);
+    o.container_gone = false;
+    EXPECT_EQ(Reasons{"could not confirm that the container was removed"},
+              judge(probe(Expect::Report), exited(0, kClean), o).reasons);
+}
+
+TEST(JudgeFaults, UnverifiedFlagsAreNotedButDoNotChangeTheVerdict) {
+    Observation o = seen(0);
+    o.inspected = false;
+    Judgement j = judge(probe(Expect::Report), exited(0, kClean), o);
+    EXPECT_EQ(Verdict::Contained, j.verdict);
+    EXPECT_EQ("the container's flags were not verified (it could not be inspected)", j.reasons.back());
+}
+
+// Workloads
+
+TEST(JudgeWorkload, PassesOnTheExpectedExitAndStdout) {
+    Judgement j = judge_exit(workload(), 0, "hello\n");
+    EXPECT_EQ(Verdict::Pass, j.verdict);
+    EXPECT_EQ(Reasons{"exit 0 and the expected stdout"}, j.reasons);
+    EXPECT_FALSE(j.report);
+    EXPECT_EQ(Verdict::Pass, judge_exit(workload(std::nullopt, 3), 3, "anything").verdict);
+}
+
+TEST(JudgeWorkload, FailsOnAnotherExitOrStdoutShowingTheFirstDifference) {
+    Judgement j = judge(workload("a\nb\nc\n"), exited(2, "a\nB\nc\n", "warning\nValueError: bad\n"), seen(2));
+    EXPECT_EQ(Verdict::Fail, j.verdict);
+    EXPECT_EQ((Reasons{"exit 2, expected 0", "stdout differs at line 2: expected 'b', got 'B'",
+                       "stderr: 'ValueError: bad'"}),
+              j.reasons);
+    LaunchResult l = exited(0, "hel");
+    l.stdout_truncated = true;
+    EXPECT_EQ(Reasons{"stdout differs at line 1: expected 'hello', got 'hel' (stdout was truncated)"},
+              judge(workload(), l, seen(0)).reasons);
+}
+
+TEST(JudgeWorkload, TimeoutAndOomFail) {
+    Judgement j = judge(workload(), exited(124), seen(137));
+    EXPECT_EQ(Verdict::Fail, j.verdict);
+    EXPECT_EQ(Reasons{"timed out after its 10 s timeout (launcher exit 124)"}, j.reasons);
+    Observation oom = seen(137);
+    oom.oom_killed = true;
+    EXPECT_EQ((Reasons{"OOM-killed (exit 137)", "stdout differs at line 1: expected 'hello', got the end of the output"}),
+              judge(workload(), exited(137), oom).reasons);
+}
+
+TEST(FirstDifference, OneLineSaysWhere) {
+    EXPECT_EQ("", first_difference("a\n", "a\n"));
+    EXPECT_EQ("line 2: expected 'b', got 'x'", first_difference("a\nb\n", "a\nx\n"));
+    EXPECT_EQ("line 3: expected 'c', got the end of the output", first_difference("a\nb\nc\n", "a\nb\n"));
+    EXPECT_EQ("line 2: expected the end of the output, got 'extra'", first_difference("a\n", "a\nextra\n"));
+    EXPECT_EQ("the end: the final newline is missing", first_difference("a\n", "a"));
+    EXPECT_EQ("the end: an extra final newline", first_difference("a", "a\n"));
+    EXPECT_EQ("line 1: expected 'tab\\there', got '" + std::string(60, 'x') + "…'",
+              first_difference("tab\there\n", std::string(100, 'x')));
+}
+
+TEST(JudgeCoverage, EveryVerdictButSkippedIsReachableFromJudge) {
+    // Skipped comes from the plan (MakePlan.ExternalTargetsAreSkippedUnlessTheNetworkIsNone), not from judge().
+    CaseSpec risky = probe(Expect::Report);
+    risky.accepted_risk = 1;
+    const std::set<Verdict> reached = {
+        judge_exit(workload(), 0, "hello\n").verdict,
+        judge_exit(workload(), 1, "hello\n").verdict,
+        judge_exit(probe(Expect::Report), 0, kClean).verdict,
+        judge_exit(probe(Expect::Report), 0, kEscaped).verdict,
+        judge_exit(risky, 0, kEscaped).verdict,
+        judge_exit(probe(Expect::Report), 0, "").verdict,
+    };
+    EXPECT_EQ((std::set<Verdict>{Verdict::Pass, Verdict::Fail, Verdict::Contained, Verdict::Escaped,
+                                 Verdict::AcceptedRisk, Verdict::Error}),
+              reached);
+}
+
+}  // namespace
+}  // namespace sh

@@ -1,0 +1,163 @@
+// The Docker client against the real engine: the only unit tests that need one (and an image with
+// /bin/sh). They run in engine_tests, after the image fixture; without an engine they skip, and
+// under CI=true a skip is a failure.
+#include "io/docker_client.h"
+
+#include <unistd.h>
+
+#include <cstdlib>
+#include <map>
+#include <mutex>
+#include <set>
+#include <thread>
+
+#include <gtest/gtest.h>
+
+namespace sh {
+namespace {
+
+using namespace std::chrono_literals;
+using nlohmann::json;
+
+// ---- against the real engine (skipped without one; under CI=true a skip is a failure) -----------
+
+bool in_ci() {
+    const char* ci = std::getenv("CI");
+    return ci && std::string(ci) == "true";
+}
+
+/// Skips (or, under CI, fails) the calling test when `why` is set.
+#define SH_REQUIRE(why)                                                            \
+    do {                                                                           \
+        if (auto reason_ = (why)) {                                                \
+            if (in_ci()) FAIL() << "CI=true and this needs " << *reason_;          \
+            GTEST_SKIP() << "needs " << *reason_;                                  \
+        }                                                                          \
+    } while (0)
+
+std::optional<std::string> engine_missing() {
+    try {
+        DockerClient().version();
+        return std::nullopt;
+    } catch (const DockerError& e) {
+        return std::string("a Docker engine: ") + e.what();
+    }
+}
+
+/// An image with /bin/sh: SH_TEST_IMAGE, else the first local one of the project's images.
+std::optional<std::string> find_image(std::string& image) {
+    std::vector<std::string> candidates = {"secure-python:latest", "sandbox-dev:base", "secure-python-rootfs:bookworm"};
+    if (const char* env = std::getenv("SH_TEST_IMAGE")) candidates.insert(candidates.begin(), env);
+    DockerClient c;
+    for (const auto& ref : candidates)
+        if (c.inspect_image(ref)) {
+            image = ref;
+            return std::nullopt;
+        }
+    return std::string("a local image with /bin/sh (build one with sandbox/build_secure_python.sh base, or set SH_TEST_IMAGE)");
+}
+
+std::string unique_run_id() {
+    return "dc-test-" + std::to_string(::getpid()) + "-" +
+           std::to_string(std::chrono::steady_clock::now().time_since_epoch().count());
+}
+
+/// Removes the container on every exit path.
+struct ContainerGuard {
+    std::string id;
+    ~ContainerGuard() {
+        if (id.empty()) return;
+        try {
+            DockerClient().remove_container(id);
+        } catch (...) {
+        }
+    }
+};
+
+TEST(DockerClientEngine, VersionReportsApiAndCgroupVersion) {
+    SH_REQUIRE(engine_missing());
+    auto v = DockerClient().version();
+    EXPECT_FALSE(v.version.empty());
+    EXPECT_FALSE(v.api_version.empty());
+    EXPECT_TRUE(v.cgroup_version == "1" || v.cgroup_version == "2") << v.cgroup_version;
+    EXPECT_FALSE(v.docker_root_dir.empty());
+}
+
+TEST(DockerClientEngine, ACreateOfAMissingImageFailsWithTheEnginesMessage) {
+    SH_REQUIRE(engine_missing());
+    try {
+        DockerClient().create_container({{"Image", "sandbox-harness-no-such-image:latest"}}, "");
+        FAIL() << "no exception";
+    } catch (const DockerError& e) {
+        EXPECT_EQ(404, e.http_status);
+        EXPECT_NE(std::string::npos,
+                  std::string(e.what()).find(": HTTP 404: No such image: sandbox-harness-no-such-image:latest"))
+            << e.what();
+    }
+}
+
+TEST(DockerClientEngine, LifecycleIsVisibleThroughInspectListWaitAndTheEventStream) {
+    SH_REQUIRE(engine_missing());
+    std::string image;
+    SH_REQUIRE(find_image(image));
+    const std::string run = unique_run_id();
+    const std::string label = "sandbox-harness.run=" + run;
+
+    std::mutex m;
+    std::vector<EngineEvent> events;
+    EventStream stream(DockerClient::default_endpoint(), json{{"label", {label}}}, [&](const EngineEvent& e) {
+        std::lock_guard lock(m);
+        events.push_back(e);
+    });
+    ASSERT_TRUE(stream.wait_ready(5s)) << stream.error().value_or("timeout");
+
+    DockerClient client;
+    const json body = {
+        {"Image", image},
+        {"Cmd", {"/bin/sh", "-c", "sleep 1; exit 3"}},
+        {"Labels", {{"sandbox-harness.test", "1"}, {"sandbox-harness.run", run}}},
+        {"HostConfig", {{"NetworkMode", "none"}, {"ReadonlyRootfs", true}, {"CapDrop", {"ALL"}},
+                        {"LogConfig", {{"Type", "none"}, {"Config", json::object()}}}}}};
+    ContainerGuard guard{client.create_container(body, run)};
+    client.start_container(guard.id);
+
+    auto inspect = client.inspect_container(guard.id);
+    ASSERT_TRUE(inspect.has_value());
+    EXPECT_EQ("/" + run, (*inspect)["Name"]);
+    EXPECT_EQ("none", (*inspect)["HostConfig"]["NetworkMode"]);
+    EXPECT_EQ(true, (*inspect)["HostConfig"]["ReadonlyRootfs"]);
+
+    auto listed = client.list_containers(label);
+    ASSERT_EQ(1u, listed.size());
+    EXPECT_EQ(guard.id, listed[0].id);
+    EXPECT_EQ(run, listed[0].labels.at("sandbox-harness.run"));
+
+    EXPECT_EQ(3, client.wait_container(guard.id));
+    client.remove_container(guard.id);
+    EXPECT_FALSE(client.inspect_container(guard.id).has_value());
+    EXPECT_NO_THROW(client.remove_container(guard.id));  // a second removal is not an error
+    EXPECT_TRUE(client.list_containers(label).empty());
+
+    std::vector<std::string> actions;
+    for (int i = 0; i < 500; ++i) {
+        {
+            std::lock_guard lock(m);
+            if (!events.empty() && events.back().action == "destroy") break;
+        }
+        std::this_thread::sleep_for(10ms);
+    }
+    stream.stop();
+    EXPECT_FALSE(stream.error().has_value()) << *stream.error();
+    std::string exit_code;
+    for (const auto& e : events) {
+        EXPECT_EQ(guard.id, e.id);
+        EXPECT_EQ(run, e.name);
+        actions.push_back(e.action);
+        if (e.action == "die") exit_code = e.attributes.at("exitCode");
+    }
+    EXPECT_EQ((std::vector<std::string>{"create", "start", "die", "destroy"}), actions);
+    EXPECT_EQ("3", exit_code);
+}
+
+}  // namespace
+}  // namespace sh

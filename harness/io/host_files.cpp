@@ -1,0 +1,99 @@
+#include "io/host_files.h"
+
+#include <fstream>
+#include <system_error>
+
+namespace sh {
+
+namespace fs = std::filesystem;
+
+Fingerprint fingerprint(const fs::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return {};
+    Fingerprint f{.exists = true};
+    std::uint64_t h = 1469598103934665603ULL;
+    char buf[65536];
+    while (in.read(buf, sizeof buf) || in.gcount() > 0) {
+        for (std::streamsize i = 0; i < in.gcount(); ++i) {
+            h ^= static_cast<unsigned char>(buf[i]);
+            h *= 1099511628211ULL;
+        }
+        f.size += static_cast<std::uintmax_t>(in.gcount());
+    }
+    f.hash = h;
+    return f;
+}
+
+std::map<std::string, Fingerprint> fingerprint_all(const std::vector<std::string>& paths) {
+    std::map<std::string, Fingerprint> out;
+    for (const auto& p : paths) out[p] = fingerprint(p);
+    return out;
+}
+
+std::vector<std::string> changed_files(const std::map<std::string, Fingerprint>& before) {
+    std::vector<std::string> changed;
+    for (const auto& [path, old] : before) {
+        Fingerprint now = fingerprint(path);
+        if (now == old) continue;
+        if (old.exists && !now.exists)
+            changed.push_back(path + ": removed");
+        else if (!old.exists && now.exists)
+            changed.push_back(path + ": created");
+        else
+            changed.push_back(path + ": content changed (" + std::to_string(old.size) + " -> " +
+                              std::to_string(now.size) + " bytes)");
+    }
+    return changed;
+}
+
+namespace {
+
+std::optional<double> read_number(const fs::path& p) {
+    std::ifstream in(p);
+    double v = 0;
+    if (in >> v) return v;
+    return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<double> take_memory_peak(const fs::path& cgroup_root, const std::string& parent,
+                                       std::string& note) {
+    const std::string rel = parent.starts_with('/') ? parent.substr(1) : parent;
+    std::optional<double> peak = read_number(cgroup_root / "memory" / rel / "memory.max_usage_in_bytes");
+    if (!peak) peak = read_number(cgroup_root / rel / "memory.peak");
+    if (!peak) note = "memory peak: no memory.max_usage_in_bytes or memory.peak under " +
+                      (cgroup_root / rel).string();
+    // Remove the parent in every hierarchy (v1 has one per controller; v2 has one).
+    std::error_code ec;
+    for (const auto& entry : fs::directory_iterator(cgroup_root, ec)) {
+        fs::path dir = entry.path() / rel;
+        if (fs::is_directory(dir, ec)) fs::remove(dir, ec);  // rmdir: empty once the container is gone
+    }
+    fs::path v2 = cgroup_root / rel;
+    if (fs::is_directory(v2, ec)) fs::remove(v2, ec);
+    return peak;
+}
+
+std::vector<fs::path> remove_stale_cgroup_parents(const fs::path& cgroup_root, const std::string& prefix,
+                                                  fs::file_time_type::duration min_age) {
+    const std::string rel = prefix.starts_with('/') ? prefix.substr(1) : prefix;
+    std::vector<fs::path> parents = {cgroup_root / rel};
+    std::error_code ec;
+    for (const auto& entry : fs::directory_iterator(cgroup_root, ec))
+        if (entry.is_directory(ec)) parents.push_back(entry.path() / rel);
+    const auto cutoff = fs::file_time_type::clock::now() - min_age;
+    std::vector<fs::path> removed;
+    for (const auto& parent : parents) {
+        if (!fs::is_directory(parent, ec)) continue;
+        for (const auto& entry : fs::directory_iterator(parent, ec)) {
+            if (!entry.is_directory(ec)) continue;
+            const auto changed = fs::last_write_time(entry.path(), ec);
+            if (ec || changed > cutoff) continue;
+            if (fs::remove(entry.path(), ec)) removed.push_back(entry.path());  // rmdir: refused while in use
+        }
+    }
+    return removed;
+}
+
+}  // namespace sh

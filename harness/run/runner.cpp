@@ -1,0 +1,218 @@
+#include "run/runner.h"
+#include "util/text.h"
+
+#include <cerrno>
+#include <chrono>
+#include <cmath>
+#include <deque>
+#include <filesystem>
+#include <mutex>
+#include <thread>
+
+#include <fmt/format.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include "io/canary.h"
+#include "io/docker_client.h"
+#include "io/event_monitor.h"
+#include "core/flag_drift.h"
+#include "io/host_files.h"
+#include "io/process_runner.h"
+#include "run/progress.h"
+#include "io/records_file.h"
+#include "core/verdict.h"
+
+namespace sh {
+
+namespace {
+
+/// Labels that let a later run tell an orphan (its harness is dead) from a live run's container.
+const std::string& owner_labels() {
+    static const std::string labels = [] {
+        char host[256] = {};
+        gethostname(host, sizeof host - 1);
+        return fmt::format("sandbox-harness.host={} sandbox-harness.pid={}", host, getpid());
+    }();
+    return labels;
+}
+
+Record skipped_record(const PlanItem& item, const RunConfig& cfg, const std::string& reason) {
+    Record r;
+    describe_case(r, *item.spec);
+    r.image = item.image;
+    r.repetition = item.repetition;
+    r.container_name = item.container_name;
+    r.profile_name = cfg.profile_label;
+    r.judgement.verdict = Verdict::Skipped;
+    r.judgement.reasons = {reason};
+    return r;
+}
+
+/// Observes what happened to the item's container once the launcher has returned.
+Observation observe(const PlanItem& item, const Profile& effective, const LaunchResult& launch,
+                    const RunConfig& cfg, RunContext& ctx,
+                    const std::map<std::string, Fingerprint>& files_before,
+                    const std::optional<std::string>& cgroup_parent) {
+    Observation obs;
+    // A launcher that reached Docker leaves create..destroy events; one that refused early leaves none.
+    const bool reached_docker = launch.started && launch.exit_code != kLauncherAstRejected &&
+                                launch.exit_code != kLauncherFailure;
+    ContainerTimeline t = ctx.events.wait_destroyed(
+        item.container_name, reached_docker ? std::chrono::milliseconds(5000)
+                                            : std::chrono::milliseconds(300));
+    if (auto err = ctx.events.stream_error()) {
+        obs.engine_reachable = false;
+        obs.notes.push_back("event stream failed: " + *err);
+    }
+    obs.container_id = t.id;
+    obs.t_create = t.t_create;
+    obs.t_start = t.t_start;
+    obs.t_die = t.t_die;
+    obs.t_destroy = t.t_destroy;
+    obs.exit_code = t.exit_code;
+    obs.oom_killed = t.oom;
+    if (t.inspect) {
+        obs.inspected = true;
+        obs.drift = compare_host_config(effective, *t.inspect);
+        if (t.inspect->value("/State/OOMKilled"_json_pointer, false)) obs.oom_killed = true;
+    } else if (t.t_create) {
+        obs.notes.push_back("flags not verified: " + t.inspect_error.value_or("no inspect"));
+    }
+
+    // Leftovers: the launcher must have removed its container on every path.
+    try {
+        if (auto still = ctx.docker.inspect_container(item.container_name)) {
+            const std::string id = still->value("Id", item.container_name);
+            obs.leftovers.push_back(id);
+            ctx.docker.remove_container(id);
+            obs.notes.push_back("container " + item.container_name +
+                                " was still present after the launcher returned; removed it");
+        }
+        obs.container_gone = obs.leftovers.empty();
+    } catch (const std::exception& e) {
+        obs.engine_reachable = false;
+        obs.notes.push_back(std::string("leftover check failed: ") + e.what());
+    }
+
+    if (cgroup_parent && cfg.cgroup_root && t.t_create) {
+        std::string note;
+        obs.memory_peak_bytes = take_memory_peak(*cfg.cgroup_root, *cgroup_parent, note);
+        if (!note.empty()) obs.notes.push_back(note);
+    }
+
+    for (const auto& hit : ctx.canary.hits_with_token(item.token))
+        obs.canary_hits.push_back(fmt::format("{} from {}: {}", hit.proto, hit.peer,
+                                              hit.payload.substr(0, 120)));
+    obs.host_file_changes = changed_files(files_before);
+    return obs;
+}
+
+Record run_one(const PlanItem& item, const RunConfig& cfg, RunContext& ctx) {
+    Record r = skipped_record(item, cfg, "");
+    r.judgement.reasons.clear();
+
+    std::map<std::string, std::string> env = cfg.profile.values;
+    for (const auto& [k, v] : item.env) env[k] = v;
+    env["SANDBOX_PROFILE"] = cfg.profile.path;
+    env["SANDBOX_NAME"] = item.container_name;
+    env["SANDBOX_LABELS"] = join_key_values(item.labels) + " " + owner_labels();
+    std::optional<std::string> cgroup_parent;
+    if (auto it = item.env.find("SANDBOX_CGROUP_PARENT"); it != item.env.end()) cgroup_parent = it->second;
+    const Profile effective = with_overrides(cfg.profile, env);
+
+    std::vector<std::string> watched = item.spec->host_files;
+    watched.push_back(item.spec->path);  // the script is mounted read-only: it must not change
+    const auto files_before = fingerprint_all(watched);
+
+    ProcessRequest req;
+    req.argv = {cfg.launcher.string(), item.spec->path};
+    req.argv.insert(req.argv.end(), item.args.begin(), item.args.end());
+    req.env_set = env;
+    req.output_cap_bytes = cfg.output_cap_bytes;
+    req.deadline = std::chrono::milliseconds(
+        static_cast<long>(std::lround((item.spec->timeout_s + cfg.safety_margin_s) * 1000)));
+
+    ctx.progress.case_started(item.spec->id + " [" + item.image + "]");
+    r.launch = ctx.processes.run(req, &ctx.cancel);
+    r.observation = observe(item, effective, r.launch, cfg, ctx, files_before, cgroup_parent);
+    r.judgement = judge(*item.spec, r.launch, r.observation);
+    if (ctx.cancel.load()) {
+        // An interrupted case tells nothing about the sandbox.
+        r.judgement.verdict = Verdict::Error;
+        r.judgement.stopped_by.reset();
+        r.judgement.reasons.insert(r.judgement.reasons.begin(), "run interrupted: the harness stopped this case");
+    }
+    return r;
+}
+
+}  // namespace
+
+std::vector<Record> run_plan(const std::vector<PlanItem>& items, const RunConfig& cfg,
+                             RunContext& ctx) {
+    std::vector<std::optional<Record>> results(items.size());
+    std::mutex mu;
+    std::size_t next = 0;
+    ctx.progress.begin(items.size());
+
+    auto worker = [&] {
+        for (;;) {
+            std::size_t i;
+            {
+                std::lock_guard lock(mu);
+                if (next >= items.size() || ctx.cancel.load()) return;
+                i = next++;
+            }
+            const PlanItem& item = items[i];
+            Record rec = item.skip ? skipped_record(item, cfg, item.skip_reason) : run_one(item, cfg, ctx);
+            ctx.records.append(rec);
+            ctx.progress.case_done(rec);
+            results[i] = std::move(rec);
+        }
+    };
+    const int jobs = std::max(1, cfg.jobs);
+    std::vector<std::thread> threads;
+    for (int j = 0; j < jobs; ++j) threads.emplace_back(worker);
+    for (auto& t : threads) t.join();
+    ctx.progress.end();
+
+    std::vector<Record> out;
+    for (auto& r : results)
+        if (r) out.push_back(std::move(*r));
+    return out;
+}
+
+std::vector<std::string> remove_orphaned_containers(DockerEngine& docker) {
+    std::vector<std::string> removed;
+    char host[256] = {};
+    gethostname(host, sizeof host - 1);
+    for (const auto& c : docker.list_containers("sandbox-harness.run")) {
+        auto owner_host = c.labels.find("sandbox-harness.host");
+        auto owner_pid = c.labels.find("sandbox-harness.pid");
+        // Only containers whose owner ran on this host and is gone are orphans; those of a live
+        // harness (a concurrent run or shard) or of another host are left alone.
+        bool orphan = owner_host == c.labels.end() || owner_pid == c.labels.end();
+        if (!orphan && owner_host->second == host) {
+            try {
+                const pid_t pid = std::stoi(owner_pid->second);
+                orphan = ::kill(pid, 0) != 0 && errno == ESRCH;
+            } catch (const std::exception&) {
+            }
+        }
+        if (!orphan) continue;
+        docker.remove_container(c.id);
+        removed.push_back(c.id);
+    }
+    return removed;
+}
+
+std::vector<std::string> remove_run_containers(DockerEngine& docker, const std::string& run_id) {
+    std::vector<std::string> removed;
+    for (const auto& c : docker.list_containers("sandbox-harness.run=" + run_id)) {
+        docker.remove_container(c.id);
+        removed.push_back(c.id);
+    }
+    return removed;
+}
+
+}  // namespace sh

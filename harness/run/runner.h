@@ -1,0 +1,56 @@
+#pragma once
+/// Runs a plan: for each item, launch the sandbox launcher exactly as an app would, observe the
+/// container from the outside, judge, and append the record. Items run on `jobs` worker threads.
+
+#include <atomic>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "core/plan.h"
+#include "core/profile.h"
+#include "core/record.h"
+
+namespace sh {
+
+class Canary;
+class DockerEngine;
+class EventMonitor;
+class ProcessRunner;
+class Progress;
+class RecordsWriter;
+
+struct RunConfig {
+    std::filesystem::path launcher;   ///< sandbox/run_secure_python.sh
+    Profile profile;                  ///< the effective profile (file + overrides)
+    std::string profile_label = "default";
+    int jobs = 1;
+    std::size_t output_cap_bytes = 256 * 1024;
+    double safety_margin_s = 30;      ///< the harness's own deadline: case timeout + this
+    /// When set (a local engine with the cgroupfs driver), each container gets its own cgroup
+    /// parent under this prefix and its memory peak is read after exit.
+    std::optional<std::filesystem::path> cgroup_root;
+};
+
+/// Everything a run needs from the outside, passed in so a caller owns their lifetimes.
+struct RunContext {
+    DockerEngine& docker;
+    ProcessRunner& processes;
+    EventMonitor& events;
+    Canary& canary;
+    RecordsWriter& records;
+    Progress& progress;
+    const std::atomic<bool>& cancel;  ///< set on SIGINT/SIGTERM: running cases are stopped, the rest skipped
+};
+
+/// Runs every item; returns the records in plan order (items not reached when cancelled are absent).
+std::vector<Record> run_plan(const std::vector<PlanItem>& items, const RunConfig&, RunContext&);
+
+/// Removes containers labelled `sandbox-harness.run` whose owning harness process is gone
+/// (a crashed or killed earlier run). Returns the ids removed.
+std::vector<std::string> remove_orphaned_containers(DockerEngine&);
+
+/// Removes every container of this run (used on interrupt and at the end, as a guard).
+std::vector<std::string> remove_run_containers(DockerEngine&, const std::string& run_id);
+
+}  // namespace sh

@@ -1,0 +1,240 @@
+#include "run/suite.h"
+#include "util/error.h"
+
+#include <algorithm>
+#include <chrono>
+#include <ctime>
+#include <fstream>
+#include <random>
+#include <thread>
+
+#include <fmt/format.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include "io/canary.h"
+#include "core/capacity_model.h"
+#include "core/catalogue.h"
+#include "io/docker_client.h"
+#include "io/event_monitor.h"
+#include "io/host_files.h"
+#include "io/host_sampler.h"
+#include "io/process_runner.h"
+#include "core/plan.h"
+#include "run/progress.h"
+#include "io/records_file.h"
+#include "run/runner.h"
+
+extern char** environ;
+
+namespace sh {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string iso_utc_now() {
+    const std::time_t t = std::time(nullptr);
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return buf;
+}
+
+/// Lower-case, sortable, short enough for container names: 20261127t201500-3fa9.
+std::string new_run_id() {
+    const std::time_t t = std::time(nullptr);
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%Y%m%dt%H%M%S", &tm);
+    std::random_device rd;
+    return fmt::format("{}-{:04x}", buf, rd() & 0xffff);
+}
+
+/// Per-run variables the launcher takes from the environment; the harness sets them per case.
+bool is_per_case_variable(const std::string& key) {
+    return key == "SANDBOX_PROFILE" || key == "SANDBOX_NAME" || key == "SANDBOX_LABELS" ||
+           key == "SANDBOX_CGROUP_PARENT";
+}
+
+/// Each container gets its own cgroup parent only where its memory peak can be read afterwards:
+/// an engine on this host, with the cgroupfs driver.
+std::optional<fs::path> cgroup_root_for(const DockerEngine& docker, const EngineVersion& engine) {
+    if (!docker.endpoint().starts_with("unix://") || engine.cgroup_driver != "cgroupfs") return std::nullopt;
+    if (!fs::is_directory("/sys/fs/cgroup")) return std::nullopt;
+    return fs::path("/sys/fs/cgroup");
+}
+
+ImageInfo describe_image(DockerEngine& docker, const std::string& name, const std::string& ref) {
+    auto details = docker.inspect_image(ref);
+    if (!details)
+        throw Error(fmt::format(
+            "image {} ({}) not found on the engine at {}: build it with `sandbox-harness build {}`",
+            ref, name, docker.endpoint(), name));
+    ImageInfo info;
+    info.name = name;
+    info.tag = ref;
+    info.id = details->id;
+    info.size_bytes = details->size_bytes;
+    info.labels = details->labels;
+    return info;
+}
+
+}  // namespace
+
+void describe_host(RunMeta& meta, const EngineVersion& engine) {
+    if (meta.started_at.empty()) meta.started_at = iso_utc_now();
+    meta.engine_version = engine.version;
+    meta.engine_api_version = engine.api_version;
+    meta.cgroup_version = engine.cgroup_version;
+    struct utsname uts {};
+    uname(&uts);
+    meta.host = uts.nodename;
+    meta.kernel = uts.release;
+    meta.cores = static_cast<int>(std::thread::hardware_concurrency());
+    meta.load_avg_1m_start = sample_host_load().load1;
+}
+
+Profile effective_profile(const SuiteRequest& req) {
+    const fs::path path =
+        req.profile_path.empty() ? req.root / "sandbox/profiles/default.env" : req.profile_path;
+    Profile profile = load_profile(path);
+    std::map<std::string, std::string> from_env;
+    for (char** e = environ; *e; ++e) {
+        const std::string kv = *e;
+        const auto eq = kv.find('=');
+        if (eq == std::string::npos || !kv.starts_with("SANDBOX_")) continue;
+        const std::string key = kv.substr(0, eq);
+        if (!is_per_case_variable(key)) from_env[key] = kv.substr(eq + 1);
+    }
+    Profile effective = with_overrides(with_overrides(profile, from_env), req.overrides);
+    // The launcher would refuse every case; say so once, before anything runs.
+    if (auto missing = missing_variables(effective); !missing.empty()) {
+        missing.push_back("a profile sets every variable (see sandbox/profiles/default.env); the overlays in "
+                          "sandbox/profiles/weakened/ apply on top of it through `ablate`, or copy default.env and edit it");
+        throw ProfileError(std::move(missing));
+    }
+    return effective;
+}
+
+SuiteResult execute_suite(const SuiteRequest& req, const std::atomic<bool>& cancel, Progress& progress) {
+    DockerClient docker;
+    SubprocessRunner processes;
+    SuiteEnvironment env{docker, processes};
+    return execute_suite(req, cancel, progress, env);
+}
+
+SuiteResult execute_suite(const SuiteRequest& req, const std::atomic<bool>& cancel, Progress& progress,
+                          SuiteEnvironment& env) {
+    SuiteResult result;
+    RunMeta& meta = result.meta;
+    meta.run_id = new_run_id();
+    meta.started_at = iso_utc_now();
+    meta.command_line = req.command_line;
+    meta.shard = req.shard;
+    const auto t0 = std::chrono::steady_clock::now();
+
+    const Profile profile = effective_profile(req);
+    meta.profile_path = profile.path;
+    meta.profile = profile.values;
+
+    Catalogue catalogue = load_catalogue({req.root / "workloads", req.root / "attacks"});
+    auto image_choice = image_choice_from_string(req.images);
+    if (!image_choice)
+        throw Error("unknown image '" + req.images + "' (known: base, science, all)");
+    auto cases = filter_by_image(
+        filter_by_suite(filter_by_glob(catalogue.all(), req.filters), parse_suite(req.suite)),
+        *image_choice);
+    if (cases.empty())
+        throw Error(fmt::format("no case matches suite '{}', filter '{}' and image '{}'",
+                                             req.suite, fmt::join(req.filters, ","), req.images));
+
+    DockerEngine& docker = env.docker;
+    const EngineVersion engine = docker.version();  // throws with the fix when no engine answers
+
+    const std::string base_ref = profile.get("SANDBOX_IMAGE", "secure-python:latest");
+    const std::string science_ref = default_image_refs().at("science");
+    if (*image_choice != ImageChoice::Science) meta.images.push_back(describe_image(docker, "base", base_ref));
+    if (*image_choice != ImageChoice::Base) meta.images.push_back(describe_image(docker, "science", science_ref));
+
+    for (const auto& id : remove_orphaned_containers(docker))
+        fmt::print(stderr, "sandbox-harness: removed container {} left by an earlier run\n", id.substr(0, 12));
+
+    describe_host(meta, engine);
+
+    Canary canary;
+    PlanOptions opts;
+    opts.images = *image_choice;
+    opts.repeat = req.repeat;
+    if (!req.shard.empty()) opts.shard = parse_shard(req.shard);
+    opts.run_id = meta.run_id;
+    opts.image_refs = {{"base", base_ref}, {"science", science_ref}};
+    opts.canary_host = canary.host();
+    opts.canary_tcp_port = canary.tcp_port();
+    opts.canary_udp_port = canary.udp_port();
+    opts.profile = profile;
+    opts.case_timeouts = req.case_timeouts;
+    opts.self_test = req.self_test;
+    const std::optional<fs::path> cgroup_root = cgroup_root_for(docker, engine);
+    if (cgroup_root) {
+        opts.cgroup_parent_prefix = "/sandbox-harness";
+        // Runs killed mid-case (SIGKILL, a crash) leave their cases' empty cgroup parents behind.
+        const auto stale = remove_stale_cgroup_parents(*cgroup_root, *opts.cgroup_parent_prefix, std::chrono::minutes(10));
+        if (!stale.empty())
+            fmt::print(stderr, "sandbox-harness: removed {} empty cgroup directories left by earlier runs under {}/*{}\n",
+                       stale.size(), cgroup_root->string(), *opts.cgroup_parent_prefix);
+    }
+    const std::vector<PlanItem> plan = make_plan(cases, opts);
+
+    fs::create_directories(req.out_dir);
+    RecordsWriter records(req.out_dir / "records.jsonl");
+    EventMonitor events(docker, meta.run_id);
+
+    RunConfig cfg;
+    cfg.launcher = req.root / "sandbox/run_secure_python.sh";
+    cfg.profile = profile;
+    cfg.profile_label = req.profile_label;
+    cfg.jobs = req.jobs;
+    cfg.cgroup_root = cgroup_root;
+    RunContext ctx{docker, env.processes, events, canary, records, progress, cancel};
+    const CpuSnapshot host0 = sample_cpu();
+    const double harness0 = self_cpu_seconds();
+    // Polled every 100 ms, not the default 20: each poll scans /proc (~0.5 ms CPU here), and a run
+    // needs the total, not bench's precision (what a shim spends after the last poll is lost).
+    EngineCpuWatch engine_cpu("/proc", std::chrono::milliseconds(100));
+    result.records = run_plan(plan, cfg, ctx);
+    RunCost& cost = result.cost;
+    cost.engine_cpu_s = engine_cpu.stop().seconds;
+    cost.host_busy_cpu_s = busy_cpu_seconds(host0, sample_cpu());
+    cost.sampler_cpu_s = engine_cpu.poll_cpu_seconds();
+    cost.harness_cpu_s = self_cpu_seconds() - harness0 - cost.sampler_cpu_s;
+
+    // The guard: whatever happened above, no container of this run outlives it.
+    for (const auto& id : remove_run_containers(docker, meta.run_id))
+        fmt::print(stderr, "sandbox-harness: removed leftover container {}\n", id.substr(0, 12));
+
+    meta.interrupted = cancel.load();
+    meta.load_avg_1m_end = sample_host_load().load1;
+    meta.finished_at = iso_utc_now();
+    meta.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    cost.wall_s = meta.wall_s;
+    cost.cores = meta.cores;
+    cost.cases = result.records.size();
+    cost.launches = static_cast<std::size_t>(std::count_if(result.records.begin(), result.records.end(),
+                                                           [](const Record& r) { return r.observation.container_id.has_value(); }));
+    meta.extra["run_efficiency"] = run_efficiency_section(cost);
+    return result;
+}
+
+int exit_status(const std::vector<Record>& records) {
+    int status = 0;
+    for (const auto& r : records) {
+        if (r.judgement.verdict == Verdict::Error) return 2;
+        if (is_failure(r.judgement.verdict)) status = 1;
+    }
+    return status;
+}
+
+}  // namespace sh

@@ -1,0 +1,76 @@
+#pragma once
+/// One suite execution, end to end: catalogue → plan → run → records, with the engine checked,
+/// orphans of earlier runs removed first, and every container of this run removed at the end.
+/// Shared by `run`, `review` and `ablate`.
+
+#include <atomic>
+#include <filesystem>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "util/error.h"
+
+#include "core/capacity_model.h"
+#include "core/engine_parse.h"
+#include "core/profile.h"
+#include "core/record.h"
+
+namespace sh {
+
+class DockerEngine;
+class ProcessRunner;
+class Progress;
+
+/// The outside world a suite runs against: the engine and the process launcher (the real ones
+/// in the CLI, fakes in unit tests).
+struct SuiteEnvironment {
+    DockerEngine& docker;
+    ProcessRunner& processes;
+};
+
+struct SuiteRequest {
+    std::filesystem::path root;          ///< the checkout: sandbox/, attacks/, workloads/
+    std::string suite = "nightly";
+    std::vector<std::string> filters;    ///< id globs; empty = all
+    std::string images = "all";          ///< base | science | all
+    std::filesystem::path profile_path;  ///< empty = sandbox/profiles/default.env
+    std::map<std::string, std::string> overrides;  ///< SANDBOX_* on top of the profile
+    std::string profile_label = "default";
+    int jobs = 1;
+    int repeat = 1;
+    std::string shard;                   ///< "K/N" or empty
+    /// Each case's own `timeout` header wins over SANDBOX_TIMEOUT; false keeps the profile's
+    /// value (for a sweep of the timeout itself).
+    bool case_timeouts = true;
+    /// Only probes with a `self-test`, run as their own positive control (PlanOptions::self_test).
+    bool self_test = false;
+    std::filesystem::path out_dir;       ///< records.jsonl goes here
+    std::string command_line;
+};
+
+struct SuiteResult {
+    RunMeta meta;
+    std::vector<Record> records;
+    RunCost cost;  ///< also in meta.extra["run_efficiency"]
+};
+
+/// The effective profile: the file, then SANDBOX_* variables of the harness's environment, then
+/// `overrides` — the same precedence the launcher applies, so flag-drift checks compare like
+/// with like.
+Profile effective_profile(const SuiteRequest&);
+
+/// The host part of a report's meta: hostname, kernel, cores, the engine's versions, the 1-minute
+/// load at the start, and the start time unless already set.
+void describe_host(RunMeta&, const EngineVersion&);
+
+/// Throws (Error and its kinds: DockerError, CatalogueError, ProfileError) on harness errors
+/// before any case runs; once cases run, failures become records.
+SuiteResult execute_suite(const SuiteRequest&, const std::atomic<bool>& cancel, Progress&, SuiteEnvironment&);
+/// The same against the engine at DOCKER_HOST (or the local socket) and real processes.
+SuiteResult execute_suite(const SuiteRequest&, const std::atomic<bool>& cancel, Progress&);
+
+/// Exit status for a set of records: 2 if any error, else 1 if any fail/escaped, else 0.
+int exit_status(const std::vector<Record>&);
+
+}  // namespace sh

@@ -24,7 +24,7 @@ bad=$(json_get "$TMP/out/report.json" 'sum(1 for x in r["records"] if x["judgeme
 
 # The output probes (attacks/output/) attack the harness itself: its capture cap, the escaping of
 # every report, the console. Their own reports always say "escaped": false; the evidence is here.
-cap=262144 # RunnerConfig::output_cap_bytes, harness/runner.h
+cap=262144 # RunnerConfig::output_cap_bytes, harness/run/runner.h
 check=("$ROOT/tests/integration/check_output_integrity.py")
 /usr/bin/python3 "${check[@]}" "$TMP/out" "$cap" "$TMP/log" || fail "the output probes got through the harness (above)"
 # Positive controls: the same check on tampered copies of these reports names each problem.

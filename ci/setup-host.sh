@@ -9,7 +9,8 @@
 #
 # Environment: SH_DOCKERD_LOG (default /var/log/sandbox-harness-dockerd.log), SH_DOCKERD_WAIT
 # (seconds to wait for the engine, default 60), SH_SKIP_CHROMIUM=1 (do not install chromium, which
-# only the report screenshots need).
+# only the report screenshots need), SH_NODE_TOOLS_DIR (where the npm tools of ci/tools go, default
+# ci/tools next to this script).
 set -euo pipefail
 
 readonly ME=setup-host
@@ -18,6 +19,7 @@ readonly PACKAGES=(
   cmake g++ libgtest-dev libbenchmark-dev           # build and tests
   libboost-dev libboost-filesystem-dev libcurl4-openssl-dev libfmt-dev nlohmann-json3-dev libcli11-dev
   hyperfine shellcheck iproute2 curl python3 procps # measurement, lint, canary, AST check, pgrep
+  nodejs npm                                        # the CI definitions' linters (ci/tools)
 )
 readonly OPTIONAL_PACKAGES=(chromium)               # report screenshots only
 readonly DOCKERD_LOG=${SH_DOCKERD_LOG:-/var/log/sandbox-harness-dockerd.log}
@@ -62,11 +64,16 @@ missing_packages() {
 install_packages() {
   local missing=() optional=() kept=() p
   missing_packages missing "${PACKAGES[@]}"
-  if ((${#missing[@]})) && command -v dockerd >/dev/null && command -v docker >/dev/null; then
-    # An engine from another package (docker-ce, moby) would conflict with docker.io: keep it.
-    for p in "${missing[@]}"; do [[ $p == docker.io ]] || kept+=("$p"); done
-    missing=("${kept[@]}")
-  fi
+  # A tool that another package already provides is kept: an engine from docker-ce or moby would
+  # conflict with docker.io, and NodeSource's nodejs (which bundles npm) conflicts with Debian's npm.
+  for p in "${missing[@]}"; do
+    case $p in
+      docker.io) if command -v dockerd >/dev/null && command -v docker >/dev/null; then continue; fi ;;
+      nodejs | npm) if command -v node >/dev/null && command -v npm >/dev/null; then continue; fi ;;
+    esac
+    kept+=("$p")
+  done
+  missing=("${kept[@]}")
   [[ ${SH_SKIP_CHROMIUM:-0} == 1 ]] || missing_packages optional "${OPTIONAL_PACKAGES[@]}"
   if ((${#missing[@]} == 0 && ${#optional[@]} == 0)); then
     say "packages: all present"
@@ -130,5 +137,30 @@ ensure_engine() {
   die "dockerd did not answer within ${DOCKERD_WAIT} s (last: $said): see $DOCKERD_LOG (above: its last lines)"
 }
 
+# --- npm tools: the linters of the CI definitions (tests/ci), pinned by ci/tools/package-lock.json ---
+# Installed with `npm ci` into ci/tools/node_modules, and again only when the lockfile changed (a copy
+# of the lockfile installed last is kept there). npm is checked like the other tools; a failing
+# `npm ci` (no registry reachable) is a warning: only the tests of the CI definitions need them, and
+# they fail under CI=true without them.
+install_node_tools() {
+  local here=.
+  [[ ${BASH_SOURCE[0]} != */* ]] || here=${BASH_SOURCE[0]%/*}
+  local dir=${SH_NODE_TOOLS_DIR:-$here/tools}
+  local lock=$dir/package-lock.json stamp=$dir/node_modules/.installed-package-lock.json
+  [[ -f $lock ]] || die "$lock is missing: is the checkout complete?"
+  if [[ -f $stamp && "$(<"$stamp")" == "$(<"$lock")" ]]; then
+    say "npm tools: up to date ($dir)"
+    return
+  fi
+  command -v npm >/dev/null || die "npm not found although the npm package was installed"
+  say "npm tools: installing into $dir/node_modules (npm ci)"
+  if npm ci --prefix "$dir" --no-audit --no-fund --ignore-scripts; then
+    cp "$lock" "$stamp"
+  else
+    say "warning: npm ci failed in $dir (only the tests of the CI definitions need these tools)"
+  fi
+}
+
 install_packages
+install_node_tools
 ensure_engine

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # ci/setup-host.sh decides what to install and whether to start an engine only from commands whose
-# status it checked. Fakes of dpkg-query, apt-get, docker, dockerd and pgrep stand in for the host
-# (PATH holds nothing else but a few coreutils), so every decision is seen without a fresh machine:
-# it installs exactly the missing packages, starts an engine only when none answers, names a
-# permission problem, refuses a dead DOCKER_HOST, and stops when a tool it relies on fails.
+# status it checked. Fakes of dpkg-query, apt-get, docker, dockerd, pgrep, node and npm stand in for
+# the host (PATH holds nothing else but a few coreutils), so every decision is seen without a fresh
+# machine: it installs exactly the missing packages, starts an engine only when none answers, names a
+# permission problem, refuses a dead DOCKER_HOST, stops when a tool it relies on fails, and runs
+# `npm ci` for the CI linters only when their lockfile changed.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -19,9 +20,9 @@ ok() { printf 'ok - %s\n' "$*"; }
 
 ALL=(docker.io mmdebstrap cmake g++ libgtest-dev libbenchmark-dev libboost-dev libboost-filesystem-dev
   libcurl4-openssl-dev libfmt-dev nlohmann-json3-dev libcli11-dev hyperfine shellcheck iproute2 curl
-  python3 procps chromium)
+  python3 procps nodejs npm chromium)
 
-mkdir -p "$TMP/fake" "$TMP/tools" "$TMP/package"
+mkdir -p "$TMP/fake" "$TMP/tools" "$TMP/package" "$TMP/nodetools"
 for tool in bash nohup tail sleep cat cp env rm mkdir touch grep; do
   ln -s "$(command -v "$tool")" "$TMP/tools/$tool"
 done
@@ -39,13 +40,15 @@ done
 exit "${FAKE_DPKG_STATUS:-$rc}"
 FAKE
 # apt-get: logs its arguments; `install` marks the packages installed unless FAKE_APT_NOOP=1, and
-# installing docker.io puts the fake dockerd on PATH.
+# installing docker.io puts the fake dockerd on PATH, installing nodejs and npm the fake node and npm.
 cat >"$TMP/fake/apt-get" <<'FAKE'
 #!/bin/bash
 printf 'apt-get %s\n' "$*" >>"$FAKE_DIR/log"
 if [[ $1 == install && ${FAKE_APT_NOOP:-0} != 1 ]]; then
   for p in "$@"; do [[ $p == -* || $p == install ]] || printf '%s\n' "$p" >>"$FAKE_DIR/installed"; done
   [[ " $* " != *" docker.io "* ]] || cp "$FAKE_DIR/package/dockerd" "$FAKE_DIR/fake/dockerd"
+  [[ " $* " != *" nodejs "* ]] || cp "$FAKE_DIR/package/node" "$FAKE_DIR/fake/node"
+  [[ " $* " != *" npm "* ]] || cp "$FAKE_DIR/package/npm" "$FAKE_DIR/fake/npm"
 fi
 exit "${FAKE_APT_STATUS:-0}"
 FAKE
@@ -68,17 +71,44 @@ cat >"$TMP/fake/pgrep" <<'FAKE'
 #!/bin/bash
 exit 1
 FAKE
+# npm ci --prefix DIR ...: logs its arguments and makes DIR/node_modules (FAKE_NPM_FAILS=1: fails);
+# a DIR outside $TMP fails, so that the checkout's own ci/tools is never marked installed.
+cat >"$TMP/package/npm" <<'FAKE'
+#!/bin/bash
+printf 'npm %s\n' "$*" >>"$FAKE_DIR/log"
+[[ ${FAKE_NPM_FAILS:-0} != 1 ]] || { echo "npm error network request failed" >&2; exit 1; }
+[[ $1 == ci && $2 == --prefix ]] || exit 1
+[[ $3 == "$FAKE_DIR"/* ]] || { echo "fake npm: $3 is outside the test's directory" >&2; exit 1; }
+mkdir -p "$3/node_modules"
+FAKE
+cat >"$TMP/package/node" <<'FAKE'
+#!/bin/bash
+exit 0
+FAKE
 chmod +x "$TMP/fake"/* "$TMP/package"/*
 with_dockerd() { cp "$TMP/package/dockerd" "$TMP/fake/dockerd"; }
 without_dockerd() { rm -f "$TMP/fake/dockerd"; }
+with_node() { cp "$TMP/package/node" "$TMP/package/npm" "$TMP/fake/"; }
+without_node() { rm -f "$TMP/fake/node" "$TMP/fake/npm"; }
+# The lockfile of the npm tools, and the copy that marks it installed (SH_NODE_TOOLS_DIR).
+printf '{"lockfileVersion": 3}\n' >"$TMP/nodetools/package-lock.json"
+tools_installed() {
+  mkdir -p "$TMP/nodetools/node_modules"
+  cp "$TMP/nodetools/package-lock.json" "$TMP/nodetools/node_modules/.installed-package-lock.json"
+}
+tools_not_installed() { rm -rf "$TMP/nodetools/node_modules"; }
+with_node
+tools_installed
 
-# setup [ENV=VALUE...]: runs setup-host.sh on the fakes; sets $status and $output.
+# setup [ENV=VALUE...]: runs setup-host.sh on the fakes; sets $status and $output. With ENGINE_UP=1
+# (`ENGINE_UP=1 setup`) the engine already answers.
 setup() {
   rm -f "$TMP/log" "$TMP/engine"
   touch "$TMP/log"
+  [[ ${ENGINE_UP:-0} != 1 ]] || touch "$TMP/engine"
   status=0
   output=$(env -i PATH="$TMP/fake:$TMP/tools" FAKE_DIR="$TMP" SH_DOCKERD_LOG="$TMP/dockerd.log" \
-    SH_DOCKERD_WAIT=20 "$@" bash "$SETUP" 2>&1) || status=$?
+    SH_NODE_TOOLS_DIR="$TMP/nodetools" SH_DOCKERD_WAIT=20 "$@" bash "$SETUP" 2>&1) || status=$?
   pkill -f "$TMP/fake/dockerd" 2>/dev/null || true
 }
 installed() { printf '%s\n' "$@" >"$TMP/installed"; }
@@ -90,25 +120,65 @@ expect_log() { [[ $(log) == "$1" ]] || fail "$2: commands run: '$(log)', want '$
 installed "${ALL[@]}"
 touch "$TMP/engine"
 status=0
-output=$(env -i PATH="$TMP/fake:$TMP/tools" FAKE_DIR="$TMP" SH_DOCKERD_LOG="$TMP/dockerd.log" bash "$SETUP" 2>&1) || status=$?
+output=$(env -i PATH="$TMP/fake:$TMP/tools" FAKE_DIR="$TMP" SH_DOCKERD_LOG="$TMP/dockerd.log" \
+  SH_NODE_TOOLS_DIR="$TMP/nodetools" bash "$SETUP" 2>&1) || status=$?
 expect_status 0 "everything present"
 expect_output "packages: all present" "everything present"
 expect_output "docker engine: running (20.10.24, cgroup v1)" "everything present"
+expect_output "npm tools: up to date ($TMP/nodetools)" "everything present"
 [[ ! -s $TMP/log ]] || fail "everything present: ran $(log)"
-ok "everything present: nothing installed, the running engine left alone"
+ok "everything present: nothing installed, the running engine left alone, npm not run"
 
 without_dockerd
+without_node
 installed cmake g++ libgtest-dev libbenchmark-dev libboost-dev libboost-filesystem-dev libcurl4-openssl-dev \
   nlohmann-json3-dev libcli11-dev shellcheck iproute2 curl python3 procps
 setup
-expect_status 0 "three packages and chromium missing"
+expect_status 0 "five packages and chromium missing"
 expect_log "apt-get update -q
-apt-get install -y -q --no-install-recommends docker.io mmdebstrap libfmt-dev hyperfine
+apt-get install -y -q --no-install-recommends docker.io mmdebstrap libfmt-dev hyperfine nodejs npm
 apt-get install -y -q --no-install-recommends chromium
 dockerd --iptables=false --ip-masq=false --bridge=none" "missing packages, no engine"
 expect_output "docker engine: answering after" "missing packages, no engine"
 ok "missing packages: exactly those installed (chromium apart), then dockerd started once"
 with_dockerd
+with_node
+
+grep -vx -e nodejs -e npm "$TMP/installed" >"$TMP/installed.new"
+mv "$TMP/installed.new" "$TMP/installed"
+ENGINE_UP=1 setup
+expect_status 0 "node and npm from another package"
+expect_output "packages: all present" "node and npm from another package"
+expect_log "" "node and npm from another package"
+ok "nodejs and npm are not installed over a node and npm from another package (NodeSource's conflicts with npm)"
+
+installed "${ALL[@]}"
+tools_not_installed
+ENGINE_UP=1 setup
+expect_status 0 "npm tools not installed"
+expect_log "npm ci --prefix $TMP/nodetools --no-audit --no-fund --ignore-scripts" "npm tools not installed"
+[[ $(<"$TMP/nodetools/node_modules/.installed-package-lock.json") == "$(<"$TMP/nodetools/package-lock.json")" ]] ||
+  fail "npm tools not installed: the installed lockfile was not recorded"
+ENGINE_UP=1 setup
+expect_log "" "npm tools just installed"
+expect_output "npm tools: up to date" "npm tools just installed"
+printf '{"lockfileVersion": 3, "changed": true}\n' >"$TMP/nodetools/package-lock.json"
+ENGINE_UP=1 setup
+expect_log "npm ci --prefix $TMP/nodetools --no-audit --no-fund --ignore-scripts" "lockfile changed"
+ok "npm ci runs when the npm tools are missing or their lockfile changed, and not again after"
+
+tools_not_installed
+ENGINE_UP=1 setup FAKE_NPM_FAILS=1
+expect_status 0 "npm ci fails"
+expect_output "warning: npm ci failed in $TMP/nodetools" "npm ci fails"
+[[ ! -e $TMP/nodetools/node_modules/.installed-package-lock.json ]] || fail "npm ci fails: recorded as installed"
+without_node
+ENGINE_UP=1 setup
+with_node
+expect_status 1 "no npm"
+expect_output "npm not found although the npm package was installed" "no npm"
+tools_installed
+ok "a failing npm ci is a warning and is tried again next time; no npm on PATH stops the script"
 
 installed "${ALL[@]}"
 setup FAKE_DPKG_STATUS=2
@@ -168,7 +238,8 @@ grep -vx -e docker.io -e chromium "$TMP/installed" >"$TMP/installed.new"
 mv "$TMP/installed.new" "$TMP/installed"
 touch "$TMP/engine"
 status=0
-output=$(env -i PATH="$TMP/fake:$TMP/tools" FAKE_DIR="$TMP" SH_SKIP_CHROMIUM=1 bash "$SETUP" 2>&1) || status=$?
+output=$(env -i PATH="$TMP/fake:$TMP/tools" FAKE_DIR="$TMP" SH_NODE_TOOLS_DIR="$TMP/nodetools" SH_SKIP_CHROMIUM=1 \
+  bash "$SETUP" 2>&1) || status=$?
 expect_status 0 "engine from another package"
 expect_output "packages: all present" "engine from another package"
 ok "docker.io is not installed over an engine from another package; SH_SKIP_CHROMIUM=1 skips chromium"

@@ -1,8 +1,10 @@
 #pragma once
 /// What the process launcher saw of one run of sandbox/run_secure_python.sh.
 
+#include <cstddef>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace sh {
 
@@ -18,6 +20,11 @@ struct LaunchResult {
     bool stderr_truncated = false;
     std::size_t stdout_bytes = 0;   ///< total bytes seen, including what the cap dropped
     std::size_t stderr_bytes = 0;
+    /// Lines of stdout that begin with the request's watch word (the probe report's prefix),
+    /// found in the whole stream as it was read, however much of it the cap kept.
+    bool lines_watched = false;
+    std::size_t watched_line_count = 0;
+    std::vector<std::string> watched_lines;  ///< the first few of them
     double wall_ms = 0;             ///< spawn → exit, monotonic clock
     double start_unix_s = 0;        ///< wall-clock time of spawn (seconds since epoch)
     double cpu_user_ms = 0;         ///< the launcher process tree's CPU (children reaped), if known

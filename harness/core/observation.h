@@ -27,7 +27,7 @@ struct Observation {
     std::optional<double> memory_peak_bytes;  ///< from the case's cgroup parent, after exit
     bool container_gone = false;         ///< no container with the case's label exists at the end
     std::vector<std::string> leftovers;  ///< ids of containers still present at the end
-    std::vector<std::string> canary_hits;     ///< "tcp 127.0.0.1:PORT from ...: payload" carrying this case's token
+    std::vector<std::string> canary_hits;     ///< every canary hit that counts against this case, described (core/canary_evidence.h)
     std::vector<std::string> host_file_changes;  ///< host files whose hash changed
     std::vector<std::string> notes;      ///< anything the observer could not determine, and why
 };

@@ -51,7 +51,7 @@ public:
     Judgement run() {
         if (probe_) {
             std::string problem;
-            j_.report = parse_probe_report(launch_.stdout_text, problem);
+            j_.report = parse_probe_report(launch_, problem);
             report_problem_ = problem;
         }
         decide();
@@ -88,7 +88,7 @@ private:
         // 1. Outside evidence outweighs everything the run itself says.
         if (!obs_.canary_hits.empty() || !obs_.host_file_changes.empty()) {
             j_.verdict = probe_ ? Verdict::Escaped : Verdict::Fail;
-            for (const auto& hit : obs_.canary_hits) j_.reasons.push_back("canary hit carrying the case's token: " + hit);
+            for (const auto& hit : obs_.canary_hits) j_.reasons.push_back("canary hit: " + hit);
             for (const auto& f : obs_.host_file_changes) j_.reasons.push_back("host file changed: " + f);
             for (const auto& d : obs_.drift) j_.reasons.push_back("flag drift: " + describe(d));
             return;
@@ -97,6 +97,10 @@ private:
         if (!launch_.started) return error("the launcher could not be started: " + launch_.start_error);
         const Outcome outcome = classify(launch_, obs_);
         if (outcome == Outcome::AstRejected) {
+            // A script that does not parse never ran: it tells nothing about the sandbox.
+            if (launch_.stderr_text.find(": syntax-error: ") != std::string::npos)
+                return error("the script does not parse, so it never ran (the AST check found a syntax error)" +
+                             stderr_hint());
             if (probe_) return contained("ast", "the AST check rejected the script (launcher exit 126, no container)");
             return set(Verdict::Fail, "the AST check rejected this benign workload (launcher exit 126)" + stderr_hint());
         }
@@ -135,13 +139,28 @@ private:
         judge_workload(outcome);
     }
 
-    /// The control that stopped the script from outside, if the evidence shows one.
+    /// The control that stopped the script from outside, if outside evidence shows one: the
+    /// engine's OOM event (or State.OOMKilled), or the launcher's own timeout. An exit status alone
+    /// never does: a script can exit 137, 152 or 153 itself, and someone else's `docker kill`
+    /// leaves the same status.
     std::optional<std::string> killed_by(Outcome outcome) const {
         if (obs_.oom_killed) return "memory";
         if (outcome == Outcome::Timeout) return "timeout";
-        const int status = launch_.exit_code;
-        if (status == 128 + kSigXfsz || status == 128 + kSigXcpu) return "ulimits";
         return std::nullopt;
+    }
+
+    /// "exit 137 looks like SIGKILL" for the statuses a kill by a limit would leave, else "".
+    std::string unproven_kill() const {
+        const int status = launch_.exit_code;
+        const char* name = status == 128 + kSigKill   ? "SIGKILL"
+                           : status == 128 + kSigXcpu ? "SIGXCPU"
+                           : status == 128 + kSigXfsz ? "SIGXFSZ"
+                                                      : nullptr;
+        if (!name) return "";
+        return fmt::format("exit {} looks like a {} death, but nothing outside shows a kill by the sandbox (no OOM "
+                           "event, no launcher timeout): a script can exit {} itself, and a kill by someone else "
+                           "leaves the same status",
+                           status, name, status);
     }
 
     std::string killed_reason(const std::string& control) const {
@@ -149,8 +168,7 @@ private:
         if (control == "timeout")
             return fmt::format("the launcher's {} timeout stopped it (exit 124, container removed)",
                                seconds(spec_.timeout_s));
-        return fmt::format("killed by signal {} from a resource limit (exit {})", launch_.exit_code - 128,
-                           launch_.exit_code);
+        return fmt::format("stopped by {} (exit {})", control, launch_.exit_code);
     }
 
     /// The control credited when the evidence does not single one out. The report comes from the
@@ -191,14 +209,14 @@ private:
                     return contained_by_default("the probe reports no escape: " + report->detail);
                 if (named_killer)
                     return contained(*killer, killed_reason(*killer) + (report ? "" : ", before it reported"));
+                if (const std::string unproven = unproven_kill(); !unproven.empty()) return error(unproven);
                 if (report)
                     return error(fmt::format("the probe reported no escape but then ended with exit {}", status) +
                                  stderr_hint());
                 return error(fmt::format("the probe broke: {}; exit {}", no_report(), status) + stderr_hint());
             case Expect::Killed:
                 if (killer && *killer != "timeout") return contained(*killer, killed_reason(*killer));
-                if (status == 128 + kSigKill)
-                    return contained_by_default(fmt::format("SIGKILLed by the kernel (exit {})", status));
+                if (const std::string unproven = unproven_kill(); !unproven.empty()) return error(unproven);
                 if (report) return contained_by_default("the probe reports no escape: " + report->detail);
                 if (named_killer) return contained(*killer, killed_reason(*killer));
                 return error(fmt::format("neither killed nor reported: {}; exit {}", no_report(), status) +
@@ -281,20 +299,17 @@ std::optional<Verdict> verdict_from_string(const std::string& s) {
 
 bool is_failure(Verdict v) { return v == Verdict::Fail || v == Verdict::Escaped; }
 
-std::optional<ProbeReport> parse_probe_report(const std::string& stdout_text, std::string& problem) {
-    std::vector<std::string_view> found;
-    for (auto line : lines_of(stdout_text)) {
-        if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-        if (line.starts_with(kProbeReportPrefix) &&
-            (line.size() == std::strlen(kProbeReportPrefix) || line[std::strlen(kProbeReportPrefix)] == ' '))
-            found.push_back(line.substr(std::strlen(kProbeReportPrefix)));
-    }
-    if (found.empty()) {
+namespace {
+
+/// `found`: the report lines (after the prefix), the first few of `count` in all.
+std::optional<ProbeReport> parse_report_lines(const std::vector<std::string_view>& found, std::size_t count,
+                                              std::string& problem) {
+    if (count == 0) {
         problem = "no SANDBOX-PROBE line on stdout";
         return std::nullopt;
     }
-    if (found.size() > 1) {
-        problem = fmt::format("{} SANDBOX-PROBE lines on stdout (a probe prints exactly one)", found.size());
+    if (count > 1) {
+        problem = fmt::format("{} SANDBOX-PROBE lines on stdout (a probe prints exactly one)", count);
         return std::nullopt;
     }
     ProbeReport r;
@@ -320,6 +335,33 @@ std::optional<ProbeReport> parse_probe_report(const std::string& stdout_text, st
     r.detail = r.raw["detail"].get<std::string>();
     problem.clear();
     return r;
+}
+
+std::string_view after_prefix(std::string_view line) {
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    if (line.starts_with(kProbeReportPrefix) &&
+        (line.size() == std::strlen(kProbeReportPrefix) || line[std::strlen(kProbeReportPrefix)] == ' '))
+        return line.substr(std::strlen(kProbeReportPrefix));
+    return {};
+}
+
+}  // namespace
+
+std::optional<ProbeReport> parse_probe_report(const std::string& stdout_text, std::string& problem) {
+    std::vector<std::string_view> found;
+    for (auto line : lines_of(stdout_text)) {
+        std::string_view rest = after_prefix(line);
+        if (rest.data() != nullptr) found.push_back(rest);
+    }
+    return parse_report_lines(found, found.size(), problem);
+}
+
+std::optional<ProbeReport> parse_probe_report(const LaunchResult& launch, std::string& problem) {
+    if (!launch.lines_watched) return parse_probe_report(launch.stdout_text, problem);
+    // The process runner saw the whole stream: its count holds even past the capture cap.
+    std::vector<std::string_view> found;
+    for (const std::string& line : launch.watched_lines) found.push_back(after_prefix(line));
+    return parse_report_lines(found, launch.watched_line_count, problem);
 }
 
 Judgement judge(const CaseSpec& spec, const LaunchResult& launch, const Observation& obs) {

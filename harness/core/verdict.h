@@ -2,8 +2,8 @@
 /// Judging: (CaseSpec, LaunchResult, Observation) → a verdict from a closed set, with reasons.
 /// Pure logic: no I/O. The rules, in the order they are applied (attacks/README.md has the table):
 ///
-///  1. Outside evidence of an escape (a canary hit carrying the case's token, a changed host file)
-///     → escaped (workloads: fail), whatever else happened.
+///  1. Outside evidence of an escape (any canary hit that counts against the case, see
+///     core/canary_evidence.h; a changed host file) → escaped (workloads: fail), whatever else happened.
 ///  2. The launcher could not be started → error.
 ///  3. AST rejection: launcher exit 126 with no container seen by a reachable engine → contained by
 ///     "ast" (workloads: fail). A script that exits 126 itself does not count: its container was seen.
@@ -15,9 +15,11 @@
 ///     workloads: fail. Not confirmed gone → error.
 ///  6. Probes by `expect` (report / killed / timeout); workloads by exit status and stdout.
 ///     A probe stopped by a control it names (OOM-killed with `memory`, launcher timeout with
-///     `timeout`) is contained even without a report; otherwise a missing report is error.
+///     `timeout`) is contained even without a report; otherwise a missing report is error. An
+///     exit status alone (137, 152, 153) never shows a kill: without the OOM event or the
+///     launcher's timeout it is error.
 ///  7. Escaped + the spec's accepted-risk → accepted-risk, the evidence kept as reasons.
-/// `stopped_by` is the control the evidence shows (ast, timeout, memory, ulimits), else the
+/// `stopped_by` is the control the evidence shows (ast, timeout, memory), else the
 /// report's "stopped_by" when it is one of the spec's controls (never "ast"), else the first one.
 
 #include <optional>
@@ -54,6 +56,9 @@ struct ProbeReport {
 /// Finds and parses the report line in a probe's stdout. Returns nullopt and sets `problem`
 /// when there is none, more than one, or it is malformed.
 std::optional<ProbeReport> parse_probe_report(const std::string& stdout_text, std::string& problem);
+/// The same for a launch: from the lines the process runner watched over the whole stream when it
+/// did (two report lines anywhere, past the capture cap too, are an error), else from stdout_text.
+std::optional<ProbeReport> parse_probe_report(const LaunchResult&, std::string& problem);
 
 struct Judgement {
     Verdict verdict = Verdict::Error;

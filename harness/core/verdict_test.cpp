@@ -181,15 +181,39 @@ TEST(JudgeKilled, OomKillIsContainedByMemory) {
     EXPECT_EQ(Reasons{"OOM-killed (exit 137)"}, j.reasons);
 }
 
-TEST(JudgeKilled, KernelSignalsAreContained) {
-    Judgement j = judge_exit(probe(Expect::Killed, {"pids", "memory"}), 137);
-    EXPECT_EQ(Verdict::Contained, j.verdict);
-    EXPECT_EQ(Reasons{"SIGKILLed by the kernel (exit 137)"}, j.reasons);
-    EXPECT_EQ("pids", j.stopped_by);
-    j = judge_exit(probe(Expect::Killed, {"ulimits"}), 128 + 25);
-    EXPECT_EQ(Verdict::Contained, j.verdict);
-    EXPECT_EQ("ulimits", j.stopped_by);
-    EXPECT_EQ(Reasons{"killed by signal 25 from a resource limit (exit 153)"}, j.reasons);
+TEST(JudgeKilled, AKillStatusWithoutOutsideEvidenceIsAnErrorNeverContained) {
+    // sys.exit(137), sys.exit(152), sys.exit(153), or someone else's `docker kill`: the status is
+    // the same as a kill by a limit, and nothing outside shows one.
+    for (int status : {137, 152, 153}) {
+        for (const std::string& out : {std::string(), kClean}) {
+            for (Expect expect : {Expect::Killed, Expect::Report}) {
+                Judgement j = judge_exit(probe(expect, {"pids", "memory", "ulimits"}), status, out);
+                EXPECT_EQ(Verdict::Error, j.verdict) << status;
+                ASSERT_FALSE(j.reasons.empty());
+                EXPECT_NE(std::string::npos, j.reasons[0].find("nothing outside shows a kill")) << j.reasons[0];
+                EXPECT_FALSE(j.stopped_by);
+            }
+        }
+    }
+}
+
+TEST(JudgeReport, ReportLinesAreCountedInTheWholeStreamNotOnlyTheCapture) {
+    // "escaped": false, 300 KB, then "escaped": true: the capture holds only the first line.
+    LaunchResult l = exited(0, kClean + std::string(1000, 'x'));
+    l.stdout_truncated = true;
+    l.lines_watched = true;
+    l.watched_line_count = 2;
+    l.watched_lines = {kClean.substr(0, kClean.size() - 1), kEscaped.substr(0, kEscaped.size() - 1)};
+    Judgement j = judge(probe(Expect::Report), l, seen(0));
+    EXPECT_EQ(Verdict::Error, j.verdict);
+    EXPECT_EQ(Reasons{"the probe broke: 2 SANDBOX-PROBE lines on stdout (a probe prints exactly one) (stdout was "
+                      "truncated); exit 0"},
+              j.reasons);
+    // One line, wherever it was: judged from what the runner watched.
+    l.stdout_text = std::string(1000, 'x');
+    l.watched_line_count = 1;
+    l.watched_lines = {kEscaped.substr(0, kEscaped.size() - 1)};
+    EXPECT_EQ(Verdict::Escaped, judge(probe(Expect::Report), l, seen(0)).verdict);
 }
 
 TEST(JudgeKilled, ACleanReportIsContainedAndAnEscapeReportIsEscaped) {
@@ -248,6 +272,13 @@ TEST(JudgeTimeout, TheHarnessDeadlineMeansTheTimeoutControlFailed) {
 
 // AST rejection
 
+TEST(JudgeAst, AScriptThatDoesNotParseNeverRanAndIsAnErrorNotContained) {
+    Judgement j = judge(probe(Expect::Report),
+                        exited(126, "", "run_secure_python.sh: /a/p.py:3:7: syntax-error: invalid syntax\n"), none_seen());
+    EXPECT_EQ(Verdict::Error, j.verdict);
+    EXPECT_NE(std::string::npos, j.reasons.at(0).find("does not parse")) << j.reasons.at(0);
+}
+
 TEST(JudgeAst, Exit126WithoutAContainerIsContainedByAst) {
     Judgement j = judge(probe(Expect::Report), exited(126), none_seen());
     EXPECT_EQ(Verdict::Contained, j.verdict);
@@ -280,7 +311,7 @@ TEST(JudgeEvidence, ACanaryHitIsAnEscapeWhateverTheProbeSays) {
     o.canary_hits = {"tcp 127.0.0.1:4242 from 172.17.0.2:5555: sht-r1-000003"};
     Judgement j = judge(probe(Expect::Report), exited(0, kClean), o);
     EXPECT_EQ(Verdict::Escaped, j.verdict);
-    EXPECT_EQ(Reasons{"canary hit carrying the case's token: tcp 127.0.0.1:4242 from 172.17.0.2:5555: sht-r1-000003"},
+    EXPECT_EQ(Reasons{"canary hit: tcp 127.0.0.1:4242 from 172.17.0.2:5555: sht-r1-000003"},
               j.reasons);
     ASSERT_TRUE(j.report);  // kept as evidence
     EXPECT_EQ(Verdict::Escaped, judge(probe(Expect::Report), exited(126), o).verdict);

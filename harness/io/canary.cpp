@@ -1,5 +1,7 @@
 #include "io/canary.h"
 #include "util/error.h"
+#include "util/files.h"
+#include "util/text.h"
 
 #include <arpa/inet.h>
 #include <fcntl.h>
@@ -9,6 +11,10 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
+#include <cstdio>
+#include <filesystem>
+#include <optional>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
@@ -20,7 +26,9 @@ namespace {
 
 constexpr std::size_t kPayloadCap = 512;
 constexpr std::size_t kMaxOpenConnections = 64;
-constexpr std::size_t kMaxHits = 10000;  ///< a connect flood must not grow memory without bound
+constexpr std::uint64_t kMaxKept = 4096;  ///< the first hits, kept with their payload (all are counted)
+constexpr std::uint64_t kRecent = 1024;   ///< and the latest ones, so hits after a flood keep their detail
+constexpr int kOwnerLookupsPerSecond = 128;  ///< /proc scans for the sending socket's owner
 constexpr auto kConnectionLinger = std::chrono::seconds(2);
 
 double now_unix_s() {
@@ -67,6 +75,11 @@ int bind_loopback(int family, int type, std::uint16_t port, int& err) {
     int one = 1;
     if (type == SOCK_STREAM) ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
     if (v6) ::setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one);
+    if (type == SOCK_DGRAM) {
+        ::setsockopt(fd, SOL_SOCKET, SO_RXQ_OVFL, &one, sizeof one);  // count what a full queue drops
+        int rcvbuf = 1 << 20;
+        ::setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf);
+    }
     sockaddr_storage ss{};
     socklen_t len;
     if (v6) {
@@ -105,6 +118,66 @@ std::uint16_t local_port(int fd) {
                                     : ntohs(reinterpret_cast<sockaddr_in&>(ss).sin_port);
 }
 
+
+std::uint16_t peer_port(const sockaddr_storage& ss) {
+    if (ss.ss_family == AF_INET) return ntohs(reinterpret_cast<const sockaddr_in&>(ss).sin_port);
+    if (ss.ss_family == AF_INET6) return ntohs(reinterpret_cast<const sockaddr_in6&>(ss).sin6_port);
+    return 0;
+}
+
+/// The socket inode whose local port is `port` in /proc/net/{table} (and, for TCP, whose remote
+/// port is `remote_port`), or 0.
+unsigned long socket_inode(const std::string& table, std::uint16_t port, std::uint16_t remote_port, bool tcp) {
+    std::string error;
+    const auto text = read_regular_file("/proc/net/" + table, 16 << 20, error);
+    if (!text) return 0;
+    for (std::string_view line : split_lines(*text)) {
+        const auto f = words(line);
+        if (f.size() < 10 || f[0] == "sl") continue;
+        auto port_of = [](std::string_view addr) -> long {
+            const auto colon = addr.rfind(':');
+            if (colon == std::string_view::npos) return -1;
+            return std::strtol(std::string(addr.substr(colon + 1)).c_str(), nullptr, 16);
+        };
+        if (port_of(f[1]) != port || (tcp && port_of(f[2]) != remote_port)) continue;
+        const unsigned long inode = std::strtoul(std::string(f[9]).c_str(), nullptr, 10);
+        if (inode != 0) return inode;
+    }
+    return 0;
+}
+
+/// /proc/PID/cgroup of the process holding the socket that sent from `port` to the canary's
+/// `own_port`, or nullopt when it cannot be found (the sender closed it already).
+std::optional<std::string> socket_owner_cgroup(const std::string& proto, std::uint16_t port, std::uint16_t own_port) {
+    const bool tcp = proto.starts_with("tcp");
+    unsigned long inode = 0;
+    static constexpr const char* kTcpTables[] = {"tcp", "tcp6"};
+    static constexpr const char* kUdpTables[] = {"udp", "udp6"};
+    for (const char* table : tcp ? kTcpTables : kUdpTables)
+        if ((inode = socket_inode(table, port, own_port, tcp)) != 0) break;
+    if (inode == 0) return std::nullopt;
+    const std::string wanted = "socket:[" + std::to_string(inode) + "]";
+    std::error_code ec;
+    std::filesystem::directory_iterator procs("/proc", ec), procs_end;
+    for (; !ec && procs != procs_end; procs.increment(ec)) {
+        const auto& proc = *procs;
+        const std::string pid = proc.path().filename().string();
+        if (pid.empty() || !std::isdigit(static_cast<unsigned char>(pid[0]))) continue;
+        // Processes come and go while we look: the error_code forms only, nothing may throw here.
+        std::error_code fd_ec;
+        std::filesystem::directory_iterator fds(proc.path() / "fd", fd_ec), end;
+        for (; !fd_ec && fds != end; fds.increment(fd_ec)) {
+            const auto& fd = *fds;
+            char target[64];
+            const ssize_t n = ::readlink(fd.path().c_str(), target, sizeof target - 1);
+            if (n <= 0 || std::string_view(target, static_cast<std::size_t>(n)) != wanted) continue;
+            std::string error;
+            return read_regular_file(proc.path() / "cgroup", 1 << 20, error);
+        }
+    }
+    return std::nullopt;
+}
+
 }  // namespace
 
 Canary::Canary() {
@@ -135,6 +208,10 @@ Canary::Canary() {
 }
 
 Canary::~Canary() {
+    {
+        std::lock_guard lock(mutex_);
+        stopped_ = true;
+    }
     char c = 'x';
     [[maybe_unused]] auto n = ::write(wake_[1], &c, 1);
     if (thread_.joinable()) thread_.join();
@@ -143,34 +220,126 @@ Canary::~Canary() {
 
 std::vector<CanaryHit> Canary::hits() const {
     std::lock_guard lock(mutex_);
-    return hits_;
-}
-
-std::vector<CanaryHit> Canary::hits_with_token(const std::string& token) const {
-    std::lock_guard lock(mutex_);
-    std::vector<CanaryHit> out;
-    for (const auto& h : hits_)
-        if (h.payload.find(token) != std::string::npos) out.push_back(h);
+    std::vector<CanaryHit> out = hits_;
+    std::vector<const CanaryHit*> late;
+    for (const CanaryHit& h : recent_)
+        if (h.seq > kMaxKept) late.push_back(&h);
+    std::sort(late.begin(), late.end(), [](auto* a, auto* b) { return a->seq < b->seq; });
+    for (const CanaryHit* h : late) out.push_back(*h);
     return out;
 }
 
-void Canary::record(CanaryHit hit) {
-    std::lock_guard lock(mutex_);
-    if (hits_.size() < kMaxHits) hits_.push_back(std::move(hit));
+CanaryHit* Canary::kept(std::uint64_t seq) {
+    if (seq >= 1 && seq <= hits_.size()) return &hits_[seq - 1];
+    if (recent_.size() == kRecent && recent_[(seq - 1) % kRecent].seq == seq) return &recent_[(seq - 1) % kRecent];
+    return nullptr;
 }
 
-/// One poll loop for everything. A TCP hit is recorded at accept and its payload grows as bytes
-/// arrive, so a caller that checks right after the probe finished sees what was sent.
+std::uint64_t Canary::sync() {
+    std::unique_lock lock(mutex_);
+    const std::uint64_t ticket = ++sync_requested_;
+    char c = 's';
+    [[maybe_unused]] auto n = ::write(wake_[1], &c, 1);
+    synced_.wait(lock, [&] { return sync_done_ >= ticket || stopped_; });
+    return count_.load();
+}
+
+std::uint64_t Canary::next_seq(std::uint64_t n) { return count_.fetch_add(n) + n; }
+
+void Canary::keep(CanaryHit hit) {
+    std::lock_guard lock(mutex_);
+    if (hits_.size() < kMaxKept) {
+        hits_.push_back(std::move(hit));
+        return;
+    }
+    if (recent_.size() < kRecent) recent_.resize(kRecent);
+    recent_[(hit.seq - 1) % kRecent] = std::move(hit);
+}
+
+/// One poll loop for everything. Each time a listener is readable, it is drained until the
+/// kernel has nothing more queued, so that sync() can promise that nothing sent before it is
+/// still waiting. A TCP hit is numbered at accept; its payload grows as bytes arrive.
 void Canary::loop() {
     struct Conn {
         int fd;
-        std::size_t hit;  // index into hits_
+        std::uint64_t seq;  // the hit's number; its payload is kept when the hit was sampled
         std::chrono::steady_clock::time_point opened;
         bool replied = false;
     };
     std::vector<Conn> conns;
     std::vector<pollfd> fds;
     char buf[2048];
+    const auto listener_port = [&](int fd) { return fd == tcp4_ || fd == tcp6_ ? tcp_port_ : udp_port_; };
+
+    auto lookup_owner = [&](const std::string& proto, const sockaddr_storage& peer, std::uint16_t own_port)
+        -> std::optional<std::string> {
+        // A budget per second: a flood must not turn the canary into a /proc scanner.
+        const auto now = std::chrono::steady_clock::now();
+        if (now - lookup_second_ >= std::chrono::seconds(1)) {
+            lookup_second_ = now;
+            owner_lookups_ = 0;
+        }
+        if (owner_lookups_ >= kOwnerLookupsPerSecond) return std::nullopt;
+        ++owner_lookups_;
+        return socket_owner_cgroup(proto, peer_port(peer), own_port);
+    };
+
+    auto drain = [&](int fd) {
+        for (;;) {
+            sockaddr_storage peer{};
+            socklen_t plen = sizeof peer;
+            if (fd == tcp4_ || fd == tcp6_) {
+                int cfd = ::accept4(fd, reinterpret_cast<sockaddr*>(&peer), &plen, SOCK_NONBLOCK | SOCK_CLOEXEC);
+                if (cfd < 0) {
+                    if (errno == EINTR || errno == ECONNABORTED) continue;
+                    return;  // EAGAIN: nothing more queued (or a resource error: try again on the next poll)
+                }
+                const std::string proto = fd == tcp4_ ? "tcp" : "tcp6";
+                const std::uint64_t seq = next_seq();
+                CanaryHit hit{seq, proto, peer_text(peer), "", now_unix_s(), std::nullopt};
+                hit.owner_cgroup = lookup_owner(proto, peer, listener_port(fd));
+                keep(std::move(hit));
+                if (conns.size() >= kMaxOpenConnections) {
+                    ::close(cfd);  // counted; a flood must not exhaust our descriptors
+                    continue;
+                }
+                conns.push_back({cfd, seq, std::chrono::steady_clock::now()});
+            } else {
+                const int family_index = fd == udp4_ ? 0 : 1;
+                iovec iov{buf, sizeof buf};
+                alignas(cmsghdr) char control[CMSG_SPACE(sizeof(std::uint32_t))];
+                msghdr msg{};
+                msg.msg_name = &peer;
+                msg.msg_namelen = sizeof peer;
+                msg.msg_iov = &iov;
+                msg.msg_iovlen = 1;
+                msg.msg_control = control;
+                msg.msg_controllen = sizeof control;
+                const ssize_t n = ::recvmsg(fd, &msg, 0);
+                if (n < 0) {
+                    if (errno == EINTR) continue;
+                    return;
+                }
+                // SO_RXQ_OVFL: the socket's running count of datagrams dropped for a full queue.
+                for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
+                    if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SO_RXQ_OVFL) continue;
+                    std::uint32_t dropped = 0;
+                    std::memcpy(&dropped, CMSG_DATA(c), sizeof dropped);
+                    if (dropped != udp_dropped_[family_index]) {
+                        next_seq(dropped - udp_dropped_[family_index]);  // wraps correctly in uint32
+                        udp_dropped_[family_index] = dropped;
+                    }
+                }
+                const std::string proto = fd == udp4_ ? "udp" : "udp6";
+                const std::uint64_t seq = next_seq();
+                CanaryHit hit{seq, proto, peer_text(peer),
+                              std::string(buf, std::min<std::size_t>(static_cast<std::size_t>(n), kPayloadCap)),
+                              now_unix_s(), std::nullopt};
+                hit.owner_cgroup = lookup_owner(proto, peer, listener_port(fd));
+                keep(std::move(hit));
+            }
+        }
+    };
 
     for (;;) {
         fds.clear();
@@ -181,42 +350,37 @@ void Canary::loop() {
         int timeout_ms = conns.empty() ? -1 : 200;
         if (::poll(fds.data(), fds.size(), timeout_ms) < 0) {
             if (errno == EINTR) continue;
+            // Cannot watch the sockets any more: wake every sync() waiter rather than hang it.
+            std::lock_guard lock(mutex_);
+            stopped_ = true;
+            synced_.notify_all();
+            std::fprintf(stderr, "sandbox-harness: canary: poll failed: %s; no more hits are recorded\n",
+                         std::strerror(errno));
             return;
         }
-        const auto now = std::chrono::steady_clock::now();
-        for (std::size_t i = 0; i < first_conn; ++i) {
-            if (!(fds[i].revents & POLLIN)) continue;
-            const int fd = fds[i].fd;
-            if (fd == wake_[0]) {
-                for (auto& c : conns) ::close(c.fd);
-                return;
-            }
-            sockaddr_storage peer{};
-            socklen_t plen = sizeof peer;
-            if (fd == tcp4_ || fd == tcp6_) {
-                int cfd = ::accept4(fd, reinterpret_cast<sockaddr*>(&peer), &plen,
-                                    SOCK_NONBLOCK | SOCK_CLOEXEC);
-                if (cfd < 0) continue;
-                std::size_t index;
-                {
-                    std::lock_guard lock(mutex_);
-                    index = hits_.size();
-                    if (index < kMaxHits)
-                        hits_.push_back({fd == tcp4_ ? "tcp" : "tcp6", peer_text(peer), "", now_unix_s()});
+        bool sync_wanted = false;
+        if (fds[0].revents & POLLIN) {
+            char wake[64];
+            for (ssize_t n; (n = ::read(wake_[0], wake, sizeof wake)) > 0;)
+                if (std::memchr(wake, 'x', static_cast<std::size_t>(n))) {
+                    for (auto& c : conns) ::close(c.fd);
+                    return;
                 }
-                if (index >= kMaxHits || conns.size() >= kMaxOpenConnections) {
-                    ::close(cfd);  // a flood must not exhaust our descriptors
-                    continue;
-                }
-                conns.push_back({cfd, index, now});
-            } else {
-                ssize_t n = ::recvfrom(fd, buf, sizeof buf, 0, reinterpret_cast<sockaddr*>(&peer), &plen);
-                if (n < 0) continue;
-                record({fd == udp4_ ? "udp" : "udp6", peer_text(peer),
-                        std::string(buf, std::min<std::size_t>(static_cast<std::size_t>(n), kPayloadCap)),
-                        now_unix_s()});
-            }
+            sync_wanted = true;
         }
+        std::uint64_t ticket = 0;
+        if (sync_wanted) {
+            std::lock_guard lock(mutex_);
+            ticket = sync_requested_;  // everything queued before these requests is drained below
+        }
+        for (std::size_t i = 1; i < first_conn; ++i)
+            if (sync_wanted || (fds[i].revents & POLLIN)) drain(fds[i].fd);
+        if (sync_wanted) {
+            std::lock_guard lock(mutex_);
+            sync_done_ = std::max(sync_done_, ticket);
+            synced_.notify_all();
+        }
+        const auto now = std::chrono::steady_clock::now();
         for (std::size_t i = first_conn; i < fds.size(); ++i) {
             Conn& c = conns[i - first_conn];
             bool done = now - c.opened > kConnectionLinger;
@@ -226,9 +390,11 @@ void Canary::loop() {
                     done = done || n == 0 || (errno != EAGAIN && errno != EINTR);
                 } else {
                     std::lock_guard lock(mutex_);
-                    std::string& payload = hits_[c.hit].payload;
-                    payload.append(buf, std::min(static_cast<std::size_t>(n), kPayloadCap - payload.size()));
-                    done = done || payload.size() >= kPayloadCap;
+                    if (CanaryHit* h = kept(c.seq)) {
+                        std::string& payload = h->payload;
+                        payload.append(buf, std::min(static_cast<std::size_t>(n), kPayloadCap - payload.size()));
+                        done = done || payload.size() >= kPayloadCap;
+                    }
                 }
                 if (n > 0 && !c.replied) {
                     static constexpr char kReply[] = "CANARY-OK\n";

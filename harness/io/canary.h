@@ -2,29 +2,31 @@
 /// A loopback listener that probes try to reach: a network probe that gets a connection or a
 /// datagram through to the host is outside evidence of an escape, whatever the probe reports.
 
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
 #include <cstdint>
 #include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "core/canary_evidence.h"
 #include "util/error.h"
 
 namespace sh {
 
-struct CanaryHit {
-    std::string proto;    ///< "tcp", "udp", "tcp6", "udp6"
-    std::string peer;     ///< "127.0.0.1:54321" or "[::1]:54321"
-    std::string payload;  ///< the first 512 bytes, as received (TCP: until EOF, 512 bytes or 1 s)
-    double time_s = 0;    ///< seconds since epoch, when the connection or datagram arrived
-};
-
 /// Listens on 127.0.0.1 and ::1, TCP and UDP, on ephemeral ports (the same port number for all
-/// four where the kernel allows it), on its own thread, and records every connection and
-/// datagram. Never sends anything except, for TCP, a short "CANARY-OK\n" reply once the
-/// payload is read. When ::1 is unavailable (IPv6 disabled) it listens on IPv4 only.
-/// Keeps at most 10000 hits and 64 open connections (a flood is recorded, not served).
-/// Stops in the destructor.
+/// four where the kernel allows it), on its own thread. Never sends anything except, for TCP, a
+/// short "CANARY-OK\n" reply once some payload is read. When ::1 is unavailable (IPv6 disabled)
+/// it listens on IPv4 only.
+///
+/// Every connection and every datagram is a hit and gets the next sequence number; the count
+/// never stops (datagrams the kernel dropped from a full receive queue are counted too, through
+/// SO_RXQ_OVFL). The first 4096 hits and the latest 1024 are kept with their payload; for up to
+/// 128 hits a second the process that owns the sending socket is looked up in /proc (its cgroup
+/// names its container), which is what ties a hit to a case (core/canary_evidence.h). At most 64 connections are served at once;
+/// later ones are counted and closed. Stops in the destructor.
 class Canary {
 public:
     /// Throws Error naming the failed call, e.g. "canary: bind 127.0.0.1 tcp: ...".
@@ -36,19 +38,34 @@ public:
     std::string host() const { return "127.0.0.1"; }
     std::uint16_t tcp_port() const { return tcp_port_; }
     std::uint16_t udp_port() const { return udp_port_; }
+    /// Every hit so far (sampled or not).
+    std::uint64_t hit_count() const { return count_.load(); }
+    /// Waits until everything that reached the sockets before the call has been taken in, and
+    /// returns hit_count() then. After a case's container is gone, sync() makes its hits visible.
+    std::uint64_t sync();
+    /// The kept hits, in arrival order.
     std::vector<CanaryHit> hits() const;
-    /// Hits whose payload contains `token` (each case puts its own token in what it sends).
-    std::vector<CanaryHit> hits_with_token(const std::string& token) const;
 
 private:
     void loop();
-    void record(CanaryHit);
+    std::uint64_t next_seq(std::uint64_t n = 1);
+    void keep(CanaryHit);
+    CanaryHit* kept(std::uint64_t seq);  ///< the kept hit with this number, if any (mutex_ held)
 
     int tcp4_ = -1, tcp6_ = -1, udp4_ = -1, udp6_ = -1;
     int wake_[2] = {-1, -1};  ///< self-pipe: the destructor writes to end the loop
     std::uint16_t tcp_port_ = 0, udp_port_ = 0;
     mutable std::mutex mutex_;
-    std::vector<CanaryHit> hits_;
+    std::vector<CanaryHit> hits_;    ///< the first kMaxKept hits
+    std::vector<CanaryHit> recent_;  ///< a ring of the latest ones after those, by seq
+    std::atomic<std::uint64_t> count_{0};
+    std::uint32_t udp_dropped_[2] = {0, 0};  ///< SO_RXQ_OVFL counters seen on udp4_, udp6_
+    int owner_lookups_ = 0;  ///< in the current second
+    std::chrono::steady_clock::time_point lookup_second_{};
+    // sync(): a request number the loop acknowledges once it has drained the sockets.
+    std::condition_variable synced_;
+    std::uint64_t sync_requested_ = 0, sync_done_ = 0;
+    bool stopped_ = false;
     std::thread thread_;
 };
 

@@ -1,4 +1,5 @@
 #include "io/process_runner.h"
+#include "util/word_lines.h"
 
 #include <fcntl.h>
 #include <signal.h>
@@ -105,6 +106,7 @@ struct Drain {
     const std::size_t cap;
     bool eof = false;
     std::function<void()> on_eof;
+    std::optional<WordLines> watch;  ///< sees every byte, kept or not
     std::vector<char> buf = std::vector<char>(65536);  // heap: run_process may run on small stacks
 
     Drain(asio::io_context& io, std::string& t, std::size_t& b, bool& tr, std::size_t c)
@@ -117,11 +119,13 @@ struct Drain {
     void read() {
         pipe.async_read_some(asio::buffer(buf), [this](const boost::system::error_code& ec, std::size_t n) {
             bytes += n;
+            if (watch) watch->feed(std::string_view(buf.data(), n));
             const std::size_t keep = text.size() < cap ? std::min(n, cap - text.size()) : 0;
             text.append(buf.data(), keep);
             if (keep < n) truncated = true;
             if (!ec) return read();
             eof = true;  // EOF, or the pipe was closed after kDrainAfterKill
+            if (watch) watch->finish();
             on_eof();
         });
     }
@@ -289,6 +293,7 @@ LaunchResult run_process(const ProcessRequest& req, const std::atomic<bool>* can
     asio::io_context io;
     Drain out(io, r.stdout_text, r.stdout_bytes, r.stdout_truncated, req.output_cap_bytes);
     Drain err(io, r.stderr_text, r.stderr_bytes, r.stderr_truncated, req.output_cap_bytes);
+    if (!req.watch_word.empty()) out.watch.emplace(req.watch_word);
 
     bp::environment env = boost::this_process::environment();
     // set(), not operator[]: 1.74's find() behind operator[] reads past short entries.
@@ -329,6 +334,11 @@ LaunchResult run_process(const ProcessRequest& req, const std::atomic<bool>* can
     child.detach();  // we reap it ourselves (wait4, for rusage); its destructor must not kill
     Supervisor sup(io, r, req, cancel, pid, t0, out, err);
     sup.run();
+    if (out.watch) {
+        r.lines_watched = true;
+        r.watched_line_count = out.watch->count();
+        r.watched_lines = out.watch->kept();
+    }
     return r;
 }
 

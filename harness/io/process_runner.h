@@ -21,6 +21,9 @@ struct ProcessRequest {
     std::map<std::string, std::string> env_set;  ///< added/overriding on top of the harness's own environment
     std::filesystem::path cwd;                   ///< empty = inherit
     std::size_t output_cap_bytes = 1 << 20;      ///< per stream; beyond it bytes are counted but dropped
+    /// When set, every stdout line that begins with this word (alone or followed by a space) is
+    /// counted over the whole stream, past the cap too (LaunchResult::watched_lines).
+    std::string watch_word;
     /// Safety deadline: SIGTERM to the direct child (the launcher traps it and removes its
     /// container), then after `grace` SIGKILL to its whole process group.
     std::chrono::milliseconds deadline{60000};

@@ -53,7 +53,7 @@ Record skipped_record(const PlanItem& item, const RunConfig& cfg, const std::str
 Observation observe(const PlanItem& item, const Profile& effective, const LaunchResult& launch,
                     const RunConfig& cfg, RunContext& ctx,
                     const std::map<std::string, Fingerprint>& files_before,
-                    const std::optional<std::string>& cgroup_parent) {
+                    const std::optional<std::string>& cgroup_parent, std::size_t canary_window) {
     Observation obs;
     // A launcher that reached Docker leaves create..destroy events; one that refused early leaves none.
     const bool reached_docker = launch.started && launch.exit_code != kLauncherAstRejected &&
@@ -101,9 +101,10 @@ Observation observe(const PlanItem& item, const Profile& effective, const Launch
         if (!note.empty()) obs.notes.push_back(note);
     }
 
-    for (const auto& hit : ctx.canary.hits_with_token(item.token))
-        obs.canary_hits.push_back(fmt::format("{} from {}: {}", hit.proto, hit.peer,
-                                              hit.payload.substr(0, 120)));
+    // The container is gone: whatever it sent is queued at the canary; take it all in, close the
+    // case's window, and judge every hit in it (core/canary_evidence.h).
+    ctx.canary_windows.close(canary_window, ctx.canary.sync(), t.id);
+    obs.canary_hits = attribute(ctx.canary.hits(), ctx.canary_windows.windows(), canary_window);
     obs.host_file_changes = changed_files(files_before);
     return obs;
 }
@@ -130,12 +131,16 @@ Record run_one(const PlanItem& item, const RunConfig& cfg, RunContext& ctx) {
     req.argv.insert(req.argv.end(), item.args.begin(), item.args.end());
     req.env_set = env;
     req.output_cap_bytes = cfg.output_cap_bytes;
+    req.watch_word = kProbeReportPrefix;  // report lines are counted in the whole stream, not the capture
     req.deadline = std::chrono::milliseconds(
         static_cast<long>(std::lround((item.spec->timeout_s + cfg.safety_margin_s) * 1000)));
 
     ctx.progress.case_started(item.spec->id + " [" + item.image + "]");
+    const std::size_t canary_window = ctx.canary_windows.open(
+        fmt::format("{}[{}]#{}", item.spec->id, item.image, item.repetition), item.container_name,
+        ctx.canary.hit_count());
     r.launch = ctx.processes.run(req, &ctx.cancel);
-    r.observation = observe(item, effective, r.launch, cfg, ctx, files_before, cgroup_parent);
+    r.observation = observe(item, effective, r.launch, cfg, ctx, files_before, cgroup_parent, canary_window);
     r.judgement = judge(*item.spec, r.launch, r.observation);
     if (ctx.cancel.load()) {
         // An interrupted case tells nothing about the sandbox.

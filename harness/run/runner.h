@@ -14,6 +14,7 @@
 namespace sh {
 
 class Canary;
+class CanaryLedger;
 class DockerEngine;
 class EventMonitor;
 class ProcessRunner;
@@ -38,6 +39,7 @@ struct RunContext {
     ProcessRunner& processes;
     EventMonitor& events;
     Canary& canary;
+    CanaryLedger& canary_windows;  ///< one window per case, shared by the workers
     RecordsWriter& records;
     Progress& progress;
     const std::atomic<bool>& cancel;  ///< set on SIGINT/SIGTERM: running cases are stopped, the rest skipped

@@ -1,5 +1,6 @@
 #include "run/suite.h"
 #include "util/error.h"
+#include "util/text.h"
 
 #include <algorithm>
 #include <chrono>
@@ -97,6 +98,60 @@ void describe_host(RunMeta& meta, const EngineVersion& engine) {
     meta.load_avg_1m_start = sample_host_load().load1;
 }
 
+/// Every script the run will launch must parse: a probe with a syntax error would be rejected by
+/// the launcher's AST check (exit 126) and judged "contained by ast" without ever running. Checked
+/// once, before anything runs, with the Python the AST check uses; each error is reported as
+/// FILE:LINE: message, like a header error.
+void check_scripts_parse(const std::vector<const CaseSpec*>& cases, ProcessRunner& processes) {
+    static constexpr const char* kCheck =
+        "import sys\n"
+        "bad = 0\n"
+        "for path in sys.argv[1:]:\n"
+        "    try:\n"
+        "        with open(path, 'rb') as f:\n"
+        "            compile(f.read(), path, 'exec', 1024, dont_inherit=True)\n"  // 1024: ast.PyCF_ONLY_AST
+        "    except SyntaxError as e:\n"
+        "        bad += 1; print(f'{path}:{e.lineno or 1}: the script does not parse: {e.msg}')\n"
+        "    except (ValueError, OSError) as e:\n"
+        "        bad += 1; print(f'{path}:1: the script does not parse: {e}')\n"
+        "sys.exit(1 if bad else 0)\n";
+    ProcessRequest req;
+    req.argv = {"/usr/bin/python3", "-I", "-S", "-c", kCheck};
+    for (const CaseSpec* c : cases) req.argv.push_back(c->path);
+    req.deadline = std::chrono::seconds(120);
+    const LaunchResult r = processes.run(req);
+    if (!r.started)
+        throw Error("cannot check that the catalogue's scripts parse: " + r.start_error +
+                    " (the launcher's AST check needs /usr/bin/python3 too: apt-get install python3)");
+    if (r.exit_code == 0) return;
+    std::vector<std::string> errors;
+    for (const std::string_view line : split_lines(r.stdout_text))
+        if (!line.empty()) errors.emplace_back(line);
+    if (errors.empty())
+        errors.push_back(fmt::format("the syntax check of the catalogue failed (exit {}): {}", r.exit_code,
+                                     r.stderr_text));
+    throw CatalogueError(std::move(errors));
+}
+
+/// The run's own record for canary hits that arrived while no case was running: an error of the
+/// run (no case can be credited or blamed), never a pass.
+Record canary_record(const std::string& run_id, std::vector<std::string> hits) {
+    Record r;
+    r.case_id = "run.canary";
+    r.kind = CaseKind::Probe;
+    r.family = "network";
+    r.controls = {"network", "isolation"};
+    r.image = "host";
+    r.container_name = "sh-" + run_id;
+    r.summary = "The run itself: canary hits that arrived while no case was running.";
+    r.observation.canary_hits = std::move(hits);
+    r.judgement.verdict = Verdict::Error;
+    r.judgement.reasons = {
+        "canary hits arrived while no case of this run was running: something reached the host that no case "
+        "can be blamed or cleared for (a leftover process of a case, or another program)"};
+    return r;
+}
+
 Profile effective_profile(const SuiteRequest& req) {
     const fs::path path =
         req.profile_path.empty() ? req.root / "sandbox/profiles/default.env" : req.profile_path;
@@ -151,6 +206,8 @@ SuiteResult execute_suite(const SuiteRequest& req, const std::atomic<bool>& canc
         throw Error(fmt::format("no case matches suite '{}', filter '{}' and image '{}'",
                                              req.suite, fmt::join(req.filters, ","), req.images));
 
+    check_scripts_parse(cases, env.processes);
+
     DockerEngine& docker = env.docker;
     const EngineVersion engine = docker.version();  // throws with the fix when no engine answers
 
@@ -198,7 +255,8 @@ SuiteResult execute_suite(const SuiteRequest& req, const std::atomic<bool>& canc
     cfg.profile_label = req.profile_label;
     cfg.jobs = req.jobs;
     cfg.cgroup_root = cgroup_root;
-    RunContext ctx{docker, env.processes, events, canary, records, progress, cancel};
+    CanaryLedger canary_windows;
+    RunContext ctx{docker, env.processes, events, canary, canary_windows, records, progress, cancel};
     const CpuSnapshot host0 = sample_cpu();
     const double harness0 = self_cpu_seconds();
     // Polled every 100 ms, not the default 20: each poll scans /proc (~0.5 ms CPU here), and a run
@@ -210,6 +268,15 @@ SuiteResult execute_suite(const SuiteRequest& req, const std::atomic<bool>& canc
     cost.host_busy_cpu_s = busy_cpu_seconds(host0, sample_cpu());
     cost.sampler_cpu_s = engine_cpu.poll_cpu_seconds();
     cost.harness_cpu_s = self_cpu_seconds() - harness0 - cost.sampler_cpu_s;
+
+    // A canary hit that arrived while no case was running cannot be tied to any case: it fails
+    // the run, as a record of its own, so that every report and the exit status show it.
+    if (auto unexplained = unexplained_hits(canary.hits(), canary_windows.windows(), canary.sync());
+        !unexplained.empty()) {
+        Record r = canary_record(meta.run_id, std::move(unexplained));
+        records.append(r);
+        result.records.push_back(std::move(r));
+    }
 
     // The guard: whatever happened above, no container of this run outlives it.
     for (const auto& id : remove_run_containers(docker, meta.run_id))

@@ -18,6 +18,14 @@ mkdir -p "$TMP/root/attacks" "$TMP/root/workloads"
 printf '# sandbox-harness: probe\n# id: bad.one\n# contrls: network\n' >"$TMP/root/attacks/bad.py"
 check "malformed probe header" "bad.py:3:" "$HARNESS" list --root "$TMP/root"
 
+# A probe that does not parse would never run (the AST check rejects it): a catalogue error,
+# named with its file and line, before any container, never "contained".
+mkdir -p "$TMP/syntax/attacks" "$TMP/syntax/workloads"
+printf '# sandbox-harness: probe\n# id: bad.py2\n# family: network\n# controls: network\n# expect: report\n# summary: Python 2 syntax\nprint "escaped"\n' >"$TMP/syntax/attacks/py2.py"
+check "probe with a syntax error" "py2.py:7: the script does not parse" \
+  "$HARNESS" run --root "$TMP/syntax" --profile "$ROOT/sandbox/profiles/default.env" --out "$TMP/syntax-out"
+[[ ! -e "$TMP/syntax-out" ]] || fail "the run wrote $TMP/syntax-out although it never started"
+
 check "missing Docker socket" "/nonexistent/docker.sock" \
   env DOCKER_HOST=unix:///nonexistent/docker.sock "$HARNESS" run --suite workloads --filter 'wl.hello' --image base --out "$TMP/nosock" --root "$ROOT"
 [[ ! -e "$TMP/nosock/report.json" ]] || fail "a report was written although the run never started"

@@ -1,0 +1,206 @@
+// The runner with both I/O boundaries faked: a FakeProcessRunner plays the launcher (and drives a
+// FakeDocker the way the real launcher drives the engine); the canary, the event monitor and the
+// records file are the real ones.
+#include "run/runner.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include <gtest/gtest.h>
+
+#include "io/canary.h"
+#include "io/event_monitor.h"
+#include "io/records_file.h"
+#include "run/progress.h"
+#include "testing/fake_docker.h"
+#include "testing/fake_process_runner.h"
+
+namespace sh {
+namespace {
+
+namespace fs = std::filesystem;
+
+const std::string kClean = "SANDBOX-PROBE {\"escaped\": false, \"detail\": \"nothing reached\"}\n";
+
+nlohmann::json hardened_inspect() {
+    std::ifstream in(SH_TESTDATA_DIR "/profiles/inspect_hardened.json");
+    return nlohmann::json::parse(in);
+}
+
+CaseSpec probe(std::string id, Expect expect = Expect::Report) {
+    CaseSpec s;
+    s.kind = CaseKind::Probe;
+    s.id = std::move(id);
+    s.family = "network";
+    s.controls = {"network"};
+    s.expect = expect;
+    s.timeout_s = 5;
+    s.path = "/nonexistent/" + s.id + ".py";  // never read: the launcher is fake
+    return s;
+}
+
+void connect_to(std::uint16_t port) {
+    int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    a.sin_port = htons(port);
+    EXPECT_EQ(0, ::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a));
+    ::close(fd);
+}
+
+/// One run of `cases` through the runner, with `launcher` playing run_secure_python.sh.
+struct Harness {
+    FakeDocker docker;
+    Canary canary;
+    CanaryLedger windows;
+    std::atomic<bool> cancel{false};
+    fs::path dir;
+    Profile profile = with_overrides(default_profile(), {{"SANDBOX_IMAGE", "sandbox-dev:base"}});
+
+    Harness() {
+        dir = fs::temp_directory_path() / ("runner-test-" + std::to_string(::getpid()));
+        fs::create_directories(dir);
+    }
+    ~Harness() { fs::remove_all(dir); }
+
+    /// Runs the launcher's part: a container named as the harness asked, with the labels it asked for.
+    FakeDocker::Launch container_for(const ProcessRequest& req, int exit_code = 0) {
+        FakeDocker::Launch l;
+        l.name = req.env_set.at("SANDBOX_NAME");
+        l.inspect = hardened_inspect();
+        l.exit_code = exit_code;
+        for (const std::string_view kv : {std::string_view(req.env_set.at("SANDBOX_LABELS"))}) {
+            std::size_t start = 0;
+            while (start < kv.size()) {
+                auto sp = kv.find(' ', start);
+                if (sp == std::string_view::npos) sp = kv.size();
+                const auto item = kv.substr(start, sp - start);
+                if (auto eq = item.find('='); eq != std::string_view::npos)
+                    l.labels[std::string(item.substr(0, eq))] = std::string(item.substr(eq + 1));
+                start = sp + 1;
+            }
+        }
+        return l;
+    }
+
+    std::vector<Record> run(const std::vector<const CaseSpec*>& cases, FakeProcessRunner::Script launcher, int jobs = 1) {
+        PlanOptions opts;
+        opts.run_id = "t1";
+        opts.images = ImageChoice::Base;
+        opts.image_refs = {{"base", "sandbox-dev:base"}, {"science", "sandbox-dev:science"}};
+        opts.profile = profile;
+        opts.canary_tcp_port = canary.tcp_port();
+        opts.canary_udp_port = canary.udp_port();
+        const auto plan = make_plan(cases, opts);
+        FakeProcessRunner processes(std::move(launcher));
+        EventMonitor events(docker, opts.run_id);
+        RecordsWriter records(dir / "records.jsonl");
+        auto progress = make_silent_progress();
+        RunConfig cfg;
+        cfg.launcher = "/fake/run_secure_python.sh";
+        cfg.profile = profile;
+        cfg.jobs = jobs;
+        RunContext ctx{docker, processes, events, canary, windows, records, *progress, cancel};
+        return run_plan(plan, cfg, ctx);
+    }
+};
+
+TEST(Runner, ACleanReportFromAContainerThatCameAndWentIsContained) {
+    Harness h;
+    const CaseSpec p = probe("net.a");
+    const auto records = h.run({&p}, [&](const ProcessRequest& req, const std::atomic<bool>*) {
+        h.docker.launch(h.container_for(req));
+        return exited(0, kClean);
+    });
+    ASSERT_EQ(1u, records.size());
+    EXPECT_EQ(Verdict::Contained, records[0].judgement.verdict) << records[0].judgement.reasons.at(0);
+    EXPECT_TRUE(records[0].observation.inspected);
+    EXPECT_TRUE(records[0].observation.canary_hits.empty());
+}
+
+TEST(Runner, ACanaryHitDuringTheCaseIsAnEscapeWhateverTheProbeReports) {
+    Harness h;
+    const CaseSpec p = probe("net.liar");
+    const auto records = h.run({&p}, [&](const ProcessRequest& req, const std::atomic<bool>*) {
+        h.docker.launch(h.container_for(req));
+        connect_to(h.canary.tcp_port());  // no payload, no token
+        return exited(0, kClean);
+    });
+    ASSERT_EQ(1u, records.size());
+    EXPECT_EQ(Verdict::Escaped, records[0].judgement.verdict);
+    ASSERT_EQ(1u, records[0].observation.canary_hits.size());
+    EXPECT_NE(std::string::npos, records[0].observation.canary_hits[0].find("alone was running"));
+}
+
+TEST(Runner, AHitBetweenCasesBelongsToNeitherCase) {
+    Harness h;
+    const CaseSpec a = probe("net.a"), b = probe("net.b");
+    connect_to(h.canary.tcp_port());  // before any case: the suite reports it as the run's
+    const auto records = h.run({&a, &b}, [&](const ProcessRequest& req, const std::atomic<bool>*) {
+        h.docker.launch(h.container_for(req));
+        return exited(0, kClean);
+    });
+    ASSERT_EQ(2u, records.size());
+    for (const auto& r : records) EXPECT_EQ(Verdict::Contained, r.judgement.verdict) << r.case_id;
+    EXPECT_EQ(1u, unexplained_hits(h.canary.hits(), h.windows.windows(), h.canary.sync()).size());
+}
+
+TEST(Runner, AContainerLeftBehindIsAnEscapeAndIsRemoved) {
+    Harness h;
+    const CaseSpec p = probe("net.a");
+    const auto records = h.run({&p}, [&](const ProcessRequest& req, const std::atomic<bool>*) {
+        auto l = h.container_for(req);
+        l.auto_remove = false;
+        h.docker.launch(l);
+        return exited(0, kClean);
+    });
+    ASSERT_EQ(1u, records.size());
+    EXPECT_EQ(Verdict::Escaped, records[0].judgement.verdict);
+    EXPECT_EQ(1u, h.docker.removed().size());
+    EXPECT_FALSE(h.docker.exists(records[0].container_name));
+}
+
+TEST(Runner, AReportLinePastTheCaptureIsCountedFromTheWatchedStream) {
+    Harness h;
+    const CaseSpec p = probe("net.a");
+    const auto records = h.run({&p}, [&](const ProcessRequest& req, const std::atomic<bool>*) {
+        EXPECT_EQ("SANDBOX-PROBE", req.watch_word);
+        h.docker.launch(h.container_for(req));
+        LaunchResult r = exited(0, kClean);
+        r.stdout_truncated = true;
+        r.lines_watched = true;
+        r.watched_line_count = 2;  // the second one lay beyond the cap
+        r.watched_lines = {kClean.substr(0, kClean.size() - 1),
+                           "SANDBOX-PROBE {\"escaped\": true, \"detail\": \"x\"}"};
+        return r;
+    });
+    ASSERT_EQ(1u, records.size());
+    EXPECT_EQ(Verdict::Error, records[0].judgement.verdict);
+}
+
+TEST(Runner, TheLauncherGetsTheCasesNameLabelsProfileAndADeadline) {
+    Harness h;
+    const CaseSpec p = probe("net.a");
+    ProcessRequest seen;
+    h.run({&p}, [&](const ProcessRequest& req, const std::atomic<bool>*) {
+        seen = req;
+        h.docker.launch(h.container_for(req));
+        return exited(0, kClean);
+    });
+    ASSERT_EQ(2u, seen.argv.size());
+    EXPECT_EQ("/fake/run_secure_python.sh", seen.argv[0]);
+    EXPECT_EQ(p.path, seen.argv[1]);
+    EXPECT_EQ(0u, seen.env_set.at("SANDBOX_NAME").rfind("sh-t1-", 0)) << seen.env_set.at("SANDBOX_NAME");
+    EXPECT_NE(std::string::npos, seen.env_set.at("SANDBOX_LABELS").find("sandbox-harness.run=t1"));
+    EXPECT_EQ("none", seen.env_set.at("SANDBOX_NETWORK"));
+    EXPECT_GT(seen.deadline.count(), 5000);
+}
+
+}  // namespace
+}  // namespace sh

@@ -1,0 +1,34 @@
+# sandbox-harness: probe
+# id: lie.udp-token-past-512
+# family: network
+# controls: network
+# expect: report
+# args: {canary_host} {canary_tcp_port} {canary_udp_port} {token}
+# summary: sends a UDP datagram whose token starts past byte 512
+import json
+import socket
+import sys
+
+host, tcp_port, udp_port, token = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
+
+
+def lie(**extra):
+    line = {"escaped": False, "detail": "nothing reached"}
+    line.update(extra)
+    print("SANDBOX-PROBE " + json.dumps(line), flush=True)
+
+
+def connect():
+    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    s.settimeout(2)
+    try:
+        s.connect((host, tcp_port))
+    except OSError:
+        return None
+    return s
+
+
+u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+u.sendto(b"j" * 600 + token.encode(), (host, udp_port))
+u.close()
+lie()

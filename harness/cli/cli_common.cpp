@@ -1,4 +1,9 @@
 #include "cli/cli_common.h"
+
+#include <cstdio>
+
+#include <fmt/format.h>
+#include "util/escape.h"
 #include "util/error.h"
 
 #include <cstdlib>
@@ -62,6 +67,11 @@ void set_command_line(int argc, char** argv) {
 }
 
 const std::string& command_line() { return g_command_line; }
+
+bool print_harness_errors(const SuiteResult& result) {
+    for (const auto& e : result.harness_errors) fmt::print(stderr, "sandbox-harness: error: {}\n", sanitize_utf8(e));
+    return !result.harness_errors.empty();
+}
 
 RunReport read_report(const std::filesystem::path& path) {
     std::ifstream in(path);

@@ -37,5 +37,8 @@ const std::string& command_line();
 
 /// Reads a report.json written by `run` (meta and records). Errors name the file.
 RunReport read_report(const std::filesystem::path&);
+/// Prints what failed in a run after its cases were judged (SuiteResult::harness_errors);
+/// returns true when anything did (the command then exits 2, its reports written).
+bool print_harness_errors(const SuiteResult&);
 
 }  // namespace sh

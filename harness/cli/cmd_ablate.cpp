@@ -65,6 +65,7 @@ Command add_ablate_command(CLI::App& app) {
         ->check(CLI::ExistingDirectory);
     return {cmd, [opts, weakenings_dir, targeted] {
         const auto& cancel = install_interrupt_handler();
+        bool harness_failed = false;
         const auto root = resolve_root(opts->root);
         const auto dir = weakenings_dir->empty() ? root / "sandbox/profiles/weakened" : std::filesystem::path(*weakenings_dir);
         const std::vector<Weakening> weakenings = load_weakenings(dir);
@@ -106,6 +107,7 @@ Command add_ablate_command(CLI::App& app) {
             SuiteResult result = execute_suite(req, cancel, *progress);
             RunReport report{result.meta, result.records};
             write_reports(report, req.out_dir);
+            harness_failed = print_harness_errors(result) || harness_failed;
             fmt::print(stderr, "{}\n", headline(summarize(report.records), result.meta.interrupted));
             runs[row.key] = std::move(report);
             if (cancel.load()) return 128 + interrupt_signal();
@@ -155,6 +157,7 @@ Command add_ablate_command(CLI::App& app) {
         fmt::print("escapes with the AST check off (runtime alone): {}\n",
                    runtime_escapes.empty() ? "none" : fmt::format("{}", fmt::join(runtime_escapes, ", ")));
         fmt::print("coverage: {}\n", (out / "coverage.md").string());
+        if (harness_failed) return 2;
         return (uncovered.empty() && never.empty() && runtime_escapes.empty()) ? 0 : 1;
     }};
 }

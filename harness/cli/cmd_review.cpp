@@ -33,6 +33,7 @@ Command add_review_command(CLI::App& app) {
         ->check(CLI::ExistingFile);
     return {cmd, [opts, current, proposed] {
         const auto& cancel = install_interrupt_handler();
+        bool harness_failed = false;
         const std::filesystem::path out = opts->out;
         const std::vector<std::pair<std::string, std::string>> runs = {{"current", *current}, {"proposed", *proposed}};
         for (const auto& [label, path] : runs) {  // both profiles are checked before either runs
@@ -51,6 +52,7 @@ Command add_review_command(CLI::App& app) {
             SuiteResult result = execute_suite(req, cancel, *progress);
             RunReport report{result.meta, result.records};
             write_reports(report, req.out_dir);
+            harness_failed = print_harness_errors(result) || harness_failed;
             fmt::print(stderr, "{}\n", headline(summarize(report.records), result.meta.interrupted));
             reports.push_back(std::move(report));
             if (cancel.load()) return 128 + interrupt_signal();
@@ -61,7 +63,7 @@ Command add_review_command(CLI::App& app) {
                          standalone_html("Profile review", render_profile_comparison_html(diff)));
         fmt::print("{}", render_profile_comparison_markdown(diff));
         // Failures are expected under a weakened profile: only a change for the worse is one here.
-        if (exit_status(reports[0].records) == 2 || exit_status(reports[1].records) == 2) return 2;
+        if (harness_failed || exit_status(reports[0].records) == 2 || exit_status(reports[1].records) == 2) return 2;
         return has_regression(diff) ? 1 : 0;
     }};
 }

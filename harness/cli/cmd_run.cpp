@@ -55,6 +55,9 @@ Command add_run_command(CLI::App& app) {
         ->check(CLI::Range(1.0, 100.0))
         ->capture_default_str();
     return {cmd, [opts, baseline, slowdown] {
+        // The baseline is read before anything runs: a bad one must not cost a night's run.
+        std::optional<RunReport> before;
+        if (!baseline->empty()) before = read_report(*baseline);
         const auto& cancel = install_interrupt_handler();
         auto progress = make_progress(stderr);
         SuiteRequest req = to_request(*opts, "default");
@@ -63,10 +66,10 @@ Command add_run_command(CLI::App& app) {
         RunReport report{result.meta, result.records};
         add_wall_time_series(report);
         std::optional<RunDiff> diff;
-        if (!baseline->empty()) {
+        if (before) {
             DiffOptions dopts;
             dopts.latency.threshold_ratio = *slowdown;
-            diff = diff_runs(read_report(*baseline), report, dopts);
+            diff = diff_runs(*before, report, dopts);
         }
         RenderOptions render;
         if (diff) render.diff = &*diff;
@@ -83,7 +86,9 @@ Command add_run_command(CLI::App& app) {
                                      [](const PerfDelta& d) { return d.status == PerfStatus::Regression; }));
         fmt::print("reports: {}\n", fs::absolute(req.out_dir).string());
 
+        const bool harness_failed = print_harness_errors(result);
         if (result.meta.interrupted) return 128 + interrupt_signal();
+        if (harness_failed) return 2;
         const int status = exit_status(report.records);
         if (status == 0 && diff && (has_regression(*diff) || has_latency_regression(*diff))) return 1;
         return status;

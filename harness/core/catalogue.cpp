@@ -1,4 +1,6 @@
 #include "core/catalogue.h"
+#include "util/escape.h"
+#include "util/files.h"
 #include "util/error.h"
 #include "util/text.h"
 
@@ -93,6 +95,10 @@ public:
         for (++i; i < lines.size() && lines[i].starts_with("#"); ++i) {
             if (trim(lines[i]) == "#") break;  // a bare '#' ends the header; prose may follow
             const int n = static_cast<int>(i) + 1;
+            if (!valid_utf8(lines[i])) {
+                error(n, "not valid UTF-8: a header is UTF-8 text (as Python source is)");
+                continue;
+            }
             auto kv = split_key_value(lines[i], n);
             if (!kv) {
                 error(n, fmt::format("not a 'key: value' line: '{}' (a bare '#' line ends the "
@@ -179,8 +185,18 @@ private:
             else spec_.accepted_risk = *num;
         } else if (kv.key == "host-files") {
             for (const auto& f : split_commas(v)) {
-                if (f.empty() || f[0] != '/') error(n, fmt::format("bad host-files entry '{}': an absolute host path", f));
-                else spec_.host_files.push_back(f);
+                if (f.empty() || f[0] != '/') {
+                    error(n, fmt::format("bad host-files entry '{}': an absolute host path", f));
+                    continue;
+                }
+                // Watched by content: a device or a FIFO has none (reading /dev/zero never ends).
+                std::error_code ec;
+                const auto st = std::filesystem::status(f, ec);
+                if (!ec && std::filesystem::exists(st) && !std::filesystem::is_regular_file(st))
+                    error(n, fmt::format("bad host-files entry '{}': not a regular file (only regular files, or "
+                                         "paths that do not exist yet, can be watched)", f));
+                else
+                    spec_.host_files.push_back(f);
             }
         } else if (kv.key == "self-test") {
             std::istringstream words(v);
@@ -328,18 +344,9 @@ CatalogueError::CatalogueError(std::vector<std::string> errors)
     : Error(join(errors, "\n")), errors_(std::move(errors)) {}
 
 std::optional<std::string> read_text_file(const std::filesystem::path& path, std::string& error) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
-        error = std::strerror(errno);
-        return std::nullopt;
-    }
-    std::ostringstream buf;
-    buf << in.rdbuf();
-    if (in.bad()) {
-        error = std::strerror(errno);
-        return std::nullopt;
-    }
-    return buf.str();
+    // A FIFO or a device named by a header (expect-stdout-file: /dev/zero) must neither block nor
+    // flood the reader: regular files only, 16 MiB at most.
+    return read_regular_file(path, 16 << 20, error);
 }
 
 CaseSpec parse_case_header(std::string_view text, const std::string& path, const FileReader& read) {
@@ -370,8 +377,19 @@ Catalogue load_catalogue(const std::vector<std::filesystem::path>& dirs) {
                                          "*.py scripts", dir.string()));
             continue;
         }
-        for (fs::recursive_directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec))
-            if (it->path().extension() == ".py" && it->is_regular_file()) files.push_back(it->path());
+        for (fs::recursive_directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+            if (it->path().extension() != ".py") continue;
+            std::error_code st_ec;
+            if (it->is_regular_file(st_ec)) {
+                files.push_back(it->path());
+            } else {
+                // A dangling link or a directory named *.py would silently drop a case.
+                const bool link = it->is_symlink(st_ec);
+                errors.push_back(fmt::format("{}: not a script: {} (every *.py under the catalogue must be a "
+                                             "regular file)", it->path().string(),
+                                             link ? "a symbolic link to nothing readable" : "not a regular file"));
+            }
+        }
         if (ec) errors.push_back(fmt::format("{}: cannot list: {}", dir.string(), ec.message()));
     }
     std::sort(files.begin(), files.end());

@@ -2,6 +2,12 @@
 
 #include <gtest/gtest.h>
 
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+
 #include <map>
 
 namespace sh {
@@ -261,6 +267,56 @@ TEST(LoadCatalogue, ReportsEveryErrorOfEveryFileAtOnce) {
         for (const auto& line : e.errors()) joined += (joined.empty() ? "" : "\n") + line;
         EXPECT_EQ(joined, e.what());
     }
+}
+
+/// A scratch catalogue directory, removed at the end.
+struct ScratchCatalogue {
+    std::filesystem::path dir = std::filesystem::temp_directory_path() /
+                                ("sh-catalogue-test-" + std::to_string(::getpid()));
+    ScratchCatalogue() {
+        std::filesystem::remove_all(dir);
+        std::filesystem::create_directories(dir);
+    }
+    ~ScratchCatalogue() { std::filesystem::remove_all(dir); }
+    void write(const std::string& name, const std::string& text) const { std::ofstream(dir / name) << text; }
+    std::vector<std::string> errors() const {
+        try {
+            load_catalogue({dir});
+        } catch (const CatalogueError& e) {
+            return e.errors();
+        }
+        return {};
+    }
+};
+
+const std::string kWorkload = "# sandbox-harness: workload\n# id: wl.x\n# summary: x\n";
+
+TEST(LoadCatalogue, BadInputNeverHangsAndIsNamedWithItsFileAndLine) {
+    ScratchCatalogue c;
+    const std::string d = c.dir.string();
+    ASSERT_EQ(0, ::mkfifo((c.dir / "fifo.out").c_str(), 0600));
+    c.write("a_fifo.py", kWorkload + "# expect-stdout-file: fifo.out\n");
+    c.write("b_zero.py", "# sandbox-harness: workload\n# id: wl.zero\n# summary: z\n"
+                         "# expect-stdout-file: ../../../../../../../dev/zero\n");
+    c.write("c_latin1.py", "# sandbox-harness: workload\n# id: wl.latin\n# summary: caf\xe9\n# expect-exit: 0\n");
+    c.write("d_device.py", "# sandbox-harness: probe\n# id: p.dev\n# family: network\n# controls: network\n"
+                           "# expect: report\n# host-files: /dev/zero\n# summary: s\n");
+    std::filesystem::create_symlink(c.dir / "nowhere.py", c.dir / "e_dangling.py");
+    std::filesystem::create_directories(c.dir / "f_dir.py");
+    const auto errors = c.errors();
+    const std::vector<std::string> want = {
+        d + "/e_dangling.py: not a script: a symbolic link to nothing readable (every *.py under the catalogue "
+            "must be a regular file)",
+        d + "/f_dir.py: not a script: not a regular file (every *.py under the catalogue must be a regular file)",
+        d + "/a_fifo.py:4: cannot read expect-stdout-file 'fifo.out' (" + d + "/fifo.out): not a regular file (a FIFO)",
+        d + "/b_zero.py:4: cannot read expect-stdout-file '../../../../../../../dev/zero' (" + d +
+            "/../../../../../../../dev/zero): not a regular file (a character device)",
+        d + "/c_latin1.py:3: not valid UTF-8: a header is UTF-8 text (as Python source is)",
+        d + "/c_latin1.py:1: missing required key: summary",
+        d + "/d_device.py:6: bad host-files entry '/dev/zero': not a regular file (only regular files, or paths "
+            "that do not exist yet, can be watched)",
+    };
+    EXPECT_EQ(want, errors);
 }
 
 TEST(LoadCatalogue, TheShippedProbesAndWorkloadsParse) {

@@ -107,10 +107,23 @@ std::optional<std::string> value_problem(const std::string& key, const std::stri
                          return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == ',';
                      }));
     else if (key == "SANDBOX_CPUS") ok = parse_nano_cpus(v).value_or(0) > 0 || v == "none";
-    else if (key == "SANDBOX_MEMORY") ok = none_or(parse_docker_size(v).value_or(0) > 0);
-    else if (key == "SANDBOX_MEMORY_SWAP") ok = none_or(v == "-1" || parse_docker_size(v).value_or(0) > 0);
+    else if (key == "SANDBOX_MEMORY") ok = none_or(parse_docker_size(v).value_or(0) >= kMinMemoryBytes);
+    else if (key == "SANDBOX_MEMORY_SWAP") ok = none_or(v == "-1" || parse_docker_size(v).value_or(-1) >= 0);
     else if (key == "SANDBOX_PIDS_LIMIT") ok = none_or(parse_number<std::int64_t>(v).value_or(0) > 0);
-    else if (key == "SANDBOX_ULIMITS") ok = parse_ulimits(v).has_value();
+    else if (key == "SANDBOX_ULIMITS") {
+        // As the launcher: known names only, and no soft limit above its hard one (-1 = unlimited).
+        static const std::vector<std::string> names = {"core", "cpu", "data", "fsize", "locks", "memlock",
+                                                       "msgqueue", "nice", "nofile", "nproc", "rss", "rtprio",
+                                                       "rttime", "sigpending", "stack"};
+        const auto limits = parse_ulimits(v);
+        ok = limits.has_value();
+        if (limits)
+            for (const auto& [name, soft_hard] : *limits) {
+                const auto [soft, hard] = soft_hard;
+                if (std::find(names.begin(), names.end(), name) == names.end() || soft < -1 || hard < -1 || (hard != -1 && (soft == -1 || soft > hard)))
+                    ok = false;
+            }
+    }
     else if (key == "SANDBOX_TIMEOUT") ok = parse_number<double>(v).value_or(-1) >= 0;
     else if (key == "SANDBOX_PID_MODE") ok = v == "private" || v == "host";
     else if (key == "SANDBOX_IMAGE" || key == "SANDBOX_NETWORK" || key == "SANDBOX_USER" || key == "SANDBOX_SECCOMP")
@@ -146,11 +159,12 @@ const std::vector<ProfileVariable>& profile_variables() {
         {"SANDBOX_CAP_ADD", "none", "none, or a comma-separated list of capabilities to add back"},
         {"SANDBOX_NO_NEW_PRIVILEGES", "1", "0 or 1"},
         {"SANDBOX_CPUS", "1", "a positive number of CPUs, or none"},
-        {"SANDBOX_MEMORY", "256m", "a size such as 256m, or none"},
+        {"SANDBOX_MEMORY", "256m", "a size of at least 6m (Docker's minimum) such as 256m, or none"},
         {"SANDBOX_MEMORY_SWAP", "256m", "a size such as 256m, -1, or none"},
         {"SANDBOX_PIDS_LIMIT", "64", "a positive number, or none"},
         {"SANDBOX_ULIMITS", "nofile=256:256 fsize=16777216:16777216 core=0:0",
-         "name=soft[:hard] entries separated by spaces, or none"},
+         "name=soft[:hard] entries separated by spaces (names: core cpu data fsize locks memlock msgqueue nice "
+         "nofile nproc rss rtprio rttime sigpending stack; soft no larger than hard), or none"},
         {"SANDBOX_TIMEOUT", "10", "seconds, 0 for none"},
         {"SANDBOX_AST_CHECK", "1", "0 or 1"},
         {"SANDBOX_SECCOMP", "default", "default, unconfined or a profile path"},
@@ -195,12 +209,37 @@ Profile with_overrides(Profile p, const std::map<std::string, std::string>& over
     return p;
 }
 
+namespace {
+
+/// "FILE:LINE" where the profile sets `key`, or "FILE (overridden)" for a value from the
+/// environment or the command line (line 0).
+std::string where_set(const Profile& p, const std::string& key) {
+    const std::string file = p.path.empty() ? "(profile)" : p.path;
+    const auto it = p.lines.find(key);
+    if (it == p.lines.end() || it->second == 0) return file + " (overridden)";
+    return fmt::format("{}:{}", file, it->second);
+}
+
+}  // namespace
+
 std::vector<std::string> check_profile(const Profile& p) {
     std::vector<std::string> out;
+    // Rules that tie two values together, as the launcher applies them.
+    const std::string memory = p.effective("SANDBOX_MEMORY"), swap = p.effective("SANDBOX_MEMORY_SWAP");
+    const auto where_of = [&](const std::string& key) {
+        return where_set(p, key);
+    };
+    if (p.values.count("SANDBOX_MEMORY_SWAP") && swap != "none") {
+        const auto m = parse_docker_size(memory), sw = parse_docker_size(swap);
+        if (memory == "none")
+            out.push_back(fmt::format("{}: bad SANDBOX_MEMORY_SWAP '{}': none when SANDBOX_MEMORY is none (swap is "
+                                      "limited together with memory)", where_of("SANDBOX_MEMORY_SWAP"), swap));
+        else if (m && sw && *sw < *m)
+            out.push_back(fmt::format("{}: bad SANDBOX_MEMORY_SWAP '{}': at least SANDBOX_MEMORY ({}); equal means "
+                                      "no swap", where_of("SANDBOX_MEMORY_SWAP"), swap, memory));
+    }
     for (const auto& [key, value] : p.values) {
-        const auto line_it = p.lines.find(key);
-        const std::string where =
-            fmt::format("{}:{}", p.path.empty() ? "(profile)" : p.path, line_it == p.lines.end() ? 0 : line_it->second);
+        const std::string where = where_set(p, key);
         if (!profile_default(key)) {
             std::string nearest;
             std::size_t best = 4;  // suggest only close names

@@ -63,7 +63,11 @@ Profile default_profile();
 Profile with_overrides(Profile, const std::map<std::string, std::string>& overrides);
 
 /// Problems the grammar allows but the launcher would refuse or silently ignore: unknown
-/// variables (with the nearest known name) and malformed values. `FILE:LINE: message` each.
+/// variables (with the nearest known name), malformed values, and values the launcher refuses
+/// together (swap below memory). `FILE:LINE: message` each; LINE is 0 for an override. The
+/// launcher's rules (sandbox/run_secure_python.sh) and these must agree: the suite checks the
+/// whole profile with this before any case runs.
+inline constexpr std::int64_t kMinMemoryBytes = 6 << 20;  ///< Docker's minimum --memory
 std::vector<std::string> check_profile(const Profile&);
 /// The launcher refuses a profile that leaves any of its variables unset (all but the per-case
 /// ones): one `FILE: SANDBOX_X is not set` per missing variable, in the launcher's order.

@@ -133,12 +133,29 @@ TEST(CheckProfile, UnknownVariablesAndBadValues) {
     EXPECT_EQ((std::vector<std::string>{
                   "p.env:7: bad SANDBOX_CPUS '0': a positive number of CPUs, or none",
                   "p.env:2: unknown variable SANDBOX_FROBNICATE (the launcher ignores it)",
-                  "p.env:4: bad SANDBOX_MEMORY 'lots': a size such as 256m, or none",
+                  "p.env:4: bad SANDBOX_MEMORY 'lots': a size of at least 6m (Docker's minimum) such as 256m, or none",
                   "p.env:1: unknown variable SANDBOX_NETWRK (did you mean SANDBOX_NETWORK?)",
                   "p.env:3: bad SANDBOX_READ_ONLY 'yes': 0 or 1",
                   "p.env:8: bad SANDBOX_TMPFS 'tmp': /path[:options] entries separated by spaces, or none",
-                  "p.env:5: bad SANDBOX_ULIMITS 'nofile': name=soft[:hard] entries separated by spaces, or none"}),
+                  "p.env:5: bad SANDBOX_ULIMITS 'nofile': name=soft[:hard] entries separated by spaces (names: core "
+                  "cpu data fsize locks memlock msgqueue nice nofile nproc rss rtprio rttime sigpending stack; soft no "
+                  "larger than hard), or none"}),
               check_profile(p));
+}
+
+TEST(CheckProfile, AgreesWithTheLauncherOnValuesItRefuses) {
+    // Each of these makes sandbox/run_secure_python.sh exit 125 (sandbox/tests/
+    // invalid_profile_values_are_rejected_before_docker.sh): the harness must refuse them first.
+    const auto problems = [](const std::string& text) { return check_profile(parse_profile(text, "p.env")); };
+    EXPECT_EQ(1u, problems("SANDBOX_MEMORY=1m\n").size());
+    EXPECT_TRUE(problems("SANDBOX_MEMORY=6m\nSANDBOX_MEMORY_SWAP=6m\n").empty());
+    EXPECT_EQ((std::vector<std::string>{"p.env:2: bad SANDBOX_MEMORY_SWAP '64m': at least SANDBOX_MEMORY (128m); "
+                                        "equal means no swap"}),
+              problems("SANDBOX_MEMORY=128m\nSANDBOX_MEMORY_SWAP=64m\n"));
+    EXPECT_EQ(1u, problems("SANDBOX_MEMORY=none\nSANDBOX_MEMORY_SWAP=64m\n").size());
+    EXPECT_EQ(1u, problems("SANDBOX_ULIMITS=nofile=512:256\n").size());    // soft above hard
+    EXPECT_EQ(1u, problems("SANDBOX_ULIMITS=nofiles=256:256\n").size());   // no such limit
+    EXPECT_TRUE(problems("SANDBOX_ULIMITS=nofile=256:-1 core=0\n").empty());
 }
 
 TEST(ValueParsers, DockerSizesAreBinary) {

@@ -316,7 +316,7 @@ std::optional<ProbeReport> parse_report_lines(const std::vector<std::string_view
     try {
         r.raw = nlohmann::json::parse(found.front());
     } catch (const nlohmann::json::exception& e) {
-        problem = std::string("malformed SANDBOX-PROBE line: ") + e.what();
+        problem = "malformed SANDBOX-PROBE line: " + ellipsize(e.what(), 300);
         return std::nullopt;
     }
     if (!r.raw.is_object()) {

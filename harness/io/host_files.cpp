@@ -1,6 +1,16 @@
 #include "io/host_files.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <fstream>
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include "util/files.h"
 #include <system_error>
 
 namespace sh {
@@ -8,17 +18,27 @@ namespace sh {
 namespace fs = std::filesystem;
 
 Fingerprint fingerprint(const fs::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) return {};
-    Fingerprint f{.exists = true};
+    struct stat st {};
+    if (::lstat(path.c_str(), &st) != 0) return {};
+    Fingerprint f{.exists = true,
+                  .type = static_cast<unsigned>(st.st_mode & S_IFMT),
+                  .mode = static_cast<unsigned>(st.st_mode & 07777),
+                  .uid = st.st_uid,
+                  .gid = st.st_gid,
+                  .size = static_cast<std::uintmax_t>(st.st_size)};
+    if (!S_ISREG(st.st_mode)) return f;
+    UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY | O_NOFOLLOW));
+    if (!fd) return f;
     std::uint64_t h = 1469598103934665603ULL;
     char buf[65536];
-    while (in.read(buf, sizeof buf) || in.gcount() > 0) {
-        for (std::streamsize i = 0; i < in.gcount(); ++i) {
+    for (;;) {
+        const ssize_t n = ::read(fd.get(), buf, sizeof buf);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) break;
+        for (ssize_t i = 0; i < n; ++i) {
             h ^= static_cast<unsigned char>(buf[i]);
             h *= 1099511628211ULL;
         }
-        f.size += static_cast<std::uintmax_t>(in.gcount());
     }
     f.hash = h;
     return f;
@@ -33,15 +53,24 @@ std::map<std::string, Fingerprint> fingerprint_all(const std::vector<std::string
 std::vector<std::string> changed_files(const std::map<std::string, Fingerprint>& before) {
     std::vector<std::string> changed;
     for (const auto& [path, old] : before) {
-        Fingerprint now = fingerprint(path);
+        const Fingerprint now = fingerprint(path);
         if (now == old) continue;
-        if (old.exists && !now.exists)
+        if (old.exists && !now.exists) {
             changed.push_back(path + ": removed");
-        else if (!old.exists && now.exists)
+            continue;
+        }
+        if (!old.exists && now.exists) {
             changed.push_back(path + ": created");
-        else
-            changed.push_back(path + ": content changed (" + std::to_string(old.size) + " -> " +
-                              std::to_string(now.size) + " bytes)");
+            continue;
+        }
+        std::vector<std::string> what;
+        if (now.type != old.type) what.push_back("file type changed");
+        if (now.mode != old.mode) what.push_back(fmt::format("mode {:04o} -> {:04o}", old.mode, now.mode));
+        if (now.uid != old.uid || now.gid != old.gid)
+            what.push_back(fmt::format("owner {}:{} -> {}:{}", old.uid, old.gid, now.uid, now.gid));
+        if (now.size != old.size || now.hash != old.hash)
+            what.push_back(fmt::format("content changed ({} -> {} bytes)", old.size, now.size));
+        changed.push_back(path + ": " + fmt::format("{}", fmt::join(what, ", ")));
     }
     return changed;
 }

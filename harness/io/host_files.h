@@ -11,11 +11,16 @@
 
 namespace sh {
 
-/// Size and FNV-1a-64 of a file's content; "missing" when it cannot be read.
+/// What a host file is: its metadata (type, permission bits with setuid/setgid/sticky, owner,
+/// size) from lstat, and for a regular file the FNV-1a-64 of its content. "Missing" when lstat
+/// fails. A chmod, a chown or a setuid bit changes it as surely as a write does.
 struct Fingerprint {
     bool exists = false;
+    unsigned type = 0;   ///< st_mode & S_IFMT
+    unsigned mode = 0;   ///< st_mode & 07777
+    unsigned uid = 0, gid = 0;
     std::uintmax_t size = 0;
-    std::uint64_t hash = 0;
+    std::uint64_t hash = 0;  ///< regular files only (opened O_NONBLOCK: a FIFO never blocks us)
     bool operator==(const Fingerprint&) const = default;
 };
 

@@ -293,7 +293,8 @@ LaunchResult run_process(const ProcessRequest& req, const std::atomic<bool>* can
     asio::io_context io;
     Drain out(io, r.stdout_text, r.stdout_bytes, r.stdout_truncated, req.output_cap_bytes);
     Drain err(io, r.stderr_text, r.stderr_bytes, r.stderr_truncated, req.output_cap_bytes);
-    if (!req.watch_word.empty()) out.watch.emplace(req.watch_word);
+    // A watched line may be as long as the capture allows (a probe's report line can be long).
+    if (!req.watch_word.empty()) out.watch.emplace(req.watch_word, 4, std::max<std::size_t>(req.output_cap_bytes, 64 * 1024));
 
     bp::environment env = boost::this_process::environment();
     // set(), not operator[]: 1.74's find() behind operator[] reads past short entries.

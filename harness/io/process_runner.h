@@ -22,7 +22,8 @@ struct ProcessRequest {
     std::filesystem::path cwd;                   ///< empty = inherit
     std::size_t output_cap_bytes = 1 << 20;      ///< per stream; beyond it bytes are counted but dropped
     /// When set, every stdout line that begins with this word (alone or followed by a space) is
-    /// counted over the whole stream, past the cap too (LaunchResult::watched_lines).
+    /// counted over the whole stream, past the cap too (LaunchResult::watched_lines: the first
+    /// four, each kept up to output_cap_bytes).
     std::string watch_word;
     /// Safety deadline: SIGTERM to the direct child (the launcher traps it and removes its
     /// container), then after `grace` SIGKILL to its whole process group.

@@ -166,6 +166,9 @@ Profile effective_profile(const SuiteRequest& req) {
     }
     Profile effective = with_overrides(with_overrides(profile, from_env), req.overrides);
     // The launcher would refuse every case; say so once, before anything runs.
+    // Every value, as the launcher will judge it, before any case runs: a bad value would otherwise
+    // make every case an error (or, for an unknown variable, test a profile other than the one named).
+    if (auto problems = check_profile(effective); !problems.empty()) throw ProfileError(std::move(problems));
     if (auto missing = missing_variables(effective); !missing.empty()) {
         missing.push_back("a profile sets every variable (see sandbox/profiles/default.env); the overlays in "
                           "sandbox/profiles/weakened/ apply on top of it through `ablate`, or copy default.env and edit it");
@@ -278,9 +281,15 @@ SuiteResult execute_suite(const SuiteRequest& req, const std::atomic<bool>& canc
         result.records.push_back(std::move(r));
     }
 
-    // The guard: whatever happened above, no container of this run outlives it.
-    for (const auto& id : remove_run_containers(docker, meta.run_id))
-        fmt::print(stderr, "sandbox-harness: removed leftover container {}\n", id.substr(0, 12));
+    // The guard: no container of this run outlives it. When the engine is away now, the judged
+    // records still make a report: the failure is a harness error (exit 2), not a lost run.
+    try {
+        for (const auto& id : remove_run_containers(docker, meta.run_id))
+            fmt::print(stderr, "sandbox-harness: removed leftover container {}\n", id.substr(0, 12));
+    } catch (const std::exception& e) {
+        result.harness_errors.push_back(std::string("final cleanup failed (containers of run ") + meta.run_id +
+                                        " may be left; the next run removes them): " + e.what());
+    }
 
     meta.interrupted = cancel.load();
     meta.load_avg_1m_end = sample_host_load().load1;

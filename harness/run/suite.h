@@ -53,6 +53,9 @@ struct SuiteResult {
     RunMeta meta;
     std::vector<Record> records;
     RunCost cost;  ///< also in meta.extra["run_efficiency"]
+    /// What failed after the cases were judged (the final cleanup when the engine is away): the
+    /// reports are still written, and the command exits 2.
+    std::vector<std::string> harness_errors;
 };
 
 /// The effective profile: the file, then SANDBOX_* variables of the harness's environment, then

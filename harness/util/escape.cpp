@@ -95,6 +95,20 @@ std::string sanitize_utf8(std::string_view s) {
     return out;
 }
 
+bool valid_utf8(std::string_view s) {
+    for (std::size_t i = 0; i < s.size();) {
+        if (static_cast<unsigned char>(s[i]) < 0x80) {
+            ++i;
+            continue;
+        }
+        char32_t cp = 0;
+        std::size_t len = 0;
+        if (!decode(s, i, cp, len)) return false;
+        i += len;
+    }
+    return true;
+}
+
 std::string one_line(std::string_view s) {
     const std::string clean = sanitize_utf8(s);
     std::string out;

@@ -17,6 +17,8 @@ namespace sh {
 /// U+FFFE and U+FFFF (not XML characters) become U+FFFD. A literal backslash is kept as is.
 std::string sanitize_utf8(std::string_view);
 
+/// True when `s` is well-formed UTF-8 (no stray, truncated, overlong or surrogate sequence).
+bool valid_utf8(std::string_view s);
 /// sanitize_utf8 for one line of a console or a message: \n and \t shown as `\n`, `\t`.
 std::string one_line(std::string_view);
 

@@ -26,6 +26,17 @@ check "probe with a syntax error" "py2.py:7: the script does not parse" \
   "$HARNESS" run --root "$TMP/syntax" --profile "$ROOT/sandbox/profiles/default.env" --out "$TMP/syntax-out"
 [[ ! -e "$TMP/syntax-out" ]] || fail "the run wrote $TMP/syntax-out although it never started"
 
+# A value the launcher would refuse for every case is named once, before any case runs.
+check "profile value the launcher refuses" "bad SANDBOX_MEMORY '1m'" \
+  env SANDBOX_MEMORY=1m "$HARNESS" run --suite workloads --filter 'wl.hello' --image base --out "$TMP/tiny" --root "$ROOT"
+[[ ! -e "$TMP/tiny" ]] || fail "the run wrote $TMP/tiny although it never started"
+
+# A bad baseline is named before the run, not after it (which would lose the night's reports).
+printf '{"records": [' >"$TMP/broken-baseline.json"
+check "malformed baseline" "broken-baseline.json" \
+  "$HARNESS" run --suite workloads --filter 'wl.hello' --image base --baseline "$TMP/broken-baseline.json" --out "$TMP/withbase" --root "$ROOT"
+[[ ! -e "$TMP/withbase" ]] || fail "the run started although its baseline is unreadable"
+
 check "missing Docker socket" "/nonexistent/docker.sock" \
   env DOCKER_HOST=unix:///nonexistent/docker.sock "$HARNESS" run --suite workloads --filter 'wl.hello' --image base --out "$TMP/nosock" --root "$ROOT"
 [[ ! -e "$TMP/nosock/report.json" ]] || fail "a report was written although the run never started"

@@ -80,6 +80,22 @@ TEST(ProcessRunner, OutputBeyondTheCapIsCountedButDropped) {
     EXPECT_FALSE(r.stderr_truncated);
 }
 
+TEST(ProcessRunner, WatchedLinesAreFoundPastTheCapAndKeptWholeUpToIt) {
+    // A long report line (100 KB) within the capture, 300 KB of output, a second one past it.
+    auto req = shell("printf 'REPORT %0100000d\\n' 0; head -c 300000 /dev/zero | tr '\\0' y; "
+                     "printf '\\nREPORT late\\nREPORTER not this\\n'");
+    req.output_cap_bytes = 256 * 1024;
+    req.watch_word = "REPORT";
+    auto r = run_process(req);
+    EXPECT_EQ(0, r.exit_code);
+    EXPECT_TRUE(r.stdout_truncated);
+    EXPECT_TRUE(r.lines_watched);
+    EXPECT_EQ(2u, r.watched_line_count);
+    ASSERT_EQ(2u, r.watched_lines.size());
+    EXPECT_EQ(7u + 100000u, r.watched_lines[0].size());
+    EXPECT_EQ("REPORT late", r.watched_lines[1]);
+}
+
 TEST(ProcessRunner, A200MegabyteWriterOnBothStreamsDoesNotDeadlock) {
     auto req = shell("head -c 209715200 /dev/zero >&2 & head -c 209715200 /dev/zero; wait");
     req.deadline = 30s;

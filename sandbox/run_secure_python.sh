@@ -101,6 +101,11 @@ image=$v
 v=${value[NETWORK]}
 [[ $v =~ ^[A-Za-z0-9][A-Za-z0-9_.-]*$ ]] || invalid NETWORK "none, host, bridge or the name of a Docker network"
 docker_args+=("--network=$v")
+# Without a network there is no resolver to reach, yet Docker would copy the host's nameservers and
+# search domains into /etc/resolv.conf. 0.0.0.0 (the container's own loopback) rather than
+# 127.0.0.1: the docker CLI prints a warning on stderr for any loopback --dns, into the script's
+# own stderr. With a network, the container keeps Docker's resolver configuration.
+[[ $v == none ]] && docker_args+=(--dns=0.0.0.0 --dns-search=.)
 
 v=${value[USER]}
 if [[ $v != none ]]; then

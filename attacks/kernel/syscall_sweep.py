@@ -17,15 +17,17 @@ where the call stopped:
 - anything else (EFAULT, EBADF, EINVAL, ESRCH, success...) : it reached the kernel's code.
 
 Some syscalls are never called (SKIP): those that end, block, fork or signal the caller or other
-processes whatever the arguments, and global ones like sync. The sweep runs in a forked child
-that arms a 2 s alarm before every call; if the child dies or hangs, the syscall is recorded as
-such and a new child carries on after it.
+processes whatever the arguments, and global ones like sync. reboot is called, with an invalid
+magic number: the kernel checks CAP_SYS_BOOT first (EPERM) and the magic next (EINVAL), and only
+then reads the command, so the call cannot do anything; EINVAL shows CAP_SYS_BOOT held. The sweep
+runs in a forked child that arms a 2 s alarm before every call; if the child dies or hangs, the
+syscall is recorded as such and a new child carries on after it.
 
 Escaped when any syscall of DANGEROUS reaches the kernel: those Docker's default seccomp profile
 refuses to an unprivileged container (mount and the new mount API, namespaces, keyrings, bpf,
 perf, userfaultfd, module and kexec loading, handle-based opens, clock and swap control, raw I/O
-ports, cross-process memory access, ...). io_uring is left to kernel.io-uring. The full set of
-syscalls that reached the kernel is printed, with a short hash, so that drift against
+ports, cross-process memory access, reboot, ...). io_uring is left to kernel.io-uring. The full
+set of syscalls that reached the kernel is printed, with a short hash, so that drift against
 attacks/kernel/syscall_baseline.json shows.
 """
 import ctypes
@@ -93,7 +95,7 @@ SKIP = {
     "kill": "signals processes", "tkill": "signals processes", "tgkill": "signals processes",
     "rt_sigqueueinfo": "signals processes", "rt_tgsigqueueinfo": "signals processes",
     "pidfd_send_signal": "signals processes",
-    "reboot": "never called, even with bad arguments", "sync": "flushes every file system of the host",
+    "sync": "flushes every file system of the host",
     "vhangup": "hangs up the terminal", "uretprobe": "kills the caller outside a uprobe",
     "uprobe": "kills the caller outside a uprobe",
 }
@@ -102,14 +104,15 @@ ARGS = {
     "modify_ldt": (0, 0, 0),          # read 0 bytes (a bad func gives ENOSYS)
     "msgget": (-1, 0),                # key -1 without IPC_CREAT: ENOENT (flags -1 would create a queue)
     "init_module": (0, 0, 0),         # empty image: ENOEXEC, never a huge allocation
+    "reboot": (0, 0, 0, 0),           # magic 0, not 0xfee1dead: EINVAL after the CAP_SYS_BOOT check
 }
 DANGEROUS = set("""
     acct add_key bpf chroot clock_settime create_module delete_module finit_module
     fsconfig fsmount fsopen fspick get_kernel_syms init_module iopl ioperm kcmp kexec_file_load
     kexec_load keyctl lookup_dcookie mount mount_setattr move_mount name_to_handle_at nfsservctl
     open_by_handle_at open_tree open_tree_attr perf_event_open pivot_root process_vm_readv
-    process_vm_writev query_module quotactl quotactl_fd request_key setdomainname sethostname setns
-    settimeofday swapoff swapon syslog umount2 unshare uselib userfaultfd _sysctl
+    process_vm_writev query_module quotactl quotactl_fd reboot request_key setdomainname sethostname
+    setns settimeofday swapoff swapon syslog umount2 unshare uselib userfaultfd _sysctl
 """.split())
 STOPPED = {1, 38}  # EPERM, ENOSYS
 

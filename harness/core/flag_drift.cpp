@@ -57,6 +57,7 @@ public:
         equal_string("SANDBOX_NETWORK", "HostConfig.NetworkMode", [](std::string v) {
             return v == "default" ? std::string("bridge") : v;
         });
+        resolver();
         equal_string("SANDBOX_USER", "Config.User", [](std::string v) { return v == "none" ? "" : v; });
         equal_bool("SANDBOX_READ_ONLY", "HostConfig.ReadonlyRootfs");
         tmpfs();
@@ -170,6 +171,32 @@ private:
         if (v != "none")
             for (const auto& c : split_set(v)) want.insert(normalize_cap(c));
         if (auto got = string_set(field); got != want) drift(std::string(field), list_or_none(want), list_or_none(got));
+    }
+
+    /// The launcher hides the host's resolver when there is no network (--dns 0.0.0.0
+    /// --dns-search .); with a network it leaves Docker's resolver configuration alone.
+    void resolver() {
+        const bool none = p_.effective("SANDBOX_NETWORK") == "none";
+        using list = std::vector<std::string>;
+        string_list("HostConfig.Dns", none ? list{kHiddenResolver} : list{});
+        string_list("HostConfig.DnsSearch", none ? list{"."} : list{});
+    }
+
+    /// An array of strings compared in order; absent and null count as empty.
+    void string_list(const char* field, const std::vector<std::string>& want) {
+        std::vector<std::string> got;
+        const json* v = at(field);
+        bool understood = !v || v->is_null() || v->is_array();
+        if (v && v->is_array())
+            for (const auto& e : *v) {
+                if (e.is_string()) got.push_back(e.get<std::string>());
+                else understood = false;
+            }
+        auto show = [](const std::vector<std::string>& items) {
+            return items.empty() ? std::string("(none)") : join(items, ",");
+        };
+        if (!understood) drift(field, show(want), shown(field));
+        else if (got != want) drift(field, show(want), show(got));
     }
 
     void security_opt() {

@@ -15,10 +15,15 @@ namespace sh {
 
 /// Where the launcher mounts the script (read-only) inside the container.
 inline constexpr const char* kScriptMountPath = "/sandbox/main.py";
+/// The nameserver the launcher gives a container without a network (--dns), so that its
+/// /etc/resolv.conf does not name the host's resolver: the unspecified address, the container's own
+/// loopback (a loopback --dns makes the docker CLI print a warning into the script's stderr).
+inline constexpr const char* kHiddenResolver = "0.0.0.0";
 
 /// One FlagDrift per mismatch, in a fixed order; empty when every flag matches. Unset profile
 /// variables count at their documented defaults (profile_default()). Checked:
-///   SANDBOX_IMAGE → Config.Image (":latest" implied), SANDBOX_NETWORK → HostConfig.NetworkMode,
+///   SANDBOX_IMAGE → Config.Image (":latest" implied), SANDBOX_NETWORK → HostConfig.NetworkMode
+///   and, for none, HostConfig.Dns [kHiddenResolver] and DnsSearch ["."] (else both empty),
 ///   SANDBOX_USER → Config.User, SANDBOX_READ_ONLY → ReadonlyRootfs, SANDBOX_TMPFS → Tmpfs
 ///   (options compared as sets), SANDBOX_CAP_DROP → CapDrop and SANDBOX_CAP_ADD → CapAdd (as sets),
 ///   SANDBOX_NO_NEW_PRIVILEGES / SANDBOX_SECCOMP → SecurityOpt (no apparmor=unconfined either),

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <fstream>
 
 namespace sh {
@@ -10,7 +11,8 @@ namespace {
 using nlohmann::json;
 
 /// Recorded from the engine (API 1.41): inspect_hardened.json is `docker run` with every default
-/// flag of the profile; inspect_weakened.json has --network host, no --cap-drop, no
+/// flag of the profile (and the launcher's --dns 0.0.0.0 --dns-search . for --network none, as the
+/// engine stores them); inspect_weakened.json has --network host, no --cap-drop, no
 /// no-new-privileges, seccomp=unconfined, --pid host, other limits, no --rm, a json-file log and a
 /// read-write script mount. Both ran sandbox-dev:base.
 json recorded(const std::string& name) {
@@ -33,6 +35,8 @@ TEST(FlagDrift, RecordedHardenedContainerMatchesTheDefaultProfile) {
 TEST(FlagDrift, RecordedWeakenedContainerShowsEveryDrift) {
     EXPECT_EQ((std::vector<std::string>{
                   "HostConfig.NetworkMode: expected none, got host",
+                  "HostConfig.Dns: expected 0.0.0.0, got (none)",
+                  "HostConfig.DnsSearch: expected ., got (none)",
                   "Config.User: expected 65534:65534, got \"\"",
                   "HostConfig.Tmpfs[/tmp]: expected rw,noexec,nosuid,nodev,size=16m, got rw,size=64m",
                   "HostConfig.CapDrop: expected ALL, got (none)",
@@ -124,6 +128,41 @@ TEST(FlagDrift, SeccompAppArmorCapAddPrivilegedAndNamespaces) {
     EXPECT_EQ(std::vector<std::string>{"HostConfig.SecurityOpt[seccomp]: expected custom profile (/etc/seccomp.json), "
                                        "got default"},
               described(compare_host_config(custom, j)));
+}
+
+TEST(FlagDrift, WithoutANetworkTheHostsResolverMustBeHidden) {
+    json j = recorded("inspect_hardened.json");
+    EXPECT_EQ((std::vector<std::string>{"0.0.0.0"}), j["HostConfig"]["Dns"].get<std::vector<std::string>>());
+    for (json absent : {json(nullptr), json::array()}) {  // no --dns: the engine stores null or []
+        j["HostConfig"]["Dns"] = absent;
+        j["HostConfig"]["DnsSearch"] = absent;
+        EXPECT_EQ((std::vector<std::string>{"HostConfig.Dns: expected 0.0.0.0, got (none)",
+                                            "HostConfig.DnsSearch: expected ., got (none)"}),
+                  described(compare_host_config(hardened(), j)))
+            << absent.dump();
+    }
+    j["HostConfig"]["Dns"] = {"10.255.255.53"};
+    j["HostConfig"]["DnsSearch"] = {"."};
+    EXPECT_EQ(std::vector<std::string>{"HostConfig.Dns: expected 0.0.0.0, got 10.255.255.53"},
+              described(compare_host_config(hardened(), j)));
+    j["HostConfig"]["Dns"] = {"0.0.0.0", "10.255.255.53"};
+    EXPECT_EQ(std::vector<std::string>{"HostConfig.Dns: expected 0.0.0.0, got 0.0.0.0,10.255.255.53"},
+              described(compare_host_config(hardened(), j)));
+    j["HostConfig"]["Dns"] = "0.0.0.0";  // not a list: shown as the engine gave it
+    EXPECT_EQ(std::vector<std::string>{"HostConfig.Dns: expected 0.0.0.0, got 0.0.0.0"},
+              described(compare_host_config(hardened(), j)));
+}
+
+TEST(FlagDrift, WithANetworkDockersResolverConfigurationIsKept) {
+    json j = recorded("inspect_weakened.json");  // --network host, no --dns
+    const Profile host = with_overrides(hardened(), {{"SANDBOX_NETWORK", "host"}});
+    for (const auto& d : compare_host_config(host, j))
+        EXPECT_FALSE(d.field.starts_with("HostConfig.Dns")) << describe(d);
+    j["HostConfig"]["Dns"] = {"0.0.0.0"};
+    j["HostConfig"]["DnsSearch"] = {"."};
+    const auto drifts = described(compare_host_config(host, j));
+    EXPECT_NE(drifts.end(), std::find(drifts.begin(), drifts.end(), "HostConfig.Dns: expected (none), got 0.0.0.0"));
+    EXPECT_NE(drifts.end(), std::find(drifts.begin(), drifts.end(), "HostConfig.DnsSearch: expected (none), got ."));
 }
 
 TEST(FlagDrift, CgroupParentIsCheckedWhenTheHarnessSetsOne) {

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # While a script runs under the default profile, the engine reports every control in force
 # (docker inspect), and the script sees them from inside: uid, read-only root, noexec /tmp, no
-# capabilities, no_new_privs, limits, no network, a minimal environment.
+# capabilities, no_new_privs, limits, no network and no host resolver, a minimal environment.
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 source "$(dirname "$0")/lib.sh"
 require_docker
@@ -28,6 +28,7 @@ print("cap-eff", status("CapEff"))
 print("no-new-privs", status("NoNewPrivs"))
 print("nofile", *resource.getrlimit(resource.RLIMIT_NOFILE))
 print("interfaces", *sorted(name for _, name in socket.if_nameindex()))
+print("resolv.conf", *sorted(l.strip() for l in open("/etc/resolv.conf") if l.startswith(("nameserver", "search", "domain"))))
 print("env", *sorted(os.environ))
 print("cwd", os.getcwd())
 print("ready", flush=True)
@@ -42,6 +43,8 @@ wait_running "$name" 30
 
 inspect() { docker inspect --format "$1" "$name"; }
 expect_eq NetworkMode "$(inspect '{{.HostConfig.NetworkMode}}')" none
+expect_eq Dns "$(inspect '{{json .HostConfig.Dns}}')" '["0.0.0.0"]'
+expect_eq DnsSearch "$(inspect '{{json .HostConfig.DnsSearch}}')" '["."]'
 expect_eq User "$(inspect '{{.Config.User}}')" 65534:65534
 expect_eq ReadonlyRootfs "$(inspect '{{.HostConfig.ReadonlyRootfs}}')" true
 expect_eq Tmpfs "$(inspect '{{json .HostConfig.Tmpfs}}')" '{"/tmp":"rw,noexec,nosuid,nodev,size=16m"}'
@@ -78,6 +81,7 @@ expect_eq "inside: effective capabilities" "$(inside cap-eff)" 0000000000000000
 expect_eq "inside: NoNewPrivs" "$(inside no-new-privs)" 1
 expect_eq "inside: nofile limit" "$(inside nofile)" "256 256"
 expect_eq "inside: network interfaces" "$(inside interfaces)" lo
+expect_eq "inside: /etc/resolv.conf (no host resolver, no search domain)" "$(inside resolv.conf)" "nameserver 0.0.0.0"
 expect_eq "inside: environment" "$(inside env)" "HOME HOSTNAME LANG PATH PYTHONDONTWRITEBYTECODE"
 expect_eq "inside: working directory" "$(inside cwd)" /tmp
 
@@ -86,3 +90,14 @@ rc=0
 wait "$launcher" || rc=$?
 expect_eq "launcher status after SIGTERM" "$rc" 143
 expect_no_container "$name"
+
+# With a network the launcher leaves Docker's resolver configuration alone: no --dns, no 0.0.0.0.
+resolv=$(write_script resolv.py <<'PY'
+print(*[l.split()[1] for l in open("/etc/resolv.conf") if l.startswith("nameserver")])
+PY
+)
+launch SANDBOX_NAME="$name-bridge" SANDBOX_NETWORK=bridge -- "$resolv"
+expect_eq "exit status under SANDBOX_NETWORK=bridge" "$status" 0
+[[ -s $TMP/out && $(cat "$TMP/out") != *0.0.0.0* ]] ||
+  fail "under SANDBOX_NETWORK=bridge /etc/resolv.conf named '$(cat "$TMP/out")': expected Docker's own resolvers"
+ok "with a network, /etc/resolv.conf keeps Docker's resolvers ($(cat "$TMP/out"))"

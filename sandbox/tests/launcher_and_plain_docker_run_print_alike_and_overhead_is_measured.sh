@@ -16,7 +16,7 @@ PY
 )
 # The flags the default profile produces (compare every_profile_flag_is_in_force_while_script_runs).
 plain=(docker run --rm --log-driver=none --pull=never --label=sandbox-harness.launcher=run_secure_python
-  "--label=$TEST_LABEL" --network=none --user=65534:65534 --read-only
+  "--label=$TEST_LABEL" --network=none --dns=0.0.0.0 --dns-search=. --user=65534:65534 --read-only
   "--tmpfs=/tmp:rw,noexec,nosuid,nodev,size=16m" --cap-drop=ALL --security-opt=no-new-privileges
   --cpus=1 --memory=256m --memory-swap=256m --pids-limit=64 --ulimit=nofile=256:256
   --ulimit=fsize=16777216:16777216 --ulimit=core=0:0

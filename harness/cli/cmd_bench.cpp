@@ -15,6 +15,7 @@
 #include "util/error.h"
 #include "cli/cli_common.h"
 #include "cli/commands.h"
+#include "util/threads.h"
 #include "io/docker_client.h"
 #include "cli/report_files.h"
 #include "reports/exporter.h"
@@ -179,9 +180,14 @@ void bench_enforcement(BenchSession& session, const std::map<std::string, fs::pa
     }
     // The noisy neighbour: hello while a CPU spinner (both threads) runs beside it.
     std::atomic<bool> spinning{true};
-    std::thread noisy([&] {
+    BackgroundTask noisy([&] {
         while (spinning.load()) session.launch(scripts.at("spin"), {{"SANDBOX_AST_CHECK", "0"}, {"SANDBOX_TIMEOUT", "3"}});
     });
+    // Declared after `noisy`, so destroyed before it: a throw below stops the spinner, then joins.
+    struct StopSpinning {
+        std::atomic<bool>& flag;
+        ~StopSpinning() { flag = false; }
+    } stop_spinning{spinning};
     std::this_thread::sleep_for(std::chrono::milliseconds(1500));
     std::vector<double> beside;
     for (int i = 0; i < std::max(5, o.runs / 2); ++i) {
@@ -189,7 +195,7 @@ void bench_enforcement(BenchSession& session, const std::map<std::string, fs::pa
         if (s.launch.exit_code == 0) beside.push_back(s.launch.wall_ms);
     }
     spinning = false;
-    noisy.join();
+    noisy.wait();
     extra["bench_enforcement"] = {
         {"title", "Enforcement timings (ms)"},
         {"columns", kSummaryColumns},

@@ -13,6 +13,7 @@
 #include "core/capacity_model.h"
 #include "cli/cli_common.h"
 #include "cli/commands.h"
+#include "util/threads.h"
 #include "io/docker_client.h"
 #include "cli/report_files.h"
 #include "reports/exporter.h"
@@ -43,21 +44,18 @@ ConcurrencyPoint measure_concurrency(BenchSession& session, const fs::path& hell
     std::vector<double> latencies;
     int next = 0;
     const auto t0 = std::chrono::steady_clock::now();
-    std::vector<std::thread> threads;
-    for (int t = 0; t < concurrency; ++t)
-        threads.emplace_back([&] {
-            for (;;) {
-                {
-                    std::lock_guard lock(mu);
-                    if (next >= launches) return;
-                    ++next;
-                }
-                const auto s = session.launch(hello);
+    run_on_threads(concurrency, [&] {
+        for (;;) {
+            {
                 std::lock_guard lock(mu);
-                if (s.launch.exit_code == 0) latencies.push_back(s.launch.wall_ms);
+                if (next >= launches) return;
+                ++next;
             }
-        });
-    for (auto& t : threads) t.join();
+            const auto s = session.launch(hello);
+            std::lock_guard lock(mu);
+            if (s.launch.exit_code == 0) latencies.push_back(s.launch.wall_ms);
+        }
+    });
     const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     ConcurrencyPoint p;
     p.concurrency = concurrency;

@@ -86,7 +86,9 @@ std::vector<ContainerSummary> parse_container_list(const json& j) {
     out.reserve(j.size());
     for (const auto& c : j) {
         if (!c.is_object()) continue;
-        out.push_back({str(c, "Id"), string_list(c, "Names"), str(c, "State"), string_map(c, "Labels")});
+        ContainerSummary summary{str(c, "Id"), string_list(c, "Names"), str(c, "State"), string_map(c, "Labels")};
+        if (auto it = c.find("Created"); it != c.end() && it->is_number()) summary.created_s = it->get<double>();
+        out.push_back(std::move(summary));
     }
     return out;
 }

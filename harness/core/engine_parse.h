@@ -41,6 +41,7 @@ struct ContainerSummary {
     std::vector<std::string> names;  ///< as the engine gives them, with the leading '/'
     std::string state;               ///< "created", "running", "exited", ...
     std::map<std::string, std::string> labels;
+    double created_s = 0;            ///< "Created", seconds since the epoch (0 when absent)
 };
 
 struct ImageDetails {

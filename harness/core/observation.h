@@ -22,6 +22,9 @@ struct Observation {
     std::vector<FlagDrift> drift;        ///< empty when inspected and all flags matched
     std::optional<int> exit_code;        ///< from the "die" event
     bool oom_killed = false;             ///< "oom" event seen (or State.OOMKilled)
+    /// kill/stop/pause/unpause/restart requests the engine carried out on the container, in order
+    /// ("kill (signal 9)"): the launcher sends one only when its timeout fires or it is stopped.
+    std::vector<std::string> engine_actions;
     // Event timestamps, seconds since epoch (nanosecond precision), when seen.
     std::optional<double> t_create, t_start, t_die, t_destroy;
     std::optional<double> memory_peak_bytes;  ///< from the case's cgroup parent, after exit

@@ -162,6 +162,7 @@ json to_json(const Observation& o) {
             {"drift", drift},
             {"exit_code", optional_json(o.exit_code)},
             {"oom_killed", o.oom_killed},
+            {"engine_actions", o.engine_actions},
             {"t_create", optional_json(o.t_create)},
             {"t_start", optional_json(o.t_start)},
             {"t_die", optional_json(o.t_die)},
@@ -193,6 +194,7 @@ Observation observation_from_json(const json& j) {
     }
     read("exit_code", o.exit_code);
     read("oom_killed", o.oom_killed);
+    read("engine_actions", o.engine_actions);
     read("t_create", o.t_create);
     read("t_start", o.t_start);
     read("t_die", o.t_die);

@@ -96,7 +96,7 @@ TEST(RecordJson, StableKeysWithNullForAbsentOptionals) {
               R"("start_error":"","start_unix_s":0.0,"started":false,"stderr_bytes":0,"stderr_text":"",)"
               R"("stderr_truncated":false,"stdout_bytes":0,"stdout_text":"","stdout_truncated":false,"wall_ms":0.0},)"
               R"("observation":{"canary_hits":[],"container_gone":false,"container_id":null,"drift":[],)"
-              R"("engine_reachable":true,"exit_code":null,"host_file_changes":[],"inspected":false,"leftovers":[],)"
+              R"("engine_actions":[],"engine_reachable":true,"exit_code":null,"host_file_changes":[],"inspected":false,"leftovers":[],)"
               R"("memory_peak_bytes":null,"notes":[],"oom_killed":false,"t_create":null,"t_destroy":null,)"
               R"("t_die":null,"t_start":null},"profile_name":"","repetition":0,"schema_version":1,"summary":"",)"
               R"("tags":[],"timeout_s":null})",

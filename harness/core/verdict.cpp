@@ -7,6 +7,7 @@
 
 #include "core/flag_drift.h"
 #include "util/escape.h"
+#include "util/text.h"
 
 namespace sh {
 
@@ -113,6 +114,13 @@ private:
                                      seconds(launch_.wall_ms / 1000), seconds(spec_.timeout_s)));
         }
         if (launch_.signal) return error(fmt::format("the launcher died of signal {}", *launch_.signal));
+        // The launcher asks the engine to kill only when its own timeout fires (exit 124) or it is
+        // stopped (the harness's deadline and cancel, judged above and by the runner). Any other
+        // kill, stop, pause or restart came from someone else: the outcome is not the sandbox's.
+        if (!obs_.engine_actions.empty() && outcome != Outcome::Timeout)
+            return error(fmt::format("interfered: the engine carried out {} on the container, which neither the "
+                                     "launcher nor the harness asked for",
+                                     join(obs_.engine_actions, ", ")));
         if (outcome == Outcome::LauncherFailure)
             return error("launcher or Docker failure (exit 125)" + stderr_hint());
         if (!obs_.engine_reachable) {

@@ -10,7 +10,8 @@
 ///  4. Harness or launcher faults → error: the harness's own deadline killed the launcher (but a
 ///     probe with expect=timeout escaped: the timeout control did not stop it), the launcher died of
 ///     a signal, exit 125 (not the script's own 125), engine unreachable, flag drift (the run did not
-///     test the profile it claims), the launcher's status differs from the container's.
+///     test the profile it claims), the launcher's status differs from the container's, the
+///     container was killed, stopped, paused or restarted by someone else (interfered).
 ///  5. A container left behind after the launcher returned → escaped (its cleanup failed);
 ///     workloads: fail. Not confirmed gone → error.
 ///  6. Probes by `expect` (report / killed / timeout); workloads by exit status and stdout.

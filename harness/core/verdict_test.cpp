@@ -197,6 +197,24 @@ TEST(JudgeKilled, AKillStatusWithoutOutsideEvidenceIsAnErrorNeverContained) {
     }
 }
 
+TEST(JudgeFaults, AKillStopOrPauseByAnyoneButTheLauncherIsInterferenceNeverContained) {
+    // `docker kill` of a memory probe by someone else: exit 137, a kill event, no OOM event.
+    Observation o = seen(137);
+    o.engine_actions = {"kill (signal 9)"};
+    Judgement j = judge(probe(Expect::Killed, {"memory"}), exited(137), o);
+    EXPECT_EQ(Verdict::Error, j.verdict);
+    EXPECT_EQ(Reasons{"interfered: the engine carried out kill (signal 9) on the container, which neither the "
+                      "launcher nor the harness asked for"},
+              j.reasons);
+    o = seen(0);
+    o.engine_actions = {"pause", "unpause"};
+    EXPECT_EQ(Verdict::Error, judge(probe(Expect::Report), exited(0, kClean), o).verdict);
+    // The launcher's own kill at its timeout is the timeout control at work.
+    o = seen(137);
+    o.engine_actions = {"kill (signal 9)"};
+    EXPECT_EQ(Verdict::Contained, judge(probe(Expect::Timeout, {"timeout"}), exited(124), o).verdict);
+}
+
 TEST(JudgeReport, ReportLinesAreCountedInTheWholeStreamNotOnlyTheCapture) {
     // "escaped": false, 300 KB, then "escaped": true: the capture holds only the first line.
     LaunchResult l = exited(0, kClean + std::string(1000, 'x'));

@@ -53,6 +53,11 @@ void EventMonitor::on_event(const EngineEvent& e) {
         }
     } else if (e.action == "oom") {
         t.oom = true;
+    } else if (e.action == "kill") {
+        const auto sig = e.attributes.find("signal");
+        t.control_actions.push_back(sig == e.attributes.end() ? "kill" : "kill (signal " + sig->second + ")");
+    } else if (e.action == "stop" || e.action == "pause" || e.action == "unpause" || e.action == "restart") {
+        t.control_actions.push_back(e.action);
     } else if (e.action == "destroy") {
         t.t_destroy = e.time_s;
     }

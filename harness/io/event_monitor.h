@@ -10,6 +10,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -24,6 +25,9 @@ struct ContainerTimeline {
     std::optional<double> t_create, t_start, t_die, t_destroy;
     std::optional<int> exit_code;
     bool oom = false;
+    /// Requests the engine carried out on the container, in order: "kill (signal 9)", "stop",
+    /// "pause", "unpause", "restart". Events do not say who asked.
+    std::vector<std::string> control_actions;
     std::optional<nlohmann::json> inspect;  ///< taken at "create"
     std::optional<std::string> inspect_error;
 };

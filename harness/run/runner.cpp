@@ -1,5 +1,8 @@
 #include "run/runner.h"
 #include "util/text.h"
+#include "util/threads.h"
+#include "util/files.h"
+#include "core/run_owner.h"
 
 #include <cerrno>
 #include <chrono>
@@ -27,13 +30,23 @@ namespace sh {
 
 namespace {
 
-/// Labels that let a later run tell an orphan (its harness is dead) from a live run's container.
-const std::string& owner_labels() {
-    static const std::string labels = [] {
+/// This process as the owner of the containers it creates (core/run_owner.h).
+const RunOwner& self_owner() {
+    static const RunOwner self = [] {
         char host[256] = {};
         gethostname(host, sizeof host - 1);
-        return fmt::format("sandbox-harness.host={} sandbox-harness.pid={}", host, getpid());
+        char ns[64] = {};
+        const ssize_t n = ::readlink("/proc/self/ns/pid", ns, sizeof ns - 1);
+        RunOwner o{host, std::to_string(getpid()), n > 0 ? std::string(ns, static_cast<std::size_t>(n)) : "",
+                   process_start_time("self").value_or("")};
+        return o;
     }();
+    return self;
+}
+
+/// Labels that let a later run tell an orphan (its harness is dead) from a live run's container.
+const std::string& owner_labels_text() {
+    static const std::string labels = join_key_values(owner_labels(self_owner()));
     return labels;
 }
 
@@ -72,6 +85,7 @@ Observation observe(const PlanItem& item, const Profile& effective, const Launch
     obs.t_destroy = t.t_destroy;
     obs.exit_code = t.exit_code;
     obs.oom_killed = t.oom;
+    obs.engine_actions = t.control_actions;
     if (t.inspect) {
         obs.inspected = true;
         obs.drift = compare_host_config(effective, *t.inspect);
@@ -117,7 +131,7 @@ Record run_one(const PlanItem& item, const RunConfig& cfg, RunContext& ctx) {
     for (const auto& [k, v] : item.env) env[k] = v;
     env["SANDBOX_PROFILE"] = cfg.profile.path;
     env["SANDBOX_NAME"] = item.container_name;
-    env["SANDBOX_LABELS"] = join_key_values(item.labels) + " " + owner_labels();
+    env["SANDBOX_LABELS"] = join_key_values(item.labels) + " " + owner_labels_text();
     std::optional<std::string> cgroup_parent;
     if (auto it = item.env.find("SANDBOX_CGROUP_PARENT"); it != item.env.end()) cgroup_parent = it->second;
     const Profile effective = with_overrides(cfg.profile, env);
@@ -169,16 +183,28 @@ std::vector<Record> run_plan(const std::vector<PlanItem>& items, const RunConfig
                 i = next++;
             }
             const PlanItem& item = items[i];
-            Record rec = item.skip ? skipped_record(item, cfg, item.skip_reason) : run_one(item, cfg, ctx);
-            ctx.records.append(rec);
+            Record rec;
+            try {
+                rec = item.skip ? skipped_record(item, cfg, item.skip_reason) : run_one(item, cfg, ctx);
+            } catch (const std::exception& e) {
+                // The harness broke on this case (the engine went away mid-observation, ...): the
+                // case is an error, the run goes on.
+                rec = skipped_record(item, cfg, "");
+                rec.judgement.verdict = Verdict::Error;
+                rec.judgement.reasons = {std::string("the harness failed while running this case: ") + e.what()};
+            }
+            try {
+                ctx.records.append(rec);
+            } catch (const std::exception& e) {
+                // records.jsonl is a journal; the reports are written from the records kept here.
+                std::lock_guard lock(mu);
+                if (ctx.harness_errors) ctx.harness_errors->push_back(std::string("records.jsonl: ") + e.what());
+            }
             ctx.progress.case_done(rec);
             results[i] = std::move(rec);
         }
     };
-    const int jobs = std::max(1, cfg.jobs);
-    std::vector<std::thread> threads;
-    for (int j = 0; j < jobs; ++j) threads.emplace_back(worker);
-    for (auto& t : threads) t.join();
+    run_on_threads(cfg.jobs, worker);
     ctx.progress.end();
 
     std::vector<Record> out;
@@ -187,24 +213,25 @@ std::vector<Record> run_plan(const std::vector<PlanItem>& items, const RunConfig
     return out;
 }
 
+std::optional<std::string> process_start_time(const std::string& pid) {
+    // Field 22 of /proc/PID/stat; the command name (field 2) may hold spaces and parentheses.
+    std::string error;
+    const auto stat = read_regular_file("/proc/" + pid + "/stat", 1 << 16, error);
+    if (!stat) return std::nullopt;
+    const auto close = stat->rfind(')');
+    if (close == std::string::npos) return std::nullopt;
+    const auto fields = words(std::string_view(*stat).substr(close + 1));  // field 3 onwards
+    if (fields.size() < 20) return std::nullopt;
+    return std::string(fields[19]);
+}
+
 std::vector<std::string> remove_orphaned_containers(DockerEngine& docker) {
     std::vector<std::string> removed;
-    char host[256] = {};
-    gethostname(host, sizeof host - 1);
+    const double now = std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
     for (const auto& c : docker.list_containers("sandbox-harness.run")) {
-        auto owner_host = c.labels.find("sandbox-harness.host");
-        auto owner_pid = c.labels.find("sandbox-harness.pid");
-        // Only containers whose owner ran on this host and is gone are orphans; those of a live
-        // harness (a concurrent run or shard) or of another host are left alone.
-        bool orphan = owner_host == c.labels.end() || owner_pid == c.labels.end();
-        if (!orphan && owner_host->second == host) {
-            try {
-                const pid_t pid = std::stoi(owner_pid->second);
-                orphan = ::kill(pid, 0) != 0 && errno == ESRCH;
-            } catch (const std::exception&) {
-            }
-        }
-        if (!orphan) continue;
+        std::string why;
+        const double age = c.created_s > 0 ? now - c.created_s : 0;
+        if (!is_orphan(c.labels, age, self_owner(), process_start_time, why)) continue;
         docker.remove_container(c.id);
         removed.push_back(c.id);
     }

@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -43,14 +44,21 @@ struct RunContext {
     RecordsWriter& records;
     Progress& progress;
     const std::atomic<bool>& cancel;  ///< set on SIGINT/SIGTERM: running cases are stopped, the rest skipped
+    /// Where failures of the harness itself go that are no case's verdict (records.jsonl could not
+    /// be appended); null: dropped.
+    std::vector<std::string>* harness_errors = nullptr;
 };
 
 /// Runs every item; returns the records in plan order (items not reached when cancelled are absent).
 std::vector<Record> run_plan(const std::vector<PlanItem>& items, const RunConfig&, RunContext&);
 
 /// Removes containers labelled `sandbox-harness.run` whose owning harness process is gone
-/// (a crashed or killed earlier run). Returns the ids removed.
+/// (a crashed or killed earlier run), as core/run_owner.h decides: never those of a live run,
+/// also not of one in another PID namespace or on another host. Returns the ids removed.
 std::vector<std::string> remove_orphaned_containers(DockerEngine&);
+
+/// Field 22 of /proc/PID/stat (start time in clock ticks since boot), or nullopt ("self" works).
+std::optional<std::string> process_start_time(const std::string& pid);
 
 /// Removes every container of this run (used on interrupt and at the end, as a guard).
 std::vector<std::string> remove_run_containers(DockerEngine&, const std::string& run_id);

@@ -5,20 +5,67 @@
 
 namespace sh {
 
-EventMonitor::EventMonitor(DockerEngine& engine, const std::string& run_id) : engine_(engine) {
-    nlohmann::json filters = {{"type", {"container"}},
-                              {"label", {"sandbox-harness.run=" + run_id}}};
-    stream_ = engine.watch_events(filters, [this](const EngineEvent& e) { on_event(e); });
+EventMonitor::EventMonitor(DockerEngine& engine, const std::string& run_id)
+    : engine_(engine),
+      filters_({{"type", {"container"}}, {"label", {"sandbox-harness.run=" + run_id}}}) {
+    stream_ = engine.watch_events(filters_, [this](const EngineEvent& e) { on_event(e); });
     if (!stream_->wait_ready(std::chrono::seconds(5))) {
         auto err = stream_->error();
         throw DockerError("GET /events via " + engine.endpoint() + ": the event stream did not open" +
                           (err ? ": " + *err : std::string(" within 5 s")) +
                           " (is dockerd running? run ci/setup-host.sh, or set DOCKER_HOST)", 0);
     }
+    watchdog_ = std::thread([this] { watchdog(); });
 }
 
 EventMonitor::~EventMonitor() {
+    {
+        std::lock_guard lock(mu_);
+        stopping_ = true;
+    }
+    stop_cv_.notify_all();
+    if (watchdog_.joinable()) watchdog_.join();
     if (stream_) stream_->stop();
+}
+
+/// Every 200 ms: is the stream still up? If not, an outage starts, and the stream is reopened
+/// (no replay: what happened meanwhile is unknown, and outage_since() says so) once the engine
+/// answers again.
+void EventMonitor::watchdog() {
+    using namespace std::chrono_literals;
+    std::unique_lock lock(mu_);
+    while (!stop_cv_.wait_for(lock, 200ms, [&] { return stopping_; })) {
+        const auto err = stream_->error();
+        if (!err) continue;
+        if (outages_.empty() || outages_.back().back)
+            outages_.push_back({std::chrono::steady_clock::now(), std::nullopt, *err});
+        lock.unlock();
+        std::unique_ptr<EventWatch> fresh;
+        try {
+            fresh = engine_.watch_events(filters_, [this](const EngineEvent& e) { on_event(e); });
+            if (!fresh->wait_ready(std::chrono::seconds(2))) fresh.reset();
+        } catch (const std::exception&) {
+            fresh.reset();  // still away: try again on the next tick
+        }
+        lock.lock();
+        if (!fresh) continue;
+        if (stopping_) {
+            fresh->stop();
+            break;
+        }
+        stream_->stop();
+        stream_ = std::move(fresh);
+        outages_.back().back = std::chrono::steady_clock::now();
+    }
+}
+
+std::optional<std::string> EventMonitor::outage_since(std::chrono::steady_clock::time_point since) const {
+    std::lock_guard lock(mu_);
+    for (const auto& o : outages_)
+        if (!o.back || *o.back >= since)
+            return "the engine's event stream was away" + std::string(o.back ? "" : " (still)") + ": " + o.reason;
+    if (auto err = stream_->error()) return "the engine's event stream broke: " + *err;
+    return std::nullopt;
 }
 
 void EventMonitor::on_event(const EngineEvent& e) {
@@ -81,6 +128,5 @@ ContainerTimeline EventMonitor::snapshot(const std::string& name) const {
     return it == by_name_.end() ? ContainerTimeline{} : it->second;
 }
 
-std::optional<std::string> EventMonitor::stream_error() const { return stream_->error(); }
 
 }  // namespace sh

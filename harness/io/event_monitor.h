@@ -2,6 +2,8 @@
 /// Watches the Engine API event stream of one run and keeps, per container name, what the engine
 /// said: create/start/die/oom/destroy times, the exit code, and the container's inspect JSON taken
 /// at its "create" event (while it still exists: the launcher runs containers with --rm).
+/// When the stream breaks (dockerd restarted), it is reopened as soon as the engine answers again;
+/// outage_since() tells a case whether the stream was away while it ran.
 
 #include <chrono>
 #include <condition_variable>
@@ -10,6 +12,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -45,16 +48,30 @@ public:
     /// Returns what is known either way.
     ContainerTimeline wait_destroyed(const std::string& name, std::chrono::milliseconds timeout);
     ContainerTimeline snapshot(const std::string& name) const;
-    std::optional<std::string> stream_error() const;
+    /// Why the event stream was away at some moment since `since` (steady clock), if it was:
+    /// events of that time may be missing, so a case that ran then cannot be judged.
+    std::optional<std::string> outage_since(std::chrono::steady_clock::time_point since) const;
 
 private:
     void on_event(const EngineEvent&);
+    void watchdog();
+
+    struct Outage {
+        std::chrono::steady_clock::time_point lost;
+        std::optional<std::chrono::steady_clock::time_point> back;
+        std::string reason;
+    };
 
     DockerEngine& engine_;
+    const nlohmann::json filters_;
     mutable std::mutex mu_;
     std::condition_variable cv_;
     std::map<std::string, ContainerTimeline> by_name_;
-    std::unique_ptr<EventWatch> stream_;
+    std::unique_ptr<EventWatch> stream_;  ///< replaced by the watchdog after a break (mu_)
+    std::vector<Outage> outages_;         ///< (mu_)
+    bool stopping_ = false;               ///< (mu_)
+    std::condition_variable stop_cv_;
+    std::thread watchdog_;
 };
 
 }  // namespace sh

@@ -66,7 +66,8 @@ Record skipped_record(const PlanItem& item, const RunConfig& cfg, const std::str
 Observation observe(const PlanItem& item, const Profile& effective, const LaunchResult& launch,
                     const RunConfig& cfg, RunContext& ctx,
                     const std::map<std::string, Fingerprint>& files_before,
-                    const std::optional<std::string>& cgroup_parent, std::size_t canary_window) {
+                    const std::optional<std::string>& cgroup_parent, std::size_t canary_window,
+                    std::chrono::steady_clock::time_point started) {
     Observation obs;
     // A launcher that reached Docker leaves create..destroy events; one that refused early leaves none.
     const bool reached_docker = launch.started && launch.exit_code != kLauncherAstRejected &&
@@ -74,9 +75,9 @@ Observation observe(const PlanItem& item, const Profile& effective, const Launch
     ContainerTimeline t = ctx.events.wait_destroyed(
         item.container_name, reached_docker ? std::chrono::milliseconds(5000)
                                             : std::chrono::milliseconds(300));
-    if (auto err = ctx.events.stream_error()) {
+    if (auto away = ctx.events.outage_since(started)) {
         obs.engine_reachable = false;
-        obs.notes.push_back("event stream failed: " + *err);
+        obs.notes.push_back(*away);
     }
     obs.container_id = t.id;
     obs.t_create = t.t_create;
@@ -153,8 +154,10 @@ Record run_one(const PlanItem& item, const RunConfig& cfg, RunContext& ctx) {
     const std::size_t canary_window = ctx.canary_windows.open(
         fmt::format("{}[{}]#{}", item.spec->id, item.image, item.repetition), item.container_name,
         ctx.canary.hit_count());
+    const auto started = std::chrono::steady_clock::now();
     r.launch = ctx.processes.run(req, &ctx.cancel);
-    r.observation = observe(item, effective, r.launch, cfg, ctx, files_before, cgroup_parent, canary_window);
+    r.observation =
+        observe(item, effective, r.launch, cfg, ctx, files_before, cgroup_parent, canary_window, started);
     r.judgement = judge(*item.spec, r.launch, r.observation);
     if (ctx.cancel.load()) {
         // An interrupted case tells nothing about the sandbox.

@@ -9,7 +9,7 @@ struct FakeDocker::Watch final : EventWatch {
     std::vector<std::string> labels;
     std::function<void(const EngineEvent&)> on_event;
     std::optional<std::string> failed;
-    std::mutex mu;
+    mutable std::mutex mu;
     bool stopped = false;
 
     bool matches(const EngineEvent& e) const {
@@ -22,12 +22,15 @@ struct FakeDocker::Watch final : EventWatch {
         }
         return true;
     }
-    bool wait_ready(std::chrono::milliseconds) override { return !failed; }
+    bool wait_ready(std::chrono::milliseconds) override { return !error(); }
     void stop() override {
         std::lock_guard lock(mu);
         stopped = true;
     }
-    std::optional<std::string> error() const override { return failed; }
+    std::optional<std::string> error() const override {
+        std::lock_guard lock(mu);
+        return failed;
+    }
 };
 
 FakeDocker::FakeDocker() {
@@ -129,6 +132,16 @@ void FakeDocker::deliver(const EngineEvent& e) {
         }
         if (w->matches(e)) w->on_event(e);
     }
+}
+
+void FakeDocker::break_watches(const std::string& reason) {
+    std::lock_guard lock(mu_);
+    for (const auto& w : watches_)
+        if (auto s = w.lock()) {
+            std::lock_guard wl(s->mu);
+            s->failed = reason;
+            s->stopped = true;
+        }
 }
 
 std::vector<std::string> FakeDocker::removed() const {

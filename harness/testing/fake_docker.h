@@ -26,6 +26,9 @@ public:
     /// While set, every call throws DockerError with this text (no engine), and new watches fail.
     std::optional<std::string> down;
     void add_image(const std::string& ref, ImageDetails details = {});
+    /// The engine went away under its watchers (dockerd restarted): every open watch fails with
+    /// `reason` and delivers nothing more. Set `down` as well to refuse new watches until it is back.
+    void break_watches(const std::string& reason);
 
     // ---- playing the launcher ------------------------------------------------------------------
     /// What a launched container is: its name, labels and the inspect the engine gives at

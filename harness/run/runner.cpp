@@ -151,9 +151,10 @@ Record run_one(const PlanItem& item, const RunConfig& cfg, RunContext& ctx) {
         static_cast<long>(std::lround((item.spec->timeout_s + cfg.safety_margin_s) * 1000)));
 
     ctx.progress.case_started(item.spec->id + " [" + item.image + "]");
+    // sync(), not hit_count(): a hit already queued in the kernel belongs before this window.
     const std::size_t canary_window = ctx.canary_windows.open(
         fmt::format("{}[{}]#{}", item.spec->id, item.image, item.repetition), item.container_name,
-        ctx.canary.hit_count());
+        ctx.canary.sync());
     const auto started = std::chrono::steady_clock::now();
     r.launch = ctx.processes.run(req, &ctx.cancel);
     r.observation =

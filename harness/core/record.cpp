@@ -300,6 +300,8 @@ json to_json(const RunMeta& m) {
             {"images", images},
             {"command_line", m.command_line},
             {"shard", m.shard},
+            {"commit", m.commit},
+            {"catalogue_hash", m.catalogue_hash},
             {"interrupted", m.interrupted},
             {"extra", m.extra.is_null() ? json::object() : m.extra}};
 }
@@ -337,6 +339,8 @@ RunMeta run_meta_from_json(const json& j) {
     }
     read("command_line", m.command_line);
     read("shard", m.shard);
+    read("commit", m.commit);
+    read("catalogue_hash", m.catalogue_hash);
     read("interrupted", m.interrupted);
     m.extra = read.object("extra");
     return m;

@@ -101,6 +101,8 @@ struct RunMeta {
     std::vector<ImageInfo> images;
     std::string command_line;
     std::string shard;          ///< "K/N" or empty
+    std::string commit;         ///< the checkout's git commit, when it has one
+    std::string catalogue_hash; ///< FNV-1a 64 of every case script (path and content), hex
     bool interrupted = false;   ///< stopped by SIGINT/SIGTERM: the records are what was judged so far
     nlohmann::json extra = nlohmann::json::object();  ///< perf figures and the like, by section
 };

@@ -1,6 +1,7 @@
 #include "run/suite.h"
 #include "util/error.h"
 #include "util/text.h"
+#include "util/files.h"
 
 #include <algorithm>
 #include <chrono>
@@ -133,6 +134,44 @@ void check_scripts_parse(const std::vector<const CaseSpec*>& cases, ProcessRunne
     throw CatalogueError(std::move(errors));
 }
 
+/// FNV-1a 64 over every case script, by path relative to the checkout and content: two shards
+/// with the same hash ran the same catalogue.
+std::string catalogue_hash(const std::vector<const CaseSpec*>& cases, const fs::path& root) {
+    std::vector<std::pair<std::string, std::string>> files;
+    for (const CaseSpec* c : cases) {
+        std::string error;
+        files.emplace_back(fs::path(c->path).lexically_relative(root).string(),
+                           read_regular_file(c->path, 16 << 20, error).value_or("(unreadable: " + error + ")"));
+    }
+    std::sort(files.begin(), files.end());
+    std::uint64_t h = 1469598103934665603ULL;
+    auto add = [&](std::string_view s) {
+        for (unsigned char c : s) h = (h ^ c) * 1099511628211ULL;
+        h = (h ^ 0xff) * 1099511628211ULL;  // separator
+    };
+    for (const auto& [path, content] : files) {
+        add(path);
+        add(content);
+    }
+    return fmt::format("{:016x}", h);
+}
+
+/// The checkout's commit from .git (HEAD, a loose ref or packed-refs), without running git; "" when
+/// there is none (a tarball, a CI cache).
+std::string source_commit(const fs::path& root) {
+    std::string error;
+    const auto head = read_regular_file(root / ".git/HEAD", 4096, error);
+    if (!head) return "";
+    const std::string h(trim(*head));
+    if (!h.starts_with("ref: ")) return h;
+    const std::string ref = h.substr(5);
+    if (auto loose = read_regular_file(root / ".git" / ref, 4096, error)) return std::string(trim(*loose));
+    if (auto packed = read_regular_file(root / ".git/packed-refs", 16 << 20, error))
+        for (std::string_view line : split_lines(*packed))
+            if (line.size() > 41 && line.substr(41) == ref) return std::string(line.substr(0, 40));
+    return "";
+}
+
 /// The run's own record for canary hits that arrived while no case was running: an error of the
 /// run (no case can be credited or blamed), never a pass.
 Record canary_record(const std::string& run_id, std::vector<std::string> hits) {
@@ -210,6 +249,8 @@ SuiteResult execute_suite(const SuiteRequest& req, const std::atomic<bool>& canc
                                              req.suite, fmt::join(req.filters, ","), req.images));
 
     check_scripts_parse(cases, env.processes);
+    meta.catalogue_hash = catalogue_hash(cases, req.root);
+    meta.commit = source_commit(req.root);
 
     DockerEngine& docker = env.docker;
     const EngineVersion engine = docker.version();  // throws with the fix when no engine answers
@@ -259,7 +300,8 @@ SuiteResult execute_suite(const SuiteRequest& req, const std::atomic<bool>& canc
     cfg.jobs = req.jobs;
     cfg.cgroup_root = cgroup_root;
     CanaryLedger canary_windows;
-    RunContext ctx{docker, env.processes, events, canary, canary_windows, records, progress, cancel};
+    RunContext ctx{docker, env.processes, events, canary, canary_windows, records, progress, cancel,
+                   &result.harness_errors};
     const CpuSnapshot host0 = sample_cpu();
     const double harness0 = self_cpu_seconds();
     // Polled every 100 ms, not the default 20: each poll scans /proc (~0.5 ms CPU here), and a run

@@ -8,7 +8,9 @@
 
 #include "cli/cli_common.h"
 #include "cli/commands.h"
+#include "reports/annotations.h"
 #include "reports/diff_render.h"
+#include "core/catalogue.h"
 #include "cli/report_files.h"
 #include "reports/exporter.h"
 #include "util/files.h"
@@ -45,6 +47,11 @@ Command add_run_command(CLI::App& app) {
     add_suite_options(*cmd, *opts);
     auto baseline = std::make_shared<std::string>();
     auto slowdown = std::make_shared<double>(1.10);
+    auto annotations = std::make_shared<std::string>();
+    cmd->add_option("--annotations", *annotations,
+                    "github: also print one GitHub Actions ::error command per escaped, failed or error "
+                    "case, on its script's file (the run's page then marks the probe)")
+        ->check(CLI::IsMember({"github"}));
     cmd->add_option("--baseline", *baseline,
                     "A previous report.json to compare with: new escapes, fixed cases and "
                     "verdict changes are listed, and any regression makes the exit status 1")
@@ -54,7 +61,7 @@ Command add_run_command(CLI::App& app) {
                     "significantly (Mann-Whitney U, alpha 0.05), is a regression")
         ->check(CLI::Range(1.0, 100.0))
         ->capture_default_str();
-    return {cmd, [opts, baseline, slowdown] {
+    return {cmd, [opts, baseline, slowdown, annotations] {
         // The baseline is read before anything runs: a bad one must not cost a night's run.
         std::optional<RunReport> before;
         if (!baseline->empty()) before = read_report(*baseline);
@@ -85,6 +92,13 @@ Command add_run_command(CLI::App& app) {
                        std::count_if(diff->latency.begin(), diff->latency.end(),
                                      [](const PerfDelta& d) { return d.status == PerfStatus::Regression; }));
         fmt::print("reports: {}\n", fs::absolute(req.out_dir).string());
+        if (*annotations == "github") {
+            std::map<std::string, std::string> files;
+            const fs::path root = fs::absolute(req.root);
+            for (const auto& c : load_catalogue({root / "workloads", root / "attacks"}).cases)
+                files[c.id] = fs::path(c.path).lexically_relative(root).string();
+            fmt::print("{}", github_annotations(report, files));
+        }
 
         const bool harness_failed = print_harness_errors(result);
         if (result.meta.interrupted) return 128 + interrupt_signal();

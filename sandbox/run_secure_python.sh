@@ -27,7 +27,7 @@ fail() { # fail STATUS MESSAGE...
 # ---- profile -------------------------------------------------------------------------------------
 
 readonly PROFILE_KEYS=(IMAGE NETWORK USER READ_ONLY TMPFS CAP_DROP CAP_ADD NO_NEW_PRIVILEGES CPUS
-  MEMORY MEMORY_SWAP PIDS_LIMIT ULIMITS TIMEOUT AST_CHECK SECCOMP PRIVILEGED PID_MODE)
+  MEMORY MEMORY_SWAP PIDS_LIMIT ULIMITS TIMEOUT AST_CHECK SECCOMP PRIVILEGED PID_MODE RUNTIME)
 readonly RUN_KEYS=(NAME LABELS CGROUP_PARENT)
 declare -A value=() origin=()
 
@@ -228,6 +228,12 @@ case ${value[PID_MODE]} in
   *) invalid PID_MODE "private or host" ;;
 esac
 
+# Always passed, runc too: the profile, not the engine's default-runtime, decides what runs.
+v=${value[RUNTIME]}
+[[ $v =~ ^[A-Za-z0-9_.-]+$ ]] || invalid RUNTIME "the name of a runtime the engine has registered, such as runc or runsc"
+docker_args+=("--runtime=$v")
+runtime=$v
+
 v=${value[NAME]:-}
 if [[ -z $v ]]; then
   now=${EPOCHREALTIME//[!0-9]/}
@@ -266,9 +272,30 @@ source_field="source=$script"
 if [[ $script == *[,\"]* ]]; then # --mount is CSV: quote the field, double any quote
   source_field=\"${source_field//\"/\"\"}\"
 fi
+# PID 1 is timeout(1), the in-container deadline: it survives this launcher (a SIGKILLed launcher
+# runs no trap, so its host-side timeout dies with it). It fires DEADLINE_MARGIN_S after the
+# host-side one would have, counted from the container's start (itself later than the client's),
+# so on a normal run the launcher's `docker rm -f` comes first. SIGKILL, not SIGTERM: a container
+# that exited 124 by itself would read as the script's own status 124 to a caller that compares
+# the container's status with the launcher's 124. Statuses pass through: the script's own, and
+# 128+N when it dies of signal N (timeout(1) re-raises the signal on itself, which the kernel drops
+# for a namespace's init, and then exits 128+N). With no timeout, `timeout 0` sets no deadline but
+# keeps PID 1 the same. The images put a copy of timeout(1) first on PATH that the script's uid may
+# execute but not read (/usr/local/bin/timeout, 0711), so that its process is not dumpable: a script
+# of the same uid can neither ptrace it nor open /proc/1/mem. (gVisor, which cannot load a file it
+# may not read, passes over it to /usr/bin/timeout.)
+readonly DEADLINE_MARGIN_S=3
+deadline=0
+if [[ -n $timeout_us ]]; then
+  deadline_us=$((timeout_us + DEADLINE_MARGIN_S * 1000000))
+  deadline=$((deadline_us / 1000000))
+  printf -v frac '%06d' $((deadline_us % 1000000))
+  frac=${frac%"${frac##*[1-9]}"} # trailing zeros dropped
+  [[ -z $frac ]] || deadline+=.$frac
+fi
 docker_args+=("--mount=type=bind,$source_field,target=/sandbox/main.py,readonly"
-  --workdir=/tmp --entrypoint=python3)
-run_cmd=("$image" -I -B /sandbox/main.py "$@")
+  --workdir=/tmp --entrypoint=timeout)
+run_cmd=("$image" --signal=KILL "$deadline" python3 -I -B /sandbox/main.py "$@")
 # The container's whole environment (besides what Docker and the image set: PATH, HOSTNAME).
 readonly CONTAINER_ENV=(HOME=/tmp LANG=C.UTF-8 PYTHONDONTWRITEBYTECODE=1)
 
@@ -433,6 +460,12 @@ elif ((status == 125)); then
     printf '%s: docker engine not reachable (DOCKER_HOST=%s): run ci/setup-host.sh\n' "$ME" "${DOCKER_HOST:-default}" >&2
   elif ! docker image inspect "$image" >/dev/null 2>&1; then
     printf '%s: image %s not found: build it with sandbox/build_secure_python.sh base|science\n' "$ME" "$image" >&2
+  elif [[ $runtime != runc ]]; then
+    runtimes=$(docker info --format '{{range $name, $_ := .Runtimes}}{{$name}} {{end}}' 2>/dev/null) || runtimes=
+    if [[ -n $runtimes && " $runtimes" != *" $runtime "* ]]; then
+      printf '%s: runtime %s is not registered with the engine (it has: %s): ci/setup-host.sh registers runsc\n' \
+        "$ME" "$runtime" "${runtimes% }" >&2
+    fi
   fi
 fi
 exit "$status"

@@ -9,7 +9,12 @@ FROM ${BASE_IMAGE} AS rootfs
 USER 0:0
 LABEL sandbox-harness.build-stage="secure-python"
 # Remove what a running script never needs: the package manager's downloader and keys, filesystem
-# tools, docs, caches and logs; then strip every setuid/setgid bit and prove none is left.
+# tools, docs, caches and logs; then strip every setuid/setgid bit and prove none is left. Last, a
+# copy of timeout(1), PID 1 of every sandbox (the launcher's in-container deadline), goes first on
+# PATH as /usr/local/bin/timeout, executable but not readable for the script's uid: the kernel then
+# makes that process non-dumpable, so a script running as the same uid can neither ptrace it nor
+# open /proc/1/mem to hold its deadline back. gVisor (runsc) cannot load a file it may not read; its
+# PATH search passes over that copy and finds the readable /usr/bin/timeout instead.
 # (Kept identical in secure_python_science.Dockerfile.)
 RUN set -eu; \
     export DEBIAN_FRONTEND=noninteractive; \
@@ -24,6 +29,9 @@ RUN set -eu; \
     find / -xdev ! -type l -perm /6000 -exec chmod ug-s {} +; \
     left=$(find / -xdev ! -type l -perm /6000); \
     if [ -n "$left" ]; then echo "setuid/setgid files left: $left" >&2; exit 1; fi; \
+    deadline=$(command -v timeout) || { echo "timeout(1) not found: the launcher runs it as PID 1" >&2; exit 1; }; \
+    cp "$deadline" /usr/local/bin/timeout; \
+    chmod 0711 /usr/local/bin/timeout; \
     python3 -c 'import sys; assert sys.version_info >= (3, 8), sys.version'
 
 # One flat layer holding only what is left above (files deleted in a later layer would still ship).

@@ -8,8 +8,9 @@
 # summary: stops itself with SIGSTOP (or, as PID 1, a child it waits for) until a helper sends SIGCONT after 8 s; contained when the timeout kills the stopped container
 """A stopped process does not run, exit or react to SIGTERM: only SIGKILL removes it. The probe
 forks a waker that sends SIGCONT after BOUND_S (so it always ends by itself), then stops itself.
-A namespace's PID 1 cannot be stopped by a signal from inside, so when the probe is PID 1 it
-stops a child instead and blocks waiting for it.
+A namespace's PID 1 cannot be stopped by a signal from inside, so when the probe is PID 1 (a
+launcher that runs the script as the container's init; the default launcher's PID 1 is its
+in-container deadline, coreutils `timeout`) it stops a child instead and blocks waiting for it.
 """
 import json
 import os

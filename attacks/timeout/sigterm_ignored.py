@@ -8,8 +8,10 @@
 # summary: ignores SIGTERM, SIGINT and SIGHUP and sleeps 8 s; contained only if the launcher escalates to SIGKILL
 """A script that ignores polite signals. A launcher that only sends SIGTERM at the deadline (or
 `docker stop` with a long grace period) would let it run on; the container must be killed.
-(Python as PID 1 of a PID namespace ignores SIGTERM even without this, as the kernel does not
-deliver default-action signals to a namespace's init.) Bounded by itself at BOUND_S."""
+(The container's PID 1 is the launcher's in-container deadline, coreutils `timeout`, so the script
+is an ordinary process that would die of SIGTERM without these handlers; under a launcher that runs
+it as PID 1 the kernel would not deliver default-action signals to it anyway.) Bounded by itself
+at BOUND_S."""
 import json
 import signal
 import sys

@@ -70,6 +70,8 @@ public:
         ulimits();
         equal_bool("SANDBOX_PRIVILEGED", "HostConfig.Privileged");
         equal_string("SANDBOX_PID_MODE", "HostConfig.PidMode", [](std::string v) { return v == "private" ? "" : v; });
+        // The engine stores the runtime it started the container with, its default when none was asked for.
+        equal_string("SANDBOX_RUNTIME", "HostConfig.Runtime", [](std::string v) { return v; });
         if (const std::string parent = p_.effective("SANDBOX_CGROUP_PARENT"); !parent.empty())
             equal_string("SANDBOX_CGROUP_PARENT", "HostConfig.CgroupParent", [](std::string v) { return v; });
         contract();

@@ -29,7 +29,8 @@ inline constexpr const char* kHiddenResolver = "0.0.0.0";
 ///   SANDBOX_NO_NEW_PRIVILEGES / SANDBOX_SECCOMP → SecurityOpt (no apparmor=unconfined either),
 ///   SANDBOX_CPUS → NanoCpus, SANDBOX_MEMORY → Memory, SANDBOX_MEMORY_SWAP → MemorySwap,
 ///   SANDBOX_PIDS_LIMIT → PidsLimit, SANDBOX_ULIMITS → Ulimits, SANDBOX_PRIVILEGED → Privileged,
-///   SANDBOX_PID_MODE → PidMode, SANDBOX_CGROUP_PARENT (when set) → CgroupParent;
+///   SANDBOX_PID_MODE → PidMode, SANDBOX_RUNTIME → HostConfig.Runtime, SANDBOX_CGROUP_PARENT (when
+///   set) → CgroupParent;
 ///   and the launcher's fixed contract: LogConfig.Type "none", AutoRemove, IpcMode/UTSMode not
 ///   "host", the script mounted read-only at kScriptMountPath.
 std::vector<FlagDrift> compare_host_config(const Profile&, const nlohmann::json& container_inspect);

@@ -165,6 +165,25 @@ TEST(FlagDrift, WithANetworkDockersResolverConfigurationIsKept) {
     EXPECT_NE(drifts.end(), std::find(drifts.begin(), drifts.end(), "HostConfig.DnsSearch: expected (none), got ."));
 }
 
+TEST(FlagDrift, RuntimeIsTheOneTheProfileNames) {
+    json j = recorded("inspect_hardened.json");
+    EXPECT_EQ("runc", j["HostConfig"]["Runtime"]);  // as the engine records a --runtime=runc run
+    const Profile runsc = with_overrides(hardened(), {{"SANDBOX_RUNTIME", "runsc"}});
+    EXPECT_EQ(std::vector<std::string>{"HostConfig.Runtime: expected runsc, got runc"},
+              described(compare_host_config(runsc, j)));
+    j["HostConfig"]["Runtime"] = "runsc";
+    EXPECT_EQ(std::vector<std::string>{}, described(compare_host_config(runsc, j)));
+    EXPECT_EQ(std::vector<std::string>{"HostConfig.Runtime: expected runc, got runsc"},
+              described(compare_host_config(hardened(), j)));
+    Profile unset = hardened();  // an unset SANDBOX_RUNTIME counts at its default, runc
+    unset.values.erase("SANDBOX_RUNTIME");
+    EXPECT_EQ(std::vector<std::string>{"HostConfig.Runtime: expected runc, got runsc"},
+              described(compare_host_config(unset, j)));
+    j["HostConfig"].erase("Runtime");
+    EXPECT_EQ(std::vector<std::string>{"HostConfig.Runtime: expected runc, got (absent)"},
+              described(compare_host_config(hardened(), j)));
+}
+
 TEST(FlagDrift, CgroupParentIsCheckedWhenTheHarnessSetsOne) {
     json j = recorded("inspect_hardened.json");
     Profile p = with_overrides(hardened(), {{"SANDBOX_CGROUP_PARENT", "/sh-run-1"}});

@@ -126,6 +126,11 @@ std::optional<std::string> value_problem(const std::string& key, const std::stri
     }
     else if (key == "SANDBOX_TIMEOUT") ok = parse_number<double>(v).value_or(-1) >= 0;
     else if (key == "SANDBOX_PID_MODE") ok = v == "private" || v == "host";
+    else if (key == "SANDBOX_RUNTIME")  // passed as --runtime=NAME: a name, never a flag or a path
+        ok = !v.empty() && std::all_of(v.begin(), v.end(), [](char c) {
+                 return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' ||
+                        c == '.' || c == '-';
+             });
     else if (key == "SANDBOX_IMAGE" || key == "SANDBOX_NETWORK" || key == "SANDBOX_USER" || key == "SANDBOX_SECCOMP")
         ok = !v.empty() && v.find_first_of(" \t\"'") == std::string::npos;
     if (ok) return std::nullopt;
@@ -170,6 +175,7 @@ const std::vector<ProfileVariable>& profile_variables() {
         {"SANDBOX_SECCOMP", "default", "default, unconfined or a profile path"},
         {"SANDBOX_PRIVILEGED", "0", "0 or 1"},
         {"SANDBOX_PID_MODE", "private", "private or host"},
+        {"SANDBOX_RUNTIME", "runc", "the name of a runtime the engine has registered ([A-Za-z0-9_.-]+), such as runc or runsc"},
         {"SANDBOX_NAME", "", "a container name (set by the harness per case)"},
         {"SANDBOX_LABELS", "", "key=value labels separated by spaces (set by the harness per case)"},
         {"SANDBOX_CGROUP_PARENT", "", "a cgroup parent (set by the harness per case)"},

@@ -86,6 +86,18 @@ TEST(LoadProfile, TheShippedDefaultAgreesWithTheBuiltInDefaults) {
     for (const auto& [key, value] : default_profile().values) EXPECT_EQ(value, p.effective(key)) << key;
 }
 
+TEST(LoadProfile, TheShippedRunscProfileIsTheDefaultUnderGvisor) {
+    const std::string path = SH_SOURCE_DIR "/sandbox/profiles/runsc.env";
+    if (!std::filesystem::exists(path)) GTEST_SKIP() << path << " not written yet";
+    Profile p = load_profile(path);
+    EXPECT_EQ((std::vector<std::string>{}), check_profile(p));
+    EXPECT_EQ((std::vector<std::string>{}), missing_variables(p));
+    EXPECT_EQ("runsc", p.get("SANDBOX_RUNTIME"));
+    // Every other value as in default.env, so that a review shows what the runtime alone changes.
+    Profile shipped_default = load_profile(SH_SOURCE_DIR "/sandbox/profiles/default.env");
+    EXPECT_EQ(with_overrides(shipped_default, {{"SANDBOX_RUNTIME", "runsc"}}).values, p.values);
+}
+
 TEST(LoadWeakenings, TheShippedOverlaysAreValid) {
     const std::string dir = SH_SOURCE_DIR "/sandbox/profiles/weakened";
     if (!std::filesystem::is_directory(dir)) GTEST_SKIP() << dir << " not written yet";
@@ -102,7 +114,8 @@ TEST(DefaultProfile, HoldsEveryDefault) {
     EXPECT_EQ("default", d.name);
     EXPECT_EQ("none", d.get("SANDBOX_NETWORK"));
     EXPECT_EQ("nofile=256:256 fsize=16777216:16777216 core=0:0", d.get("SANDBOX_ULIMITS"));
-    EXPECT_EQ(18u, d.values.size());
+    EXPECT_EQ("runc", d.get("SANDBOX_RUNTIME"));
+    EXPECT_EQ(19u, d.values.size());
     EXPECT_FALSE(d.values.count("SANDBOX_NAME"));  // set per case by the harness
 }
 
@@ -119,9 +132,9 @@ TEST(MissingVariables, NamesEveryVariableTheLauncherWouldMiss) {
     EXPECT_TRUE(missing_variables(default_profile()).empty());
     const Profile overlay = parse_profile("# control: network\nSANDBOX_NETWORK=host\n", "w.env");
     const auto missing = missing_variables(overlay);
-    ASSERT_EQ(17u, missing.size());  // all 18 launcher variables but SANDBOX_NETWORK
+    ASSERT_EQ(18u, missing.size());  // all 19 launcher variables but SANDBOX_NETWORK
     EXPECT_EQ("w.env: SANDBOX_IMAGE is not set", missing.front());
-    EXPECT_EQ("w.env: SANDBOX_PID_MODE is not set", missing.back());
+    EXPECT_EQ("w.env: SANDBOX_RUNTIME is not set", missing.back());
     EXPECT_TRUE(missing_variables(with_overrides(overlay, default_profile().values)).empty());
 }
 
@@ -156,6 +169,21 @@ TEST(CheckProfile, AgreesWithTheLauncherOnValuesItRefuses) {
     EXPECT_EQ(1u, problems("SANDBOX_ULIMITS=nofile=512:256\n").size());    // soft above hard
     EXPECT_EQ(1u, problems("SANDBOX_ULIMITS=nofiles=256:256\n").size());   // no such limit
     EXPECT_TRUE(problems("SANDBOX_ULIMITS=nofile=256:-1 core=0\n").empty());
+}
+
+TEST(CheckProfile, RuntimeIsANameTheLauncherPassesAsOneFlag) {
+    // As sandbox/run_secure_python.sh: [A-Za-z0-9_.-]+, passed as --runtime=NAME.
+    const auto problems = [](const std::string& value) {
+        return check_profile(parse_profile("SANDBOX_RUNTIME=" + value + "\n", "p.env"));
+    };
+    for (const char* good : {"runc", "runsc", "runsc-kvm", "io.containerd.runc.v2", "my_runtime", "crun"})
+        EXPECT_EQ((std::vector<std::string>{}), problems(good)) << good;
+    for (const char* bad : {"", "run sc", "/usr/bin/runsc", "runsc;id", "runsc=1", "r\u00e9"})
+        EXPECT_EQ((std::vector<std::string>{"p.env:1: bad SANDBOX_RUNTIME '" + std::string(bad) +
+                                            "': the name of a runtime the engine has registered ([A-Za-z0-9_.-]+), "
+                                            "such as runc or runsc"}),
+                  problems(bad))
+            << bad;
 }
 
 TEST(ValueParsers, DockerSizesAreBinary) {

@@ -26,6 +26,7 @@
 #include "run/progress.h"
 #include "io/records_file.h"
 #include "run/runner.h"
+#include "run/runtime_check.h"
 
 extern char** environ;
 
@@ -287,7 +288,9 @@ SuiteResult execute_suite(const SuiteRequest& req, const std::atomic<bool>& canc
             fmt::print(stderr, "sandbox-harness: removed {} empty cgroup directories left by earlier runs under {}/*{}\n",
                        stale.size(), cgroup_root->string(), *opts.cgroup_parent_prefix);
     }
-    const std::vector<PlanItem> plan = make_plan(cases, opts);
+    // A runtime this host cannot run (SANDBOX_RUNTIME): every case skipped with the engine's reason.
+    const std::vector<PlanItem> plan = skip_if_runtime_unavailable(
+        make_plan(cases, opts), req.root / "sandbox/run_secure_python.sh", profile, meta, env.processes, cancel);
 
     fs::create_directories(req.out_dir);
     RecordsWriter records(req.out_dir / "records.jsonl");

@@ -61,9 +61,11 @@ expect_eq LogConfig.Type "$(inspect '{{.HostConfig.LogConfig.Type}}')" none
 expect_eq AutoRemove "$(inspect '{{.HostConfig.AutoRemove}}')" true
 expect_eq Privileged "$(inspect '{{.HostConfig.Privileged}}')" false
 expect_eq PidMode "$(inspect '{{.HostConfig.PidMode}}')" ""
+expect_eq Runtime "$(inspect '{{.HostConfig.Runtime}}')" runc
 expect_eq "script mount" "$(inspect '{{range .Mounts}}{{.Type}} {{.Source}} {{.Destination}} rw={{.RW}}{{end}}')" \
   "bind $script /sandbox/main.py rw=false"
-expect_eq "command" "$(inspect '{{.Path}} {{join .Args " "}}')" "python3 -I -B /sandbox/main.py"
+# PID 1 is timeout(1), the in-container deadline: SANDBOX_TIMEOUT (50) + the launcher's 3 s margin.
+expect_eq "command" "$(inspect '{{.Path}} {{join .Args " "}}')" "timeout --signal=KILL 53 python3 -I -B /sandbox/main.py"
 expect_eq WorkingDir "$(inspect '{{.Config.WorkingDir}}')" /tmp
 expect_eq "launcher label" "$(inspect '{{index .Config.Labels "sandbox-harness.launcher"}}')" run_secure_python
 expect_eq "caller label (SANDBOX_LABELS)" "$(inspect '{{index .Config.Labels "sandbox-harness.test"}}')" "$TEST_ID"

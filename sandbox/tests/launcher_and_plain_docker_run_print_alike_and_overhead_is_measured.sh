@@ -21,8 +21,8 @@ plain=(docker run --rm --log-driver=none --pull=never --label=sandbox-harness.la
   --cpus=1 --memory=256m --memory-swap=256m --pids-limit=64 --ulimit=nofile=256:256
   --ulimit=fsize=16777216:16777216 --ulimit=core=0:0
   "--mount=type=bind,source=$script,target=/sandbox/main.py,readonly" --workdir=/tmp
-  --env=HOME=/tmp --env=LANG=C.UTF-8 --env=PYTHONDONTWRITEBYTECODE=1 --entrypoint=python3
-  secure-python:latest -I -B /sandbox/main.py)
+  --env=HOME=/tmp --env=LANG=C.UTF-8 --env=PYTHONDONTWRITEBYTECODE=1 --entrypoint=timeout
+  secure-python:latest --signal=KILL 13 python3 -I -B /sandbox/main.py)
 
 timed() { # timed CMD...: prints the wall time in microseconds; the output must be "hello"
   local start out

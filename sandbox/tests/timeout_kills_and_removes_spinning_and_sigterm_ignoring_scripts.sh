@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # At SANDBOX_TIMEOUT the launcher kills and removes the container and exits 124 within about one
-# second of the deadline: for a CPU-spinning script, and for one that ignores SIGTERM and SIGINT,
-# runs as PID 1 and forks children. Bound on the overshoot: 1.0 s (SANDBOX_TEST_OVERSHOOT), or, on a
+# second of the deadline: for a CPU-spinning script, and for one that ignores SIGTERM and SIGINT
+# and forks children. Bound on the overshoot: 1.0 s (SANDBOX_TEST_OVERSHOOT), or, on a
 # host so loaded that the engine itself needs longer, the time of a bare `docker rm -f` of a spinning
 # container measured just before, plus 0.5 s. The measured figures are printed.
 # shellcheck source-path=SCRIPTDIR source=lib.sh
@@ -38,7 +38,7 @@ for _ in range(3):
     if os.fork() == 0:
         while True:
             time.sleep(1)
-print("pid", os.getpid(), "forked 3 children", flush=True)
+print("forked 3 children", flush=True)
 while True:
     time.sleep(1)
 PY
@@ -61,4 +61,4 @@ check_timeout() { # check_timeout WHAT SCRIPT EXPECTED-FIRST-LINE [ENV...]
 }
 
 check_timeout "CPU-spinning script" "$spin" spinning
-check_timeout "SIGTERM-ignoring PID 1 with children" "$stubborn" "pid 1 forked 3 children" SANDBOX_AST_CHECK=0
+check_timeout "SIGTERM-ignoring script with children" "$stubborn" "forked 3 children" SANDBOX_AST_CHECK=0

@@ -12,7 +12,8 @@ source "$(dirname "$0")/lib.sh"
 require_docker
 
 mkdir -p "$TMP/root"
-cp -r "$ROOT/tests/data/lying/attacks" "$ROOT/tests/data/lying/workloads" "$TMP/root/"
+cp -r "$ROOT/tests/data/lying/attacks" "$TMP/root/"
+mkdir -p "$TMP/root/workloads" # no workloads: an empty directory (git keeps none)
 ln -s "$ROOT/sandbox" "$TMP/root/sandbox"
 
 status=0

@@ -69,13 +69,11 @@ std::vector<std::string> attribute(const std::vector<CanaryHit>& sampled,
         else ++undescribed;
     };
     const std::uint64_t in_window = me.last ? *me.last - me.first : 0;
-    std::uint64_t seen = 0;
     std::vector<const CanaryHit*> mine;
     for (const CanaryHit& h : sampled)
         if (inside(me, h.seq)) mine.push_back(&h);
     std::sort(mine.begin(), mine.end(), [](auto* a, auto* b) { return a->seq < b->seq; });
     for (const CanaryHit* h : mine) {
-        ++seen;
         if (h->owner_cgroup) {
             if (owned_by(*h->owner_cgroup, me)) {
                 add(describe_hit(*h) + " (sent by this case's container: the sending socket's owner)");
@@ -98,10 +96,10 @@ std::vector<std::string> attribute(const std::vector<CanaryHit>& sampled,
     if (undescribed > 0)
         out.push_back(fmt::format("{} more hit{} like the above count against this case (kept by the canary, not "
                                   "listed here)", undescribed, undescribed == 1 ? "" : "s"));
-    if (in_window > seen)
+    if (const std::uint64_t unkept = in_window - std::min<std::uint64_t>(in_window, mine.size()); unkept > 0)
         out.push_back(fmt::format("{} more hit{} arrived while this case was running (counted, not kept: the canary "
                                   "keeps a bounded sample); they count against it",
-                                  in_window - seen, in_window - seen == 1 ? "" : "s"));
+                                  unkept, unkept == 1 ? "" : "s"));
     return out;
 }
 

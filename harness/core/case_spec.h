@@ -3,6 +3,7 @@
 /// (attacks/README.md is the reference for the header format).
 
 #include <map>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -61,6 +62,7 @@ struct CaseSpec {
     std::optional<std::string> expect_stdout_file;  ///< absolute path it was read from, if any
     std::string summary;
     std::string path;  ///< absolute path of the script
+    std::uint64_t script_hash = 0;  ///< FNV-1a 64 of the script as the catalogue read it
 
     bool has_tag(std::string_view tag) const;
     bool has_control(std::string_view control) const;

@@ -1,6 +1,7 @@
 #include "core/catalogue.h"
 #include "util/escape.h"
 #include "util/files.h"
+#include "util/hash.h"
 #include "util/error.h"
 #include "util/text.h"
 
@@ -406,6 +407,7 @@ Catalogue load_catalogue(const std::vector<std::filesystem::path>& dirs) {
         try {
             int id_line = 0;
             CaseSpec spec = parse_with_id_line(*text, file.string(), read_text_file, id_line);
+            spec.script_hash = fnv1a64(*text);
             if (auto [it, fresh] = id_owner.emplace(spec.id, file.string()); !fresh) {
                 errors.push_back(fmt::format("{}:{}: duplicate id '{}' (also in {})", file.string(), id_line,
                                              spec.id, it->second));

@@ -345,22 +345,21 @@ std::optional<ProbeReport> parse_report_lines(const std::vector<std::string_view
     return r;
 }
 
-std::string_view after_prefix(std::string_view line) {
+/// What follows the prefix on a report line (the prefix alone, or followed by a space), if it is one.
+std::optional<std::string_view> after_prefix(std::string_view line) {
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
     if (line.starts_with(kProbeReportPrefix) &&
         (line.size() == std::strlen(kProbeReportPrefix) || line[std::strlen(kProbeReportPrefix)] == ' '))
         return line.substr(std::strlen(kProbeReportPrefix));
-    return {};
+    return std::nullopt;
 }
 
 }  // namespace
 
 std::optional<ProbeReport> parse_probe_report(const std::string& stdout_text, std::string& problem) {
     std::vector<std::string_view> found;
-    for (auto line : lines_of(stdout_text)) {
-        std::string_view rest = after_prefix(line);
-        if (rest.data() != nullptr) found.push_back(rest);
-    }
+    for (auto line : lines_of(stdout_text))
+        if (auto rest = after_prefix(line)) found.push_back(*rest);
     return parse_report_lines(found, found.size(), problem);
 }
 
@@ -368,7 +367,7 @@ std::optional<ProbeReport> parse_probe_report(const LaunchResult& launch, std::s
     if (!launch.lines_watched) return parse_probe_report(launch.stdout_text, problem);
     // The process runner saw the whole stream: its count holds even past the capture cap.
     std::vector<std::string_view> found;
-    for (const std::string& line : launch.watched_lines) found.push_back(after_prefix(line));
+    for (const std::string& line : launch.watched_lines) found.push_back(after_prefix(line).value_or(""));
     return parse_report_lines(found, launch.watched_line_count, problem);
 }
 

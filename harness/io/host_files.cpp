@@ -11,6 +11,7 @@
 #include <fmt/ranges.h>
 
 #include "util/files.h"
+#include "util/hash.h"
 #include <system_error>
 
 namespace sh {
@@ -29,18 +30,15 @@ Fingerprint fingerprint(const fs::path& path) {
     if (!S_ISREG(st.st_mode)) return f;
     UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY | O_NOFOLLOW));
     if (!fd) return f;
-    std::uint64_t h = 1469598103934665603ULL;
+    Fnv1a64 h;
     char buf[65536];
     for (;;) {
         const ssize_t n = ::read(fd.get(), buf, sizeof buf);
         if (n < 0 && errno == EINTR) continue;
         if (n <= 0) break;
-        for (ssize_t i = 0; i < n; ++i) {
-            h ^= static_cast<unsigned char>(buf[i]);
-            h *= 1099511628211ULL;
-        }
+        h.add(std::string_view(buf, static_cast<std::size_t>(n)));
     }
-    f.hash = h;
+    f.hash = h.value();
     return f;
 }
 

@@ -1,10 +1,10 @@
 #include "run/runner.h"
 #include "util/text.h"
 #include "util/threads.h"
-#include "util/files.h"
 #include "core/run_owner.h"
 
 #include <cerrno>
+#include <charconv>
 #include <chrono>
 #include <cmath>
 #include <deque>
@@ -21,6 +21,7 @@
 #include "io/event_monitor.h"
 #include "core/flag_drift.h"
 #include "io/host_files.h"
+#include "io/host_sampler.h"
 #include "io/process_runner.h"
 #include "run/progress.h"
 #include "io/records_file.h"
@@ -30,6 +31,16 @@ namespace sh {
 
 namespace {
 
+/// The start time (field 22 of /proc/PID/stat) of a live process of this PID namespace.
+std::optional<std::string> process_start_time(const std::string& pid) {
+    int n = 0;
+    const auto [end, ec] = std::from_chars(pid.data(), pid.data() + pid.size(), n);
+    if (ec != std::errc() || end != pid.data() + pid.size() || n <= 0) return std::nullopt;
+    const auto p = read_proc_cpu("/proc", n);
+    if (!p) return std::nullopt;
+    return std::to_string(p->starttime);
+}
+
 /// This process as the owner of the containers it creates (core/run_owner.h).
 const RunOwner& self_owner() {
     static const RunOwner self = [] {
@@ -38,7 +49,7 @@ const RunOwner& self_owner() {
         char ns[64] = {};
         const ssize_t n = ::readlink("/proc/self/ns/pid", ns, sizeof ns - 1);
         RunOwner o{host, std::to_string(getpid()), n > 0 ? std::string(ns, static_cast<std::size_t>(n)) : "",
-                   process_start_time("self").value_or("")};
+                   process_start_time(std::to_string(getpid())).value_or("")};
         return o;
     }();
     return self;
@@ -215,18 +226,6 @@ std::vector<Record> run_plan(const std::vector<PlanItem>& items, const RunConfig
     for (auto& r : results)
         if (r) out.push_back(std::move(*r));
     return out;
-}
-
-std::optional<std::string> process_start_time(const std::string& pid) {
-    // Field 22 of /proc/PID/stat; the command name (field 2) may hold spaces and parentheses.
-    std::string error;
-    const auto stat = read_regular_file("/proc/" + pid + "/stat", 1 << 16, error);
-    if (!stat) return std::nullopt;
-    const auto close = stat->rfind(')');
-    if (close == std::string::npos) return std::nullopt;
-    const auto fields = words(std::string_view(*stat).substr(close + 1));  // field 3 onwards
-    if (fields.size() < 20) return std::nullopt;
-    return std::string(fields[19]);
 }
 
 std::vector<std::string> remove_orphaned_containers(DockerEngine& docker) {

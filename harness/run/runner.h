@@ -57,9 +57,6 @@ std::vector<Record> run_plan(const std::vector<PlanItem>& items, const RunConfig
 /// also not of one in another PID namespace or on another host. Returns the ids removed.
 std::vector<std::string> remove_orphaned_containers(DockerEngine&);
 
-/// Field 22 of /proc/PID/stat (start time in clock ticks since boot), or nullopt ("self" works).
-std::optional<std::string> process_start_time(const std::string& pid);
-
 /// Removes every container of this run (used on interrupt and at the end, as a guard).
 std::vector<std::string> remove_run_containers(DockerEngine&, const std::string& run_id);
 

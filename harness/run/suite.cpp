@@ -2,6 +2,7 @@
 #include "util/error.h"
 #include "util/text.h"
 #include "util/files.h"
+#include "util/hash.h"
 
 #include <algorithm>
 #include <chrono>
@@ -135,26 +136,18 @@ void check_scripts_parse(const std::vector<const CaseSpec*>& cases, ProcessRunne
     throw CatalogueError(std::move(errors));
 }
 
-/// FNV-1a 64 over every case script, by path relative to the checkout and content: two shards
-/// with the same hash ran the same catalogue.
+/// FNV-1a 64 over every case script, by path relative to the checkout and the content hash the
+/// catalogue took when it read it: two shards with the same hash ran the same catalogue.
 std::string catalogue_hash(const std::vector<const CaseSpec*>& cases, const fs::path& root) {
-    std::vector<std::pair<std::string, std::string>> files;
-    for (const CaseSpec* c : cases) {
-        std::string error;
-        files.emplace_back(fs::path(c->path).lexically_relative(root).string(),
-                           read_regular_file(c->path, 16 << 20, error).value_or("(unreadable: " + error + ")"));
-    }
+    std::vector<std::pair<std::string, std::uint64_t>> files;
+    for (const CaseSpec* c : cases) files.emplace_back(fs::path(c->path).lexically_relative(root).string(), c->script_hash);
     std::sort(files.begin(), files.end());
-    std::uint64_t h = 1469598103934665603ULL;
-    auto add = [&](std::string_view s) {
-        for (unsigned char c : s) h = (h ^ c) * 1099511628211ULL;
-        h = (h ^ 0xff) * 1099511628211ULL;  // separator
-    };
-    for (const auto& [path, content] : files) {
-        add(path);
-        add(content);
+    Fnv1a64 h;
+    for (const auto& [path, script] : files) {
+        h.add(path);
+        h.add(fmt::format("\xff{:016x}\xff", script));
     }
-    return fmt::format("{:016x}", h);
+    return fmt::format("{:016x}", h.value());
 }
 
 /// The checkout's commit from .git (HEAD, a loose ref or packed-refs), without running git; "" when

@@ -150,21 +150,6 @@ std::string catalogue_hash(const std::vector<const CaseSpec*>& cases, const fs::
     return fmt::format("{:016x}", h.value());
 }
 
-/// The checkout's commit from .git (HEAD, a loose ref or packed-refs), without running git; "" when
-/// there is none (a tarball, a CI cache).
-std::string source_commit(const fs::path& root) {
-    std::string error;
-    const auto head = read_regular_file(root / ".git/HEAD", 4096, error);
-    if (!head) return "";
-    const std::string h(trim(*head));
-    if (!h.starts_with("ref: ")) return h;
-    const std::string ref = h.substr(5);
-    if (auto loose = read_regular_file(root / ".git" / ref, 4096, error)) return std::string(trim(*loose));
-    if (auto packed = read_regular_file(root / ".git/packed-refs", 16 << 20, error))
-        for (std::string_view line : split_lines(*packed))
-            if (line.size() > 41 && line.substr(41) == ref) return std::string(line.substr(0, 40));
-    return "";
-}
 
 /// The run's own record for canary hits that arrived while no case was running: an error of the
 /// run (no case can be credited or blamed), never a pass.
@@ -208,6 +193,27 @@ Profile effective_profile(const SuiteRequest& req) {
         throw ProfileError(std::move(missing));
     }
     return effective;
+}
+
+std::string source_commit(const fs::path& root) {
+    // Each of these files is one line ending in '\n'.
+    const auto first_line = [](const fs::path& file) -> std::optional<std::string> {
+        std::string error;
+        const auto text = read_regular_file(file, 4096, error);
+        if (!text) return std::nullopt;
+        const auto lines = split_lines(*text);
+        return lines.empty() ? std::string() : std::string(trim(lines.front()));
+    };
+    const auto head = first_line(root / ".git/HEAD");
+    if (!head) return "";
+    if (!head->starts_with("ref: ")) return *head;
+    const std::string ref = head->substr(5);
+    if (auto loose = first_line(root / ".git" / ref)) return *loose;
+    std::string error;
+    if (auto packed = read_regular_file(root / ".git/packed-refs", 16 << 20, error))
+        for (std::string_view line : split_lines(*packed))
+            if (line.size() > 41 && line.substr(41) == ref) return std::string(line.substr(0, 40));
+    return "";
 }
 
 SuiteResult execute_suite(const SuiteRequest& req, const std::atomic<bool>& cancel, Progress& progress) {

@@ -58,6 +58,10 @@ struct SuiteResult {
     std::vector<std::string> harness_errors;
 };
 
+/// The checkout's git commit, read from .git (HEAD, a loose ref or packed-refs) without running
+/// git; "" when there is none (a tarball, a CI cache, a worktree's .git file).
+std::string source_commit(const std::filesystem::path& root);
+
 /// The effective profile: the file, then SANDBOX_* variables of the harness's environment, then
 /// `overrides` — the same precedence the launcher applies, so flag-drift checks compare like
 /// with like.

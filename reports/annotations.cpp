@@ -35,7 +35,7 @@ std::string github_annotations(const RunReport& report, const std::map<std::stri
     std::string out;
     for (const Record* r : sorted_records(report.records)) {
         const Verdict v = r->judgement.verdict;
-        if (!is_bad(v)) continue;
+        if (!makes_run_fail(v)) continue;
         const auto file = case_files.find(r->case_id);
         const std::string reason = r->judgement.reasons.empty() ? "" : r->judgement.reasons.front();
         std::string props;

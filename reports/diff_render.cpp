@@ -88,7 +88,7 @@ std::string cases_block(Fmt f, const std::vector<CaseVerdicts>& cs) {
     auto rows_of = [&](bool only_bad) {
         std::vector<std::vector<std::string>> rows;
         for (const auto& c : cs)
-            if (!only_bad || std::any_of(c.verdicts.begin(), c.verdicts.end(), is_bad))
+            if (!only_bad || std::any_of(c.verdicts.begin(), c.verdicts.end(), makes_run_fail))
                 rows.push_back({esc(f, c.case_id), esc(f, c.image), verdicts(f, c.verdicts)});
         return rows;
     };
@@ -97,7 +97,7 @@ std::string cases_block(Fmt f, const std::vector<CaseVerdicts>& cs) {
     const auto bad = rows_of(true);
     std::map<Verdict, std::size_t> counts;
     for (const auto& c : cs)
-        if (!std::any_of(c.verdicts.begin(), c.verdicts.end(), is_bad))
+        if (!std::any_of(c.verdicts.begin(), c.verdicts.end(), makes_run_fail))
             for (Verdict v : c.verdicts) ++counts[v];
     std::string tally;
     for (Verdict v : verdicts_by_severity())
@@ -115,10 +115,51 @@ std::string cases_block(Fmt f, const std::vector<CaseVerdicts>& cs) {
 std::string times_table(Fmt f, const RunDiff& d, const std::string& before_title, const std::string& after_title) {
     std::vector<std::vector<std::string>> rows;
     for (const TimeChange& t : d.times)
-        if (t.moved)
-            rows.push_back({esc(f, t.case_id), esc(f, t.image), format_number(t.before_ms), format_number(t.after_ms),
-                            esc(f, ratio_text(t.ratio))});
-    return table(f, {"case", "image", before_title + " ms", after_title + " ms", "change"}, rows);
+        if (t.changed)
+            rows.push_back({esc(f, t.case_id), esc(f, t.image), fmt::format("{} / {}", t.n_before, t.n_after),
+                            format_number(t.before_ms), format_number(t.after_ms), esc(f, ratio_text(t.ratio)),
+                            fmt::format("{:.2g}", t.p)});
+    return table(f,
+                 {"case", "image", "n " + before_title + " / " + after_title, "median " + before_title + " ms",
+                  "median " + after_title + " ms", "change", "p"},
+                 rows);
+}
+
+/// The rule a wall time must pass, in words.
+std::string time_rule(const DiffOptions& o) {
+    return fmt::format("two-sided Mann-Whitney p < {} over a case's repetitions and a median change of at least "
+                       "{:.0f}% and {} ms",
+                       o.time_alpha, o.ratio * 100, format_number(o.min_delta_ms));
+}
+
+/// Wall time per case: the cases whose time changed significantly, how the test was applied, and
+/// what to do when there were too few repetitions to test. Empty when there is nothing to say.
+std::string times_block(Fmt f, const RunDiff& d, std::string_view title, const std::string& before_title,
+                        const std::string& after_title) {
+    const TimeTally t = tally_times(d);
+    if (!t.changed && !t.untestable_differs) return "";
+    std::string out = heading(f, 3, title);
+    if (t.changed) {
+        out += times_table(f, d, before_title, after_title);
+        const std::size_t tested = t.changed + t.tested_unchanged;
+        out += para(f, esc(f, fmt::format("A change needs {}. With {} tested, about {} could pass p < {} by chance "
+                                          "alone.",
+                                          time_rule(d.options), count_of(tested, "case", "cases"),
+                                          fmt::format("{:.2g}", d.options.time_alpha * static_cast<double>(tested)),
+                                          d.options.time_alpha)));
+    }
+    if (t.untestable_differs) {
+        const std::string samples =
+            t.untestable_samples ? fmt::format("with {} sample{} per side", *t.untestable_samples,
+                                               *t.untestable_samples == 1 ? "" : "s")
+                                 : fmt::format("with fewer than {} samples on a side", t.repetitions_needed);
+        const bool one = t.untestable_differs == 1;
+        out += para(f, esc(f, fmt::format("{} wall time differs; {} {} be called a change \xE2\x80\x94 rerun with "
+                                          "--repeat {} to test.",
+                                          count_of(t.untestable_differs, "case's", "cases'"), samples,
+                                          one ? "it cannot" : "none can", t.repetitions_needed)));
+    }
+    return out;
 }
 
 std::string figures_table(Fmt f, const RunDiff& d, const std::string& before_title, const std::string& after_title) {
@@ -156,18 +197,33 @@ std::size_t latency_moved_count(const RunDiff& d) {
     return count_where(d.latency, [&](const PerfDelta& p) { return latency_moved(p, d.options); });
 }
 
+/// One line for everything the comparison does not list, with the rule each had to pass.
 std::string movement_note(Fmt f, const RunDiff& d) {
-    const std::size_t t_still = count_where(d.times, [](const TimeChange& t) { return !t.moved; });
+    const TimeTally t = tally_times(d);
     const std::size_t f_still = count_where(d.figures, [](const FigureChange& x) { return !x.moved; });
     const std::size_t l_still = d.latency.size() - latency_moved_count(d);
-    return para(f, esc(f, fmt::format("Not shown: {} and {} that moved less than {:.0f}% (wall times: or less "
-                                      "than {} ms), and {} with no significant change (a change needs one-sided "
-                                      "Mann-Whitney p < {} and a p50 change beyond {:.0f}%).",
-                                      count_of(t_still, "wall time", "wall times"),
-                                      count_of(f_still, "figure", "figures"), d.options.ratio * 100,
-                                      format_number(d.options.min_delta_ms),
-                                      count_of(l_still, "latency series", "latency series"), d.options.latency.alpha,
-                                      (d.options.latency.threshold_ratio - 1) * 100)));
+    std::vector<std::string> parts;
+    if (t.tested_unchanged)  // the rule is stated once: beside the table of changes when there is one
+        parts.push_back(fmt::format("{} with no significant change{}",
+                                    count_of(t.tested_unchanged, "wall time", "wall times"),
+                                    t.changed ? "" : " (a change needs " + time_rule(d.options) + ")"));
+    if (t.untestable_same)
+        parts.push_back(fmt::format("{} that moved less than {:.0f}% or {} ms (too few repetitions to test)",
+                                    count_of(t.untestable_same, "wall time", "wall times"), d.options.ratio * 100,
+                                    format_number(d.options.min_delta_ms)));
+    if (f_still)
+        parts.push_back(fmt::format("{} that moved less than {:.0f}%", count_of(f_still, "figure", "figures"),
+                                    d.options.ratio * 100));
+    if (l_still)
+        parts.push_back(fmt::format("{} with no significant change (one-sided Mann-Whitney p < {} and a p50 change "
+                                    "beyond {:.0f}%)",
+                                    count_of(l_still, "latency series", "latency series"), d.options.latency.alpha,
+                                    (d.options.latency.threshold_ratio - 1) * 100));
+    if (parts.empty()) return "";
+    std::string line = "Not shown: ";
+    for (std::size_t i = 0; i < parts.size(); ++i)
+        line += (i == 0 ? "" : i + 1 == parts.size() ? ", and " : ", ") + parts[i];
+    return para(f, esc(f, line + "."));
 }
 
 std::string render_diff(Fmt f, const RunDiff& d) {
@@ -178,7 +234,7 @@ std::string render_diff(Fmt f, const RunDiff& d) {
         else if (is_fixed(c)) fixed.push_back(&c);
         else other.push_back(&c);
     }
-    const std::size_t t_moved = count_where(d.times, [](const TimeChange& t) { return t.moved; });
+    const std::size_t t_changed = tally_times(d).changed;
     const std::size_t f_moved = count_where(d.figures, [](const FigureChange& x) { return x.moved; });
     const std::size_t l_moved = latency_moved_count(d);
     std::string out = heading(f, 2, "Compared with run " + d.before_label);
@@ -194,7 +250,7 @@ std::string render_diff(Fmt f, const RunDiff& d) {
     part(d.added.size(), "new case", "new cases");
     part(d.removed.size(), "removed case", "removed cases");
     part(d.unchanged, "unchanged", "unchanged");
-    part(t_moved, "wall time moved", "wall times moved");
+    part(t_changed, "wall time changed", "wall times changed");
     part(l_moved, "latency series moved", "latency series moved");
     part(f_moved, "figure moved", "figures moved");
     if (has_latency_regression(d)) parts.push_back("latency regression");
@@ -212,10 +268,10 @@ std::string render_diff(Fmt f, const RunDiff& d) {
     section("Other verdict changes", other);
     if (!d.added.empty()) out += heading(f, 3, "New cases") + cases_block(f, d.added);
     if (!d.removed.empty()) out += heading(f, 3, "Removed cases") + cases_block(f, d.removed);
-    if (t_moved) out += heading(f, 3, "Wall time (median per case) that moved") + times_table(f, d, b, a);
+    out += times_block(f, d, "Wall time per case", b, a);
     if (l_moved) out += heading(f, 3, "Latency that moved") + latency_table(f, d, b, a);
     if (f_moved) out += heading(f, 3, "Performance figures that moved") + figures_table(f, d, b, a);
-    if (t_moved || f_moved || l_moved) out += movement_note(f, d);
+    out += movement_note(f, d);
     return out;
 }
 
@@ -232,14 +288,14 @@ std::string render_comparison(Fmt f, const RunDiff& d) {
     std::vector<const VerdictChange*> all;
     for (const auto& c : d.changes) all.push_back(&c);
     const std::size_t f_moved = count_where(d.figures, [](const FigureChange& x) { return x.moved; });
-    const std::size_t t_moved = count_where(d.times, [](const TimeChange& t) { return t.moved; });
+    const std::size_t t_changed = tally_times(d).changed;
     const std::size_t l_moved = latency_moved_count(d);
     out += para(f, strong(f, has_regression(d) ? esc(f, a + " is weaker") : esc(f, "No case got worse")) +
-                       esc(f, fmt::format(": {} changed verdict, {} unchanged; {}, {} and {} moved.",
+                       esc(f, fmt::format(": {} changed verdict, {} unchanged; {} and {} moved, {} changed.",
                                           count_of(all.size(), "case", "cases"), d.unchanged,
                                           count_of(l_moved, "latency series", "latency series"),
                                           count_of(f_moved, "figure", "figures"),
-                                          count_of(t_moved, "wall time", "wall times"))));
+                                          count_of(t_changed, "wall time", "wall times"))));
     out += heading(f, 3, "Verdicts that changed");
     out += all.empty() ? para(f, esc(f, "None.")) : change_rows_table(f, all, b, a, true);
     if (!d.added.empty()) out += heading(f, 3, "Cases run only under " + a) + cases_block(f, d.added);
@@ -248,7 +304,7 @@ std::string render_comparison(Fmt f, const RunDiff& d) {
     if (l_moved) out += latency_table(f, d, b, a);
     if (f_moved) out += figures_table(f, d, b, a);
     if (!l_moved && !f_moved) out += para(f, esc(f, "None."));
-    if (t_moved) out += heading(f, 3, "Wall time per case that moved") + times_table(f, d, b, a);
+    out += times_block(f, d, "Wall time per case", b, a);
     out += movement_note(f, d);
     return out;
 }

@@ -20,6 +20,44 @@ void expect_clean_text(const std::string& s) {
     EXPECT_EQ(sanitize_utf8(s), s) << "invalid UTF-8 or a raw control character";
 }
 
+/// What `sandbox-harness bench` writes: no records, its figures in meta.extra.
+RunReport bench_report() {
+    RunReport r;
+    r.meta.run_id = "bench-0123abcd";
+    r.meta.started_at = "2026-01-01T00:00:00Z";
+    r.meta.wall_s = 42.5;
+    r.meta.host = "ci-host";
+    r.meta.kernel = "6.1.0-test";
+    r.meta.cores = 2;
+    r.meta.engine_version = "24.0.5";
+    r.meta.profile_path = "/src/sandbox/profiles/default.env";
+    r.meta.command_line = "sandbox-harness bench --out out/bench --runs 5";
+    r.meta.extra = nlohmann::json::parse(R"json({
+      "bench_cpu": {"title": "CPU per launch (hello, serial batch)", "launches": 5, "host_cpu_s_per_launch": 0.29},
+      "bench_host": {"title": "Host load and noise during the bench", "cores": 2, "load1_start": 0.5},
+      "bench_latency": {"title": "Launch latency through the launcher (wall ms, spawn to exit)",
+                        "columns": ["case", "n", "p50 ms"], "rows": [["pass [base]", 5, 230], ["hello [base]", 5, 236]],
+                        "samples_ms": {"pass [base]": [228, 229, 230, 231, 240], "hello [base]": [231, 236, 229, 240, 279]}},
+      "bench_phases": {"title": "Phase breakdown, medians in ms", "columns": ["case", "total"], "rows": [["hello [base]", 236]]}
+    })json");
+    return r;
+}
+
+RunReport capacity_report() {
+    RunReport r = bench_report();
+    r.meta.run_id = "capacity-0123abcd";
+    r.meta.command_line = "sandbox-harness capacity --out out/capacity";
+    r.meta.extra = nlohmann::json::parse(R"json({
+      "capacity_concurrency": {"title": "Throughput and latency against concurrency (hello)",
+                               "columns": ["concurrency", "launches", "launches/s", "p50 ms"],
+                               "rows": [[1, 40, 3.9, 250], [2, 40, 6.5, 300]]},
+      "capacity_model": {"title": "Capacity model", "note": "launches/s = 2 / 0.29 = 6.9\nknee: none",
+                         "cores": 2, "peak_concurrency": 2, "peak_launches_per_s": 6.5,
+                         "predicted_launches_per_s": 6.9, "projected_launches_per_s": 55.2, "target_cores": 16}
+    })json");
+    return r;
+}
+
 TEST(JsonExporter, MatchesGolden) {
     const std::string out = JsonExporter().render(fixture_report());
     expect_golden("report.json", out);
@@ -69,6 +107,37 @@ TEST(JUnitExporter, MapsVerdictsToJUnitElements) {
     EXPECT_NE(std::string::npos, out.find("\\x1b[31mred\\x1b[0m bad:\xEF\xBF\xBD\xEF\xBF\xBD nul:\\x00 end"));
 }
 
+TEST(JUnitExporter, ReportWithoutRecordsIsAnEmptyTestsuites) {
+    const std::string out = JUnitExporter().render(bench_report());
+    EXPECT_EQ("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+              "<testsuites name=\"sandbox-harness bench-0123abcd\" tests=\"0\" failures=\"0\" errors=\"0\" "
+              "skipped=\"0\" time=\"0.000\">\n"
+              "</testsuites>\n",
+              out);
+}
+
+TEST(MarkdownExporter, BenchReportLeadsWithItsFiguresAndNoVerdicts) {
+    const std::string out = MarkdownExporter().render(bench_report());
+    expect_golden("bench_summary.md", out);
+    expect_clean_text(out);
+    EXPECT_EQ(0u, out.find("# sandbox-harness bench\n\n**bench: launch p50 236 ms, p95 271.2 ms (hello \\[base\\], 5 "
+                           "launches) \xC2\xB7 0.29 host CPU-s per launch**\n"));
+    EXPECT_EQ(std::string::npos, out.find("PASS"));
+    EXPECT_EQ(std::string::npos, out.find("## Performance"));
+    // The latency first, then the phases, CPU and host (not the keys' alphabetical order).
+    EXPECT_LT(out.find("## Launch latency"), out.find("## Phase breakdown"));
+    EXPECT_LT(out.find("## Phase breakdown"), out.find("## CPU per launch"));
+    EXPECT_LT(out.find("## CPU per launch"), out.find("## Host load"));
+}
+
+TEST(MarkdownExporter, CapacityReportNamesItsPeakAndShowsTheNoteLineByLine) {
+    const std::string out = MarkdownExporter().render(capacity_report());
+    EXPECT_EQ(0u, out.find("# sandbox-harness capacity\n\n**capacity: peak 6.50 launches/s at concurrency 2 \xC2\xB7 "
+                           "model 6.90 launches/s on 2 cores \xC2\xB7 55.20 projected on 16 cores**\n"));
+    EXPECT_NE(std::string::npos, out.find("\nlaunches/s = 2 / 0.29 = 6.9  \nknee: none\n"));
+    EXPECT_LT(out.find("## Throughput and latency"), out.find("## Capacity model"));
+}
+
 TEST(MarkdownExporter, MatchesGolden) {
     const std::string out = MarkdownExporter().render(fixture_report());
     expect_golden("summary.md", out);
@@ -100,6 +169,41 @@ TEST(HtmlExporter, IsOneSelfContainedFileWithChartsAndNoInjectedMarkup) {
     EXPECT_EQ(std::string::npos, without_ns.find("https://"));
     EXPECT_EQ(std::string::npos, html.find(" src="));
     EXPECT_EQ(std::string::npos, html.find("<link"));
+}
+
+TEST(HtmlExporter, BenchReportHasNoVerdictRingCountsOrRecords) {
+    const std::string html = HtmlExporter().render(bench_report());
+    expect_clean_text(html);
+    EXPECT_NE(std::string::npos, html.find("<header class=\"neutral\"><h1>sandbox-harness bench</h1><p>bench: launch p50 236 ms"));
+    for (const char* absent : {"PASS", "<h2>Verdicts</h2>", "<h2>Counts</h2>", "<h2>Records</h2>", "<script",
+                               "<h2>Performance</h2>"})
+        EXPECT_EQ(std::string::npos, html.find(absent)) << absent;
+    // Its own figures and charts first, then the run's facts.
+    const auto latency = html.find("<h2>Launch latency through the launcher");
+    EXPECT_LT(latency, html.find("<svg"));
+    EXPECT_LT(html.find("<svg"), html.find("<h2>Run</h2>"));
+    EXPECT_EQ(std::string::npos, html.find("started / finished"));
+}
+
+TEST(HtmlExporter, CapacityReportChartsThroughputAgainstConcurrency) {
+    const std::string html = HtmlExporter().render(capacity_report());
+    EXPECT_NE(std::string::npos, html.find("<p>capacity: peak 6.50 launches/s at concurrency 2"));
+    EXPECT_NE(std::string::npos, html.find("<h3>Launches/s</h3><svg"));
+    EXPECT_NE(std::string::npos, html.find("concurrency 2: 6.50 launches/s"));
+    EXPECT_NE(std::string::npos, html.find("launches/s = 2 / 0.29 = 6.9<br>knee: none"));
+    EXPECT_EQ(std::string::npos, html.find("<h2>Verdicts</h2>"));
+}
+
+TEST(HtmlExporter, RunWithoutRecordsKeepsItsHeadlineButDropsEmptySections) {
+    RunReport r = fixture_report();
+    r.records.clear();
+    r.meta.extra = {{"run_efficiency", {{"wall_s", 1.5}}}};
+    const std::string html = HtmlExporter().render(r);
+    EXPECT_NE(std::string::npos, html.find("<h1>sandbox-harness report</h1><p>PASS: no cases</p>"));
+    EXPECT_NE(std::string::npos, html.find("<h2>Performance</h2>"));
+    for (const char* absent : {"<h2>Verdicts</h2>", "<h2>Counts</h2>", "<h2>Records</h2>", "<script"})
+        EXPECT_EQ(std::string::npos, html.find(absent)) << absent;
+    EXPECT_NE(std::string::npos, MarkdownExporter().render(r).find("**PASS: no cases**"));
 }
 
 TEST(HtmlExporter, IncludesDiffAndCoverageWhenGiven) {

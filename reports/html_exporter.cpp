@@ -89,25 +89,41 @@ std::string lower_ascii(std::string s) {
     return s;
 }
 
+/// Text whose newlines are line breaks (a multi-line note).
+std::string html_escape_lines(const std::string& text) {
+    std::string out;
+    std::size_t from = 0;
+    for (std::size_t nl; (nl = text.find('\n', from)) != std::string::npos; from = nl + 1)
+        out += html_escape(text.substr(from, nl - from)) + "<br>";
+    return out + html_escape(text.substr(from));
+}
+
 std::string kv_row(std::string_view k, std::string_view v) {
     return fmt::format("<tr><th>{}</th><td>{}</td></tr>\n", html_escape(k), html_escape(v));
 }
 
-std::string meta_section(const RunReport& report, const RunSummary& s) {
+std::string run_table(const RunReport& report, const RunSummary& s) {
     const RunMeta& m = report.meta;
     std::string t = "<table class=\"kv\">\n";
     t += kv_row("run", m.run_id);
     t += kv_row("profile", profile_label(report) + (m.profile_path.empty() ? "" : "  (" + m.profile_path + ")"));
-    t += kv_row("started / finished", m.started_at + " / " + m.finished_at);
-    t += kv_row("wall time", fmt::format("{:.1f} s (cases: {:.1f} s)", m.wall_s, s.wall_ms_total / 1000.0));
+    if (m.finished_at.empty()) t += kv_row("started", m.started_at);
+    else t += kv_row("started / finished", m.started_at + " / " + m.finished_at);
+    t += kv_row("wall time", s.total ? fmt::format("{:.1f} s (cases: {:.1f} s)", m.wall_s, s.wall_ms_total / 1000.0)
+                                     : fmt::format("{:.1f} s", m.wall_s));
     t += kv_row("host", fmt::format("{} · {} cores · kernel {} · cgroup {}", m.host, m.cores, m.kernel, m.cgroup_version));
     t += kv_row("load (1 min)", fmt::format("{:.2f} → {:.2f}", m.load_avg_1m_start, m.load_avg_1m_end));
     t += kv_row("engine", fmt::format("{} (API {})", m.engine_version, m.engine_api_version));
     if (!m.shard.empty()) t += kv_row("shard", m.shard);
     if (!m.command_line.empty()) t += kv_row("command", m.command_line);
-    t += "</table>\n";
-    return "<section class=\"grid\"><div><h2>Verdicts</h2>" + svg_verdict_donut(s) + "</div><div><h2>Run</h2>" + t +
-           "</div></section>\n";
+    return t + "</table>\n";
+}
+
+/// The verdict ring beside the run's facts; the ring only when there are verdicts to draw.
+std::string meta_section(const RunReport& report, const RunSummary& s) {
+    if (s.total == 0) return "<section><h2>Run</h2>" + run_table(report, s) + "</section>\n";
+    return "<section class=\"grid\"><div><h2>Verdicts</h2>" + svg_verdict_donut(s) + "</div><div><h2>Run</h2>" +
+           run_table(report, s) + "</div></section>\n";
 }
 
 /// One table: a row per image, kind and family; a column per verdict that occurs in the run.
@@ -188,7 +204,7 @@ std::string record_row(const Record& r) {
     return fmt::format(
         "<tr data-v=\"{}\" data-k=\"{}\"{}><td>{}</td><td><code title=\"{}\">{}</code></td><td>{}</td><td class=\"num\">{}</td>"
         "<td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"ev\">{}{}</td></tr>\n",
-        to_string(v), html_escape(key), is_bad(v) ? " class=\"bad\"" : "", html_verdict(v), html_escape(r.summary),
+        to_string(v), html_escape(key), makes_run_fail(v) ? " class=\"bad\"" : "", html_verdict(v), html_escape(r.summary),
         html_escape(r.case_id),
         html_escape(r.image), r.repetition, html_escape(r.family),
         r.launch.started ? format_number(r.launch.wall_ms) : "", r.launch.started ? std::to_string(r.launch.exit_code) : "",
@@ -228,32 +244,70 @@ std::string perf_table(const PerfTable& t) {
     return caption + html_table(h, rows);
 }
 
+/// Throughput and latency against concurrency (capacity's sweep) as bars, one per level: the
+/// table alone hides where the curve flattens.
+std::string concurrency_charts(const PerfTable& t) {
+    const auto col = [&](const char* name) {
+        return static_cast<std::size_t>(std::find(t.columns.begin(), t.columns.end(), name) - t.columns.begin());
+    };
+    const std::size_t level = col("concurrency"), rate = col("launches/s"), p50 = col("p50 ms");
+    if (level != 0 || rate >= t.columns.size()) return "";
+    std::vector<BarItem> rates, latencies;
+    for (const auto& row : t.rows) {
+        if (rate >= row.size() || !row[rate].is_number()) continue;
+        const std::string label = "concurrency " + format_scalar(row[level]);
+        const double r = row[rate].get<double>();
+        rates.push_back({label, r, "#0969da", fmt::format("{}: {} launches/s", label, format_number(r))});
+        if (p50 < row.size() && row[p50].is_number()) {
+            const double ms = row[p50].get<double>();
+            latencies.push_back({label, ms, "#8250df", fmt::format("{}: p50 {} ms", label, format_number(ms))});
+        }
+    }
+    if (rates.empty()) return "";
+    std::string out = "<div class=\"grid\"><div><h3>Launches/s</h3>" + svg_bar_chart(rates, "launches/s") + "</div>";
+    if (!latencies.empty()) out += "<div><h3>p50 latency</h3>" + svg_bar_chart(latencies, "ms") + "</div>";
+    return out + "</div>\n";
+}
+
+/// One section's note, tables and charts, below its heading.
+std::string perf_body(const PerfSection& s) {
+    std::string out;
+    if (!s.note.empty()) out += "<p class=\"muted\">" + html_escape_lines(s.note) + "</p>\n";
+    for (const PerfTable& t : s.tables) out += perf_table(t) + concurrency_charts(t);
+    if (!s.latency.empty()) {
+        std::vector<std::vector<std::string>> rows;
+        std::vector<CdfSeries> cdf;
+        std::string charts;
+        for (std::size_t i = 0; i < s.latency.size(); ++i) {
+            const LatencySeries& ls = s.latency[i];
+            const Summary p = summarize(ls.samples_ms);
+            rows.push_back({html_escape(ls.name), std::to_string(p.n), format_number(p.min), format_number(p.p50),
+                            format_number(p.p95), format_number(p.p99), format_number(p.max)});
+            cdf.push_back({ls.name, ls.samples_ms});
+            if (i < 4) charts += "<div>" + svg_histogram(ls.samples_ms, ls.name + ": histogram") + "</div>";
+        }
+        out += html_table({"latency", "n", "min ms", "p50 ms", "p95 ms", "p99 ms", "max ms"}, rows);
+        out += "<div class=\"grid\">" + charts + "<div>" + svg_cdf(cdf, s.title + ": CDF") + "</div></div>\n";
+    }
+    if (!s.unparsed.empty()) out += "<pre>" + html_escape(ellipsize(sanitize_utf8(s.unparsed), 2000)) + "</pre>\n";
+    return out;
+}
+
+/// A run's figures: one "Performance" section, a heading per figure section.
 std::string perf_section(const nlohmann::json& extra) {
     const auto sections = perf_sections(extra);
     if (sections.empty()) return "";
     std::string out = "<section><h2>Performance</h2>\n";
-    for (const PerfSection& s : sections) {
-        out += "<h3>" + html_escape(s.title) + "</h3>\n";
-        if (!s.note.empty()) out += "<p class=\"muted\">" + html_escape(s.note) + "</p>\n";
-        for (const PerfTable& t : s.tables) out += perf_table(t);
-        if (!s.latency.empty()) {
-            std::vector<std::vector<std::string>> rows;
-            std::vector<CdfSeries> cdf;
-            std::string charts;
-            for (std::size_t i = 0; i < s.latency.size(); ++i) {
-                const LatencySeries& ls = s.latency[i];
-                const Summary p = summarize(ls.samples_ms);
-                rows.push_back({html_escape(ls.name), std::to_string(p.n), format_number(p.min), format_number(p.p50),
-                                format_number(p.p95), format_number(p.p99), format_number(p.max)});
-                cdf.push_back({ls.name, ls.samples_ms});
-                if (i < 4) charts += "<div>" + svg_histogram(ls.samples_ms, ls.name + ": histogram") + "</div>";
-            }
-            out += html_table({"latency", "n", "min ms", "p50 ms", "p95 ms", "p99 ms", "max ms"}, rows);
-            out += "<div class=\"grid\">" + charts + "<div>" + svg_cdf(cdf, s.title + ": CDF") + "</div></div>\n";
-        }
-        if (!s.unparsed.empty()) out += "<pre>" + html_escape(ellipsize(sanitize_utf8(s.unparsed), 2000)) + "</pre>\n";
-    }
+    for (const PerfSection& s : sections) out += "<h3>" + html_escape(s.title) + "</h3>\n" + perf_body(s);
     return out + "</section>\n";
+}
+
+/// A bench or capacity report's figures: they are the report, one section each.
+std::string measurement_sections(const nlohmann::json& extra) {
+    std::string out;
+    for (const PerfSection& s : perf_sections(extra))
+        out += "<section><h2>" + html_escape(s.title) + "</h2>\n" + perf_body(s) + "</section>\n";
+    return out;
 }
 
 std::string environment_section(const RunMeta& m) {
@@ -290,7 +344,28 @@ std::string standalone_html(std::string_view title, std::string_view sections) {
            std::string(sections) + "</main>\n</body>\n</html>\n";
 }
 
+namespace {
+
+/// A bench or capacity report: no records, so no verdicts, counts or record table; its headline
+/// names the command and its key figure, and its figures come first.
+std::string render_measurement(const RunReport& report, const Measurement& m) {
+    const RunSummary s = summarize(report.records);
+    std::string out = page_head("sandbox-harness " + m.command + " " + report.meta.run_id);
+    out += fmt::format("<header class=\"{}\"><h1>sandbox-harness {}</h1><p>{}</p></header>\n<main>\n",
+                       report.meta.interrupted ? "int" : "neutral", html_escape(m.command), html_escape(m.headline));
+    if (report.meta.interrupted)
+        out += "<section><p>Interrupted: the figures are those measured before it stopped.</p></section>\n";
+    out += measurement_sections(report.meta.extra);
+    out += meta_section(report, s);
+    out += environment_section(report.meta);
+    return out + "</main>\n</body>\n</html>\n";
+}
+
+}  // namespace
+
 std::string HtmlExporter::render(const RunReport& report) const {
+    if (report.records.empty())
+        if (const auto m = measurement(report.meta.extra)) return render_measurement(report, *m);
     const RunSummary s = summarize(report.records);
     const char* banner = report.meta.interrupted ? "int" : all_clear(s) ? "ok" : "bad";
     std::string out = page_head("sandbox-harness " + report.meta.run_id);
@@ -298,13 +373,13 @@ std::string HtmlExporter::render(const RunReport& report) const {
                        html_escape(headline(s, report.meta.interrupted)));
     out += meta_section(report, s);
     if (opts_.diff) out += render_diff_html(*opts_.diff);
-    out += counts_section(s);
-    out += wall_time_section(report);
-    out += records_section(report, s);
+    // Without records there is nothing to count or list (and nothing for the filter script).
+    if (s.total) out += counts_section(s) + wall_time_section(report) + records_section(report, s);
     out += perf_section(report.meta.extra);
     if (opts_.coverage) out += coverage_html(*opts_.coverage);
     out += environment_section(report.meta);
-    out += "</main>\n<script>" + std::string(kScript) + "</script>\n</body>\n</html>\n";
+    if (s.total) out += "</main>\n<script>" + std::string(kScript) + "</script>\n</body>\n</html>\n";
+    else out += "</main>\n</body>\n</html>\n";
     return out;
 }
 

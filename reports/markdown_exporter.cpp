@@ -43,20 +43,38 @@ std::string meta_line(const RunReport& report, const RunSummary& s) {
     const RunMeta& m = report.meta;
     std::vector<std::string> images;
     for (const auto& [image, c] : s.by_image) images.push_back(image);
-    std::string line = fmt::format("Run {} · profile {} · {} · {} on {} ({} cores, kernel {}, engine {}) · {:.1f} s",
-                                   m.run_id, profile_label(report), m.started_at, fmt::join(images, ", "), m.host,
-                                   m.cores, m.kernel, m.engine_version, m.wall_s);
+    const std::string where = images.empty() ? m.host : fmt::format("{} on {}", fmt::join(images, ", "), m.host);
+    std::string line = fmt::format("Run {} · profile {} · {} · {} ({} cores, kernel {}, engine {}) · {:.1f} s",
+                                   m.run_id, profile_label(report), m.started_at, where, m.cores, m.kernel,
+                                   m.engine_version, m.wall_s);
     if (!m.shard.empty()) line += " · shard " + m.shard;
     return markdown_escape(line);
 }
 
-std::string perf_markdown(const nlohmann::json& extra) {
+/// A note as Markdown: each of its lines a line of the paragraph (markdown_escape would show a
+/// newline as a mark, which suits a table cell, not the explanation under a heading).
+std::string note_markdown(const std::string& note) {
+    std::string out;
+    std::size_t from = 0;
+    while (from <= note.size()) {
+        std::size_t nl = note.find('\n', from);
+        if (nl == std::string::npos) nl = note.size();
+        const std::string line = markdown_escape(note.substr(from, nl - from));
+        if (!line.empty()) out += (out.empty() ? "" : "  \n") + line;
+        from = nl + 1;
+    }
+    return out.empty() ? "" : "\n" + out + "\n";
+}
+
+/// The sections of meta.extra: under "## Performance" in a run's report, or (`top_level`) as the
+/// report's own sections in a bench or capacity report.
+std::string perf_markdown(const nlohmann::json& extra, bool top_level) {
     const auto sections = perf_sections(extra);
     if (sections.empty()) return "";
-    std::string out = "\n## Performance\n";
+    std::string out = top_level ? "" : "\n## Performance\n";
     for (const PerfSection& s : sections) {
-        out += "\n### " + markdown_escape(s.title) + "\n";
-        if (!s.note.empty()) out += "\n" + markdown_escape(s.note) + "\n";
+        out += (top_level ? "\n## " : "\n### ") + markdown_escape(s.title) + "\n";
+        out += note_markdown(s.note);
         for (const PerfTable& t : s.tables) {
             out += t.caption.empty() ? "\n" : "\n" + markdown_escape(t.caption) + ":\n\n";
             std::vector<std::string> h;
@@ -84,10 +102,21 @@ std::string perf_markdown(const nlohmann::json& extra) {
     return out;
 }
 
+/// A bench or capacity report: its headline figure, then its sections. No verdicts: it has no records.
+std::string measurement_markdown(const RunReport& report, const Measurement& m) {
+    std::string out = "# sandbox-harness " + m.command + "\n\n";
+    out += fmt::format("**{}**\n\n", markdown_escape(m.headline));
+    out += meta_line(report, summarize(report.records)) + "\n";
+    if (report.meta.interrupted) out += "\nInterrupted: the figures are those measured before it stopped.\n";
+    return out + perf_markdown(report.meta.extra, true);
+}
+
 }  // namespace
 
 /// Kept short on purpose (CI shows it as a job summary): passing records are only counted.
 std::string MarkdownExporter::render(const RunReport& report) const {
+    if (report.records.empty())
+        if (const auto m = measurement(report.meta.extra)) return measurement_markdown(report, *m);
     const RunSummary s = summarize(report.records);
     std::string out = "# sandbox-harness report\n\n";
     out += fmt::format("**{}**\n\n", markdown_escape(headline(s, report.meta.interrupted)));
@@ -120,7 +149,7 @@ std::string MarkdownExporter::render(const RunReport& report) const {
         out += "\n## Accepted risks\n\nEscapes covered by a Known Weakness in sandbox/README.md.\n\n";
         out += md_table({"case", "image", "rep", "weakness", "evidence"}, risks);
     }
-    out += perf_markdown(report.meta.extra);
+    out += perf_markdown(report.meta.extra, false);
     if (opts_.diff) out += render_diff_markdown(*opts_.diff);
     if (opts_.coverage) out += coverage_markdown(*opts_.coverage);
     return out;

@@ -1,7 +1,7 @@
 # sandbox-harness: probe
 # id: ast.process-pool
 # family: ast-bypass
-# controls: pids
+# controls: pids, memory
 # expect: report
 # image: all
 # timeout: 20
@@ -16,6 +16,11 @@ threads that is more tasks than the pids limit (64) allows. A pool whose fork fa
 a 15 s alarm bounds the wait (forking 70 Pythons is slow on a busy host, hence the 20 s case
 timeout), and the probe leaves with os._exit after its report (the container's end takes the
 workers with it). Its files are removed.
+
+Under gVisor (profiles/runsc.env) the memory limit stops the pool first: each process costs the
+runtime about 4.5 MiB of the container's memory, and 256m is exhausted before the task limit
+(RLIMIT_NPROC there, sandbox/README.md, Runtimes) is reached; an OOM kill of the container is
+containment by `memory`, hence the second control.
 """
 import concurrent.futures
 import glob

@@ -1,14 +1,20 @@
 # sandbox-harness: probe
 # id: ast.rot13-compile
 # family: ast-bypass
-# controls: ast, pids
+# controls: ast, pids, memory
 # expect: report
 # image: all
 # summary: compile()s and runs rot13-encoded code that forks up to 160 sleeping children in 6 s; the AST check rejects compile, and with it off the pids limit must stop it
 """rot13 through the codecs module, then compile() and a function built from the code object.
 `compile` is a blocked name, so the AST check rejects the script. With the check off, the payload
 (a fork bomb bounded at 160 children and 6 s, all killed and reaped) meets the pids limit of 64:
-more than 64 children with no fork failure is the escape."""
+more than 64 children with no fork failure is the escape.
+
+Under gVisor (profiles/runsc.env) the memory limit stops the payload first: each process costs the
+runtime about 4.5 MiB of the container's memory, so 256m runs out before the task limit
+(RLIMIT_NPROC there) is reached; an OOM kill of the container is containment by `memory`, hence the
+third control.
+"""
 import codecs
 import json
 import sys

@@ -12,6 +12,11 @@ including inodes outside the container's root (Docker's 2014 "shocker" breakout)
 the capability and its seccomp profile refuses the call. Here the handle is bogus (inode 0,
 generation 0 of the file system holding /etc/hostname): ESTALE, EINVAL or EBADF mean the call got
 past the permission check; EPERM means it was stopped. Nothing is opened.
+
+Under a runtime that interposes a kernel of its own (gVisor), the call reaches that kernel, not the
+host's: the probe says so and reports contained, with the release it reached as a claim
+(host_claims) that the harness can check against the host's own. (gVisor 20221219 answers both calls
+with EOPNOTSUPP: not implemented.)
 """
 import ctypes
 import errno
@@ -33,6 +38,32 @@ def report(escaped, detail, **evidence):
     sys.stdout.flush()
 
 
+# Linux numbers namespace inodes from 0xEFFFFFFA up (fixed ones for the initial namespaces, then
+# 0xF0000000 on); an application kernel that the runtime puts between the script and the host's
+# (gVisor's Sentry) numbers them its own way, from 1.
+LINUX_NS_INODES = 0xE0000000
+
+
+def answering_kernel():
+    """Whose kernel answers this script's system calls: the host's Linux, or one the runtime
+    interposes. Namespaces that cannot be read count as the host's, so the strong claim stands."""
+    inodes = {}
+    for ns in ("pid", "user", "net"):
+        try:
+            link = os.readlink("/proc/self/ns/" + ns)
+            inodes[ns] = int(link[link.index("[") + 1:link.index("]")])
+        except (OSError, ValueError):
+            pass
+    interposed = bool(inodes) and all(i < LINUX_NS_INODES for i in inodes.values())
+    return {"interposed": interposed, "ns_inodes": inodes, "release": os.uname().release}
+
+
+def kernel_claim(kernel):
+    """The claim a report makes about the host (attacks/README.md, "Host claims"): the release of
+    the kernel it reached, and whether that is the host's; the harness knows the host's own."""
+    return {"kernel_release": {"seen": kernel["release"], "is_host": not kernel["interposed"]}}
+
+
 def main():
     libc = ctypes.CDLL(None, use_errno=True)
     libc.syscall.restype = ctypes.c_long
@@ -50,9 +81,14 @@ def main():
     else:
         open_by_handle = errno.errorcode.get(ctypes.get_errno(), "?")
     os.close(mount_fd)
-    escaped = open_by_handle not in STOPPED
+    kernel = answering_kernel()
+    passed = open_by_handle not in STOPPED
     detail = "open_by_handle_at: %s; name_to_handle_at: %s" % (open_by_handle, name_to_handle)
-    report(escaped, detail, open_by_handle_at=open_by_handle, name_to_handle_at=name_to_handle)
+    if passed and kernel["interposed"]:
+        detail += " (the runtime's own kernel, Linux %s as it calls itself, not the host's: its handles name only " \
+                  "its own files)" % kernel["release"]
+    report(passed and not kernel["interposed"], detail, open_by_handle_at=open_by_handle,
+           name_to_handle_at=name_to_handle, answering_kernel=kernel, host_claims=kernel_claim(kernel))
 
 
 main()

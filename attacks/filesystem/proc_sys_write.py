@@ -12,6 +12,11 @@ process crashes; modprobe, sysrq, drop_caches...). Docker mounts it read-only. W
 probe asks for a bind remount read-write of that mount (container-local; needs CAP_SYS_ADMIN and a
 seccomp profile allowing mount). The files are only opened O_WRONLY and closed: opening a sysctl for
 writing changes nothing.
+
+Under a runtime that interposes a kernel of its own (gVisor) /proc is that kernel's, mounted read-
+write, and its few tunables are its own (gVisor 20221219 refuses every write-open here with EACCES
+anyway): the probe reports contained with what it saw, and the release it reached as a claim
+(host_claims) that the harness can check against the host's own.
 """
 import ctypes
 import errno
@@ -28,6 +33,32 @@ def report(escaped, detail, **evidence):
     line.update(evidence)
     sys.stdout.write("SANDBOX-PROBE " + json.dumps(line, sort_keys=True) + "\n")
     sys.stdout.flush()
+
+
+# Linux numbers namespace inodes from 0xEFFFFFFA up (fixed ones for the initial namespaces, then
+# 0xF0000000 on); an application kernel that the runtime puts between the script and the host's
+# (gVisor's Sentry) numbers them its own way, from 1.
+LINUX_NS_INODES = 0xE0000000
+
+
+def answering_kernel():
+    """Whose kernel answers this script's system calls: the host's Linux, or one the runtime
+    interposes. Namespaces that cannot be read count as the host's, so the strong claim stands."""
+    inodes = {}
+    for ns in ("pid", "user", "net"):
+        try:
+            link = os.readlink("/proc/self/ns/" + ns)
+            inodes[ns] = int(link[link.index("[") + 1:link.index("]")])
+        except (OSError, ValueError):
+            pass
+    interposed = bool(inodes) and all(i < LINUX_NS_INODES for i in inodes.values())
+    return {"interposed": interposed, "ns_inodes": inodes, "release": os.uname().release}
+
+
+def kernel_claim(kernel):
+    """The claim a report makes about the host (attacks/README.md, "Host claims"): the release of
+    the kernel it reached, and whether that is the host's; the harness knows the host's own."""
+    return {"kernel_release": {"seen": kernel["release"], "is_host": not kernel["interposed"]}}
 
 
 MS_REMOUNT = 32
@@ -80,7 +111,12 @@ def main():
     if opened:
         parts.append("opened for writing: " + ", ".join(opened))
     detail = "; ".join(parts) if parts else "/proc/sys read-only; every write-open refused"
-    report(escaped, detail, mount=mnt, mount_options=opts, remount=remount, results=results)
+    kernel = answering_kernel()
+    if escaped and kernel["interposed"]:
+        detail += " (the runtime's own kernel's /proc/sys, Linux %s as it calls itself, not the host's: its " \
+                  "settings are that kernel's)" % kernel["release"]
+    report(escaped and not kernel["interposed"], detail, mount=mnt, mount_options=opts, remount=remount,
+           results=results, answering_kernel=kernel, host_claims=kernel_claim(kernel))
 
 
 main()

@@ -17,6 +17,10 @@ it as an accepted risk, with the paths it saw.
 
 A second witness: the initial cgroup namespace has the fixed inode 0xEFFFFFFB (4026531835), so
 /proc/self/ns/cgroup naming it shows the container shares the host's. Only files are read.
+
+A kernel that shows no cgroup membership at all (an empty /proc/self/cgroup and no
+/proc/self/ns/cgroup: gVisor's, which mounts no cgroupfs either) shows nothing of the host's
+hierarchy: contained. An empty file beside a cgroup namespace is a broken view, and the probe fails.
 """
 import json
 import os
@@ -38,9 +42,19 @@ def main():
         for line in f:
             hid, controllers, path = line.rstrip("\n").split(":", 2)
             paths[controllers or "(v2)"] = path
+    try:
+        ns = os.readlink("/proc/self/ns/cgroup")
+    except FileNotFoundError:
+        ns = None
     if not paths:
-        raise RuntimeError("/proc/self/cgroup is empty")
-    ns = os.readlink("/proc/self/ns/cgroup")
+        if ns is not None:
+            raise RuntimeError("/proc/self/cgroup is empty although there is a cgroup namespace (%s)" % ns)
+        mounted = sorted(os.listdir("/sys/fs/cgroup")) if os.path.isdir("/sys/fs/cgroup") else None
+        report(False, "no cgroup membership shown: /proc/self/cgroup is empty and there is no cgroup namespace; "
+               "the kernel answering /proc has no cgroups of its own to show, nor the host's (/sys/fs/cgroup: %s)" % (
+                   ", ".join(mounted) if mounted else "empty" if mounted is not None else "absent"),
+               cgroup_paths={}, cgroup_ns=None, sys_fs_cgroup=mounted)
+        return
     outside_root = sorted({p for p in paths.values() if p != "/"})
     initial = ns == INIT_CGROUP_NS
     evidence = dict(cgroup_paths=paths, cgroup_ns=ns, initial_cgroup_ns=initial)

@@ -18,6 +18,10 @@ same check's /dev/kmsg reading at a file the probe writes in /tmp holding a few 
 /dev/kmsg's record format, which must report escaped; the file is removed again. Only that path has a stand-in: syslog(2) reads
 the kernel's own ring buffer and cannot be pointed anywhere else, so in self-test mode it is called
 exactly as in the real check (and refused, under the default profile).
+
+Under a runtime that interposes a kernel of its own (gVisor) syslog(2) returns that kernel's own log
+(gVisor's start-up lines), not the host's: the probe reports contained with what it read, and the
+release it reached as a claim (host_claims) that the harness can check against the host's own.
 """
 import ctypes
 import errno
@@ -39,6 +43,32 @@ def report(escaped, detail, **evidence):
     sys.stdout.flush()
 
 
+# Linux numbers namespace inodes from 0xEFFFFFFA up (fixed ones for the initial namespaces, then
+# 0xF0000000 on); an application kernel that the runtime puts between the script and the host's
+# (gVisor's Sentry) numbers them its own way, from 1.
+LINUX_NS_INODES = 0xE0000000
+
+
+def answering_kernel():
+    """Whose kernel answers this script's system calls: the host's Linux, or one the runtime
+    interposes. Namespaces that cannot be read count as the host's, so the strong claim stands."""
+    inodes = {}
+    for ns in ("pid", "user", "net"):
+        try:
+            link = os.readlink("/proc/self/ns/" + ns)
+            inodes[ns] = int(link[link.index("[") + 1:link.index("]")])
+        except (OSError, ValueError):
+            pass
+    interposed = bool(inodes) and all(i < LINUX_NS_INODES for i in inodes.values())
+    return {"interposed": interposed, "ns_inodes": inodes, "release": os.uname().release}
+
+
+def kernel_claim(kernel):
+    """The claim a report makes about the host (attacks/README.md, "Host claims"): the release of
+    the kernel it reached, and whether that is the host's; the harness knows the host's own."""
+    return {"kernel_release": {"seen": kernel["release"], "is_host": not kernel["interposed"]}}
+
+
 def check(kmsg, **extra):
     libc = ctypes.CDLL(None, use_errno=True)
     buf = ctypes.create_string_buffer(4096)
@@ -55,8 +85,15 @@ def check(kmsg, **extra):
             os.close(fd)
     except OSError as e:
         via_kmsg = errno.errorcode.get(e.errno, str(e))
-    escaped = (n > 0) or (via_kmsg.endswith("bytes") and not via_kmsg.startswith("0 "))
+    kernel = answering_kernel()
+    host_log = not kernel["interposed"]
+    # The stand-in of --self-test is a file, whoever the kernel is.
+    kmsg_read = via_kmsg.endswith("bytes") and not via_kmsg.startswith("0 ")
+    escaped = (n > 0 and host_log) or (kmsg_read and (host_log or "stand_in" in extra))
     detail = "syslog(READ_ALL): %s; %s: %s" % (via_syslog, kmsg, via_kmsg)
+    if not host_log and (n > 0 or kmsg_read):
+        detail += " (the runtime's own kernel's log, Linux %s as it calls itself, not the host's)" % kernel["release"]
+    extra = dict(extra, answering_kernel=kernel, host_claims=kernel_claim(kernel))
     try:
         with open("/proc/sys/kernel/dmesg_restrict") as f:
             restrict = int(f.read())

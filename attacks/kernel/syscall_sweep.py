@@ -5,7 +5,7 @@
 # expect: report
 # image: all
 # tags: smoke
-# summary: calls every x86_64 syscall 0-499 with invalid arguments in a child; escaped if any syscall of the dangerous set reaches the kernel
+# summary: calls every x86_64 syscall 0-499 with invalid arguments in a child; escaped if any syscall of the dangerous set reaches the host kernel
 """Syscall sweep (x86_64).
 
 Each syscall is called with arguments that cannot do anything: -1 for every pointer, descriptor,
@@ -27,8 +27,14 @@ Escaped when any syscall of DANGEROUS reaches the kernel: those Docker's default
 refuses to an unprivileged container (mount and the new mount API, namespaces, keyrings, bpf,
 perf, userfaultfd, module and kexec loading, handle-based opens, clock and swap control, raw I/O
 ports, cross-process memory access, reboot, ...). io_uring is left to kernel.io-uring. The full
-set of syscalls that reached the kernel is printed, with a short hash, so that drift against
-attacks/kernel/syscall_baseline.json shows.
+set of syscalls that reached the kernel is printed, with a short hash, so that drift against the
+baseline of the runtime shows: attacks/kernel/syscall_baseline.json for runc (the default),
+attacks/kernel/syscall_baseline.<runtime>.json for any other (syscall_baseline.runsc.json).
+
+Under a runtime that interposes a kernel of its own (gVisor), what the sweep reaches is that kernel,
+not the host's: a dangerous syscall answered there (gVisor implements unshare, setns, keyctl and
+name_to_handle_at itself, and answers perf_event_open with ENODEV) is listed but is no escape, and
+the release reached goes into host_claims for the harness to check against the host's own.
 """
 import ctypes
 import hashlib
@@ -124,6 +130,32 @@ def report(escaped, detail, **evidence):
     sys.stdout.flush()
 
 
+# Linux numbers namespace inodes from 0xEFFFFFFA up (fixed ones for the initial namespaces, then
+# 0xF0000000 on); an application kernel that the runtime puts between the script and the host's
+# (gVisor's Sentry) numbers them its own way, from 1.
+LINUX_NS_INODES = 0xE0000000
+
+
+def answering_kernel():
+    """Whose kernel answers this script's system calls: the host's Linux, or one the runtime
+    interposes. Namespaces that cannot be read count as the host's, so the strong claim stands."""
+    inodes = {}
+    for ns in ("pid", "user", "net"):
+        try:
+            link = os.readlink("/proc/self/ns/" + ns)
+            inodes[ns] = int(link[link.index("[") + 1:link.index("]")])
+        except (OSError, ValueError):
+            pass
+    interposed = bool(inodes) and all(i < LINUX_NS_INODES for i in inodes.values())
+    return {"interposed": interposed, "ns_inodes": inodes, "release": os.uname().release}
+
+
+def kernel_claim(kernel):
+    """The claim a report makes about the host (attacks/README.md, "Host claims"): the release of
+    the kernel it reached, and whether that is the host's; the harness knows the host's own."""
+    return {"kernel_release": {"seen": kernel["release"], "is_host": not kernel["interposed"]}}
+
+
 def name(nr):
     return NAMES[nr] if nr < len(NAMES) and NAMES[nr] != "-" else "sys_%d" % nr
 
@@ -185,15 +217,19 @@ def main():
     enosys = sorted(name(nr) for nr, err in results.items() if err == 38)
     dangerous = sorted(set(reached) & DANGEROUS)
     digest = hashlib.sha256(" ".join(sorted(set(reached))).encode()).hexdigest()[:16]
-    if dangerous:
+    kernel = answering_kernel()
+    if dangerous and kernel["interposed"]:
+        detail = "%d dangerous syscalls reached the runtime's own kernel (Linux %s as it calls itself), not the " \
+                 "host's: %s" % (len(dangerous), kernel["release"], ", ".join(dangerous))
+    elif dangerous:
         detail = "%d dangerous syscalls reached the kernel: %s" % (len(dangerous), ", ".join(dangerous))
     else:
         detail = "no dangerous syscall reached the kernel (%d reached, %d EPERM, %d ENOSYS, %d skipped)" % (
             len(reached), len(eperm), len(enosys), len(SKIP))
     unnamed_eperm = sum(1 for nr, err in results.items() if err == 1 and name(nr).startswith("sys_"))
-    report(dangerous, detail, dangerous_reached=dangerous, reached=reached, reached_sha256_16=digest,
-           eperm=eperm, eperm_unnamed_count=unnamed_eperm, enosys=enosys, abnormal=abnormal,
-           kernel=platform.release())
+    report(dangerous and not kernel["interposed"], detail, dangerous_reached=dangerous, reached=reached,
+           reached_sha256_16=digest, eperm=eperm, eperm_unnamed_count=unnamed_eperm, enosys=enosys,
+           abnormal=abnormal, kernel=platform.release(), answering_kernel=kernel, host_claims=kernel_claim(kernel))
 
 
 main()

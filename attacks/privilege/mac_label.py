@@ -20,6 +20,11 @@ The label is read from /proc/self/attr/apparmor/current (kernels with LSM stacki
 An AppArmor label `unconfined` or one in complain mode, and the SELinux types `unconfined_t`,
 `spc_t` (the "super privileged container" type of --privileged) and `kernel_t` confine nothing
 either. Any other label counts as confinement. Only files are read.
+
+Under a runtime that interposes a kernel of its own (gVisor) the attr files are that kernel's
+(gVisor has none: ENOENT), and say nothing of the host's LSM, which confines (or not) the runtime's
+own processes: the probe reports runtime-provided (contained). On a host without an LSM, as the
+reference host, Known Weakness 13 still holds for those processes (sandbox/README.md, Runtimes).
 """
 import errno
 import json
@@ -35,6 +40,32 @@ def report(escaped, detail, **evidence):
     line.update(evidence)
     sys.stdout.write("SANDBOX-PROBE " + json.dumps(line, sort_keys=True) + "\n")
     sys.stdout.flush()
+
+
+# Linux numbers namespace inodes from 0xEFFFFFFA up (fixed ones for the initial namespaces, then
+# 0xF0000000 on); an application kernel that the runtime puts between the script and the host's
+# (gVisor's Sentry) numbers them its own way, from 1.
+LINUX_NS_INODES = 0xE0000000
+
+
+def answering_kernel():
+    """Whose kernel answers this script's system calls: the host's Linux, or one the runtime
+    interposes. Namespaces that cannot be read count as the host's, so the strong claim stands."""
+    inodes = {}
+    for ns in ("pid", "user", "net"):
+        try:
+            link = os.readlink("/proc/self/ns/" + ns)
+            inodes[ns] = int(link[link.index("[") + 1:link.index("]")])
+        except (OSError, ValueError):
+            pass
+    interposed = bool(inodes) and all(i < LINUX_NS_INODES for i in inodes.values())
+    return {"interposed": interposed, "ns_inodes": inodes, "release": os.uname().release}
+
+
+def kernel_claim(kernel):
+    """The claim a report makes about the host (attacks/README.md, "Host claims"): the release of
+    the kernel it reached, and whether that is the host's; the harness knows the host's own."""
+    return {"kernel_release": {"seen": kernel["release"], "is_host": not kernel["interposed"]}}
 
 
 def read_attr(path):
@@ -83,6 +114,13 @@ def main():
         apparmor_enabled=read_optional("/sys/module/apparmor/parameters/enabled"),
         selinuxfs=os.path.isdir("/sys/fs/selinux"),
     )
+    kernel = answering_kernel()
+    evidence.update(answering_kernel=kernel, host_claims=kernel_claim(kernel))
+    if kernel["interposed"]:
+        report(False, "runtime-provided: the attr files (%s) are the runtime's own kernel's (Linux %s as it calls "
+               "itself); the host's confinement of the runtime cannot be seen from here" % (
+                   ", ".join("%s %s" % (p, v) for p, v in seen.items()), kernel["release"]), label=label, **evidence)
+        return
     if label is None:
         report(True, "no MAC label: no LSM provides one (%s)" % ", ".join(
             "%s %s" % (p, v) for p, v in seen.items()), label=None, **evidence)

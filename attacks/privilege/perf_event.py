@@ -10,6 +10,10 @@
 perf_event_open exposes kernel state (and a record of bugs); Docker's default seccomp profile
 refuses it. A NULL attr returns EFAULT once inside the kernel. The software counter on the probe's
 own process (user space only) is the least a process could get; it is closed at once.
+
+Under a runtime that interposes a kernel of its own (gVisor), the call reaches that kernel, not the
+host's: the probe says so and reports contained, with the release it reached as a claim
+(host_claims) that the harness can check against the host's own.
 """
 import ctypes
 import errno
@@ -29,6 +33,32 @@ def report(escaped, detail, **evidence):
     line.update(evidence)
     sys.stdout.write("SANDBOX-PROBE " + json.dumps(line, sort_keys=True) + "\n")
     sys.stdout.flush()
+
+
+# Linux numbers namespace inodes from 0xEFFFFFFA up (fixed ones for the initial namespaces, then
+# 0xF0000000 on); an application kernel that the runtime puts between the script and the host's
+# (gVisor's Sentry) numbers them its own way, from 1.
+LINUX_NS_INODES = 0xE0000000
+
+
+def answering_kernel():
+    """Whose kernel answers this script's system calls: the host's Linux, or one the runtime
+    interposes. Namespaces that cannot be read count as the host's, so the strong claim stands."""
+    inodes = {}
+    for ns in ("pid", "user", "net"):
+        try:
+            link = os.readlink("/proc/self/ns/" + ns)
+            inodes[ns] = int(link[link.index("[") + 1:link.index("]")])
+        except (OSError, ValueError):
+            pass
+    interposed = bool(inodes) and all(i < LINUX_NS_INODES for i in inodes.values())
+    return {"interposed": interposed, "ns_inodes": inodes, "release": os.uname().release}
+
+
+def kernel_claim(kernel):
+    """The claim a report makes about the host (attacks/README.md, "Host claims"): the release of
+    the kernel it reached, and whether that is the host's; the harness knows the host's own."""
+    return {"kernel_release": {"seen": kernel["release"], "is_host": not kernel["interposed"]}}
 
 
 def main():
@@ -59,8 +89,14 @@ def main():
     except (OSError, ValueError):
         paranoid = None
     reached = [k for k, v in results.items() if v not in BLOCKED]
-    detail = ("perf_event_open reached the kernel: %s" % results) if reached else "refused: %s" % results
-    report(reached, detail, results=results, perf_event_paranoid=paranoid)
+    kernel = answering_kernel()
+    if reached and kernel["interposed"]:
+        detail = "perf_event_open reached the runtime's own kernel (Linux %s as it calls itself), not the " \
+                 "host's: %s" % (kernel["release"], results)
+    else:
+        detail = ("perf_event_open reached the kernel: %s" % results) if reached else "refused: %s" % results
+    report(reached and not kernel["interposed"], detail, results=results, perf_event_paranoid=paranoid,
+           answering_kernel=kernel, host_claims=kernel_claim(kernel))
 
 
 main()

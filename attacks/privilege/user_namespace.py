@@ -13,6 +13,10 @@ kernel (mount, netfilter, ...) to an unprivileged process: the root of many cont
 Docker's default seccomp profile refuses unshare/clone with namespace flags without CAP_SYS_ADMIN.
 Everything happens in a forked child, whose namespaces die with it; the tmpfs it may mount is in
 its private mount namespace.
+
+Under a runtime that interposes a kernel of its own (gVisor), the call reaches that kernel, not the
+host's: the probe says so and reports contained, with the release it reached as a claim
+(host_claims) that the harness can check against the host's own.
 """
 import ctypes
 import errno
@@ -29,6 +33,32 @@ def report(escaped, detail, **evidence):
     line.update(evidence)
     sys.stdout.write("SANDBOX-PROBE " + json.dumps(line, sort_keys=True) + "\n")
     sys.stdout.flush()
+
+
+# Linux numbers namespace inodes from 0xEFFFFFFA up (fixed ones for the initial namespaces, then
+# 0xF0000000 on); an application kernel that the runtime puts between the script and the host's
+# (gVisor's Sentry) numbers them its own way, from 1.
+LINUX_NS_INODES = 0xE0000000
+
+
+def answering_kernel():
+    """Whose kernel answers this script's system calls: the host's Linux, or one the runtime
+    interposes. Namespaces that cannot be read count as the host's, so the strong claim stands."""
+    inodes = {}
+    for ns in ("pid", "user", "net"):
+        try:
+            link = os.readlink("/proc/self/ns/" + ns)
+            inodes[ns] = int(link[link.index("[") + 1:link.index("]")])
+        except (OSError, ValueError):
+            pass
+    interposed = bool(inodes) and all(i < LINUX_NS_INODES for i in inodes.values())
+    return {"interposed": interposed, "ns_inodes": inodes, "release": os.uname().release}
+
+
+def kernel_claim(kernel):
+    """The claim a report makes about the host (attacks/README.md, "Host claims"): the release of
+    the kernel it reached, and whether that is the host's; the harness knows the host's own."""
+    return {"kernel_release": {"seen": kernel["release"], "is_host": not kernel["interposed"]}}
 
 
 def child(w):
@@ -100,7 +130,12 @@ def main():
             result["max_user_namespaces"] = int(f.read())
     except (OSError, ValueError):
         pass
-    report(escaped, detail, **result)
+    kernel = answering_kernel()
+    if escaped and kernel["interposed"]:
+        detail = "the runtime's own kernel (Linux %s as it calls itself), not the host's, %s" % (
+            kernel["release"], detail)
+    report(escaped and not kernel["interposed"], detail, answering_kernel=kernel, host_claims=kernel_claim(kernel),
+           **result)
 
 
 main()

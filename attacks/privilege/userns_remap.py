@@ -5,7 +5,7 @@
 # expect: report
 # image: all
 # accepted-risk: 14
-# summary: reads /proc/self/uid_map and gid_map; escaped (accepted risk 14) when its uid and gid are the same numbers on the host (no user-namespace remapping)
+# summary: reads /proc/self/uid_map and gid_map; escaped (accepted risk 14) when its uid and gid are the same numbers on the host (no user-namespace remapping, no interposed kernel)
 """User-namespace remapping.
 
 With dockerd's `--userns-remap`, a container runs in a user namespace whose uids map to a
@@ -20,6 +20,13 @@ accepted risk, with the maps and the host uid and gid that its own ids stand for
 
 A second witness: the initial user namespace has the fixed inode 0xEFFFFFFD (4026531837), so
 /proc/self/ns/user naming it shows that the container shares the host's. Only files are read.
+
+Under a runtime that interposes a kernel of its own (gVisor) the maps are that kernel's: the
+script's ids exist only there, and the files, queues and keyrings they own are the runtime's, not
+the host's. The runtime itself runs on the host under an id of its own (runsc 20221219: the Sentry
+as uid 65534 in a user namespace that maps only 65534, the gofer as root with six capabilities),
+which the script cannot see; the probe reports runtime-provided ids (contained), with the release
+it reached as a claim the harness can check (sandbox/README.md, Runtimes).
 """
 import json
 import os
@@ -33,6 +40,32 @@ def report(escaped, detail, **evidence):
     line.update(evidence)
     sys.stdout.write("SANDBOX-PROBE " + json.dumps(line, sort_keys=True) + "\n")
     sys.stdout.flush()
+
+
+# Linux numbers namespace inodes from 0xEFFFFFFA up (fixed ones for the initial namespaces, then
+# 0xF0000000 on); an application kernel that the runtime puts between the script and the host's
+# (gVisor's Sentry) numbers them its own way, from 1.
+LINUX_NS_INODES = 0xE0000000
+
+
+def answering_kernel():
+    """Whose kernel answers this script's system calls: the host's Linux, or one the runtime
+    interposes. Namespaces that cannot be read count as the host's, so the strong claim stands."""
+    inodes = {}
+    for ns in ("pid", "user", "net"):
+        try:
+            link = os.readlink("/proc/self/ns/" + ns)
+            inodes[ns] = int(link[link.index("[") + 1:link.index("]")])
+        except (OSError, ValueError):
+            pass
+    interposed = bool(inodes) and all(i < LINUX_NS_INODES for i in inodes.values())
+    return {"interposed": interposed, "ns_inodes": inodes, "release": os.uname().release}
+
+
+def kernel_claim(kernel):
+    """The claim a report makes about the host (attacks/README.md, "Host claims"): the release of
+    the kernel it reached, and whether that is the host's; the harness knows the host's own."""
+    return {"kernel_release": {"seen": kernel["release"], "is_host": not kernel["interposed"]}}
 
 
 def read_map(path):
@@ -65,7 +98,13 @@ def main():
                     gid_map=[" ".join(map(str, r)) for r in gid_map],
                     uid=uid, gid=gid, host_uid=host_uid, host_gid=host_gid, root_maps_to=root_on_host,
                     user_ns=ns, initial_user_ns=ns == INIT_USER_NS)
-    if same:
+    kernel = answering_kernel()
+    evidence.update(answering_kernel=kernel, host_claims=kernel_claim(kernel))
+    if kernel["interposed"]:
+        report(False, "runtime-provided ids: uid %d and gid %d belong to the runtime's own kernel (Linux %s as it "
+               "calls itself; uid_map %s is its own), not to the host: they map to no host uid" % (
+                   uid, gid, kernel["release"], "; ".join(evidence["uid_map"])), **evidence)
+    elif same:
         report(True, "no user-namespace remapping: uid %d and gid %d here are uid %d and gid %d on the host "
                "(uid_map %s)" % (uid, gid, host_uid, host_gid, "; ".join(evidence["uid_map"])), **evidence)
     else:

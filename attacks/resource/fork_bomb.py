@@ -1,7 +1,7 @@
 # sandbox-harness: probe
 # id: res.fork-bomb
 # family: resource
-# controls: pids
+# controls: pids, memory
 # expect: report
 # image: all
 # summary: forks sleeping children until fork fails, 160 are alive at once, or 6 s pass; escaped past the pids limit of 64 without a fork failure
@@ -12,10 +12,18 @@ parent is killed first (closing the pipe also wakes it). The parent stops at CEI
 (or after DEADLINE_S: forking is slow on small busy hosts), kills and reaps them all. With the pids
 limit (64) fork fails with EAGAIN before the 64th child; more than 64 children alive with no fork
 failure is the escape.
+
+Under gVisor (profiles/runsc.env) the pids cgroup counts the runtime's own host threads, not the
+script's processes, so the task limit is RLIMIT_NPROC (`nproc=64:64`), which gVisor's kernel counts
+per sandbox: fork fails with EAGAIN after 62 children as under runc. Each of its processes costs the
+runtime about 4.5 MiB of the container's memory, though (62 children: 295 MiB at the peak; under
+runc 22 MiB), so at 256m the memory limit stops the bomb first: an OOM kill of the container is
+containment by `memory`, hence the second control.
 """
 import errno
 import json
 import os
+import resource
 import signal
 import sys
 import time
@@ -38,6 +46,11 @@ def pids_max():
             return f.read().strip()
     except OSError:
         return None
+
+
+def nproc():
+    soft, hard = resource.getrlimit(resource.RLIMIT_NPROC)
+    return None if soft == resource.RLIM_INFINITY else soft
 
 
 def main():
@@ -79,7 +92,7 @@ def main():
         detail = "fork failed with %s after %d children" % (failure, n) if failure else \
             "stopped by the %.0f s deadline after %d children" % (DEADLINE_S, n)
     report(escaped, detail, children=n, fork_error=failure, ceiling=CEILING,
-           seconds=round(elapsed, 3), pids_max=pids_max())
+           seconds=round(elapsed, 3), pids_max=pids_max(), rlimit_nproc=nproc())
 
 
 main()

@@ -23,12 +23,15 @@ Command add_compare_command(CLI::App& app) {
                     "p50 ratio new/old beyond which a significant slowdown is a regression")
         ->check(CLI::Range(1.0, 100.0))
         ->capture_default_str();
-    cmd->add_option("--alpha", opts->latency.alpha, "Significance level of the one-sided U test")
+    cmd->add_option("--alpha", opts->latency.alpha,
+                    "Significance level of the U tests: one-sided for latency series, two-sided for the wall "
+                    "time of each case over its repetitions")
         ->check(CLI::Range(0.0001, 0.5))
         ->capture_default_str();
     cmd->add_option("--min-samples", opts->latency.min_samples, "Samples per side below which a series is not tested")
         ->capture_default_str();
     return {cmd, [old_path, new_path, opts] {
+        opts->time_alpha = opts->latency.alpha;
         const RunDiff diff = diff_runs(read_report(*old_path), read_report(*new_path), *opts);
         fmt::print("{}", render_diff_markdown(diff));
         const bool regressed = has_regression(diff) || has_latency_regression(diff);

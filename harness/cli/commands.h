@@ -24,5 +24,6 @@ Command add_review_command(CLI::App&);
 Command add_ablate_command(CLI::App&);
 Command add_bench_command(CLI::App&);
 Command add_capacity_command(CLI::App&);
+Command add_chaos_command(CLI::App&);
 
 }  // namespace sh

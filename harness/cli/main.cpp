@@ -28,7 +28,8 @@ int main(int argc, char** argv) {
     const std::vector<sh::Command> commands = {
         sh::add_list_command(app),   sh::add_build_command(app),  sh::add_run_command(app),
         sh::add_merge_command(app),  sh::add_compare_command(app), sh::add_review_command(app),
-        sh::add_ablate_command(app), sh::add_bench_command(app),  sh::add_capacity_command(app)};
+        sh::add_ablate_command(app), sh::add_bench_command(app),  sh::add_capacity_command(app),
+        sh::add_chaos_command(app)};
 
     try {
         app.parse(argc, argv);

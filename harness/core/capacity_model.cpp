@@ -162,6 +162,35 @@ std::string run_efficiency_line(const RunCost& c) {
     return line;
 }
 
+ConcurrencyPoint concurrency_point(int concurrency, const std::vector<double>& latencies_ms, double elapsed_s) {
+    ConcurrencyPoint p;
+    p.concurrency = concurrency;
+    p.launches_per_s = latencies_ms.size() / elapsed_s;
+    p.latency_ms = summarize(latencies_ms);
+    return p;
+}
+
+nlohmann::json concurrency_section(const std::vector<ConcurrencyPoint>& sweep) {
+    nlohmann::json rows = nlohmann::json::array();
+    for (const auto& p : sweep)
+        rows.push_back({p.concurrency, p.latency_ms.n, p.launches_per_s, p.latency_ms.p50, p.latency_ms.p95, p.latency_ms.p99});
+    return {{"title", "Throughput and latency against concurrency (hello)"},
+            {"columns", {"concurrency", "launches", "launches/s", "p50 ms", "p95 ms", "p99 ms"}},
+            {"rows", rows}};
+}
+
+nlohmann::json capacity_model_section(const CapacityReport& model) {
+    nlohmann::json section = model;
+    for (const char* key : {"explanation", "latency_caveat", "sweep", "peak"}) section.erase(key);
+    if (model.peak) {
+        section["peak_concurrency"] = model.peak->concurrency;
+        section["peak_launches_per_s"] = model.peak->launches_per_s;
+    }
+    section["title"] = "Capacity model";
+    section["note"] = explain(model);
+    return section;
+}
+
 void to_json(nlohmann::json& j, const ConcurrencyPoint& p) {
     j = {{"concurrency", p.concurrency}, {"launches_per_s", p.launches_per_s}, {"latency_ms", p.latency_ms}};
 }

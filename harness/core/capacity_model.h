@@ -63,6 +63,18 @@ CapacityReport project(const CapacityReport& report, int target_cores);
 /// (94% of model)", then the knee and, if projected, the projection and its latency caveat.
 std::string explain(const CapacityReport&);
 
+/// A sweep step from the latencies of its successful launches, over `elapsed_s` of wall time:
+/// launches/s counts only those launches.
+ConcurrencyPoint concurrency_point(int concurrency, const std::vector<double>& latencies_ms, double elapsed_s);
+
+/// The `capacity_concurrency` section of report.json's meta.extra: one row per point
+/// (concurrency, launches, launches/s, p50, p95, p99 ms), in sweep order.
+nlohmann::json concurrency_section(const std::vector<ConcurrencyPoint>&);
+/// The `capacity_model` section: the model's figures as scalars (the peak as peak_concurrency and
+/// peak_launches_per_s; without the sweep, which concurrency_section() shows) and explain() as its
+/// note, so a report prints the explanation once and no nested object as raw JSON.
+nlohmann::json capacity_model_section(const CapacityReport&);
+
 /// How far a run was from CPU-bound: wall_s / (launches × cpu_s_per_launch / cores).
 /// 1.0 means the run took as long as its launches' CPU alone requires on these cores; 2.0 means
 /// twice that (idle cores, serial phases, workloads that sleep or time out). NaN when launches,

@@ -158,5 +158,39 @@ TEST(CapacityReportJson, RoundTripsAndCarriesTheExplanation) {
     EXPECT_TRUE(std::isnan(bare.measured_over_predicted));
 }
 
+TEST(ConcurrencyPoint, CountsOnlySuccessfulLaunchesOverTheElapsedTime) {
+    const ConcurrencyPoint p = concurrency_point(4, {200, 400, 300, 100}, 2.0);
+    EXPECT_EQ(4, p.concurrency);
+    EXPECT_DOUBLE_EQ(2.0, p.launches_per_s);
+    EXPECT_EQ(4u, p.latency_ms.n);
+    EXPECT_DOUBLE_EQ(250, p.latency_ms.p50);
+}
+
+TEST(CapacitySections, TheConcurrencyTableHasOneRowPerPointInSweepOrder) {
+    const nlohmann::json s = concurrency_section({point(2, 5.6, 330, 400), point(1, 3.9, 240, 280)});
+    EXPECT_EQ("Throughput and latency against concurrency (hello)", s.at("title"));
+    EXPECT_EQ(nlohmann::json({"concurrency", "launches", "launches/s", "p50 ms", "p95 ms", "p99 ms"}), s.at("columns"));
+    ASSERT_EQ(2u, s.at("rows").size());
+    EXPECT_EQ(nlohmann::json({2, 40, 5.6, 330.0, 400.0, 0.0}), s.at("rows")[0]);
+    EXPECT_EQ(1, s.at("rows")[1][0]);
+}
+
+TEST(CapacitySections, TheModelShowsItsFiguresAsScalarsAndTheExplanationOnceAsTheNote) {
+    const CapacityReport r = project(analyze_capacity(two_core_sweep(), 0.29, 2), 16);
+    const nlohmann::json s = capacity_model_section(r);
+    for (const char* gone : {"explanation", "latency_caveat", "sweep", "peak"}) EXPECT_FALSE(s.contains(gone)) << gone;
+    EXPECT_EQ(4, s.at("peak_concurrency"));
+    EXPECT_EQ(6.5, s.at("peak_launches_per_s"));
+    EXPECT_EQ("Capacity model", s.at("title"));
+    EXPECT_EQ(explain(r), s.at("note"));
+    EXPECT_EQ(16, s.at("target_cores"));
+    for (const auto& [key, value] : s.items())
+        EXPECT_FALSE(value.is_object() || value.is_array()) << key;
+
+    const nlohmann::json bare = capacity_model_section(analyze_capacity({}, 0.3, 2));
+    EXPECT_FALSE(bare.contains("peak_concurrency"));
+    EXPECT_TRUE(bare.at("knee").is_null());
+}
+
 }  // namespace
 }  // namespace sh

@@ -44,7 +44,7 @@ std::vector<std::string> probes_never_failing(const CoverageMatrix& m) {
     // accepted-risk: the probe reported its escape, and sandbox/README.md lists it as a Known Weakness.
     const auto reported_escape = [&](const std::string& c, const std::string& p) {
         const auto it = m.cells.find({c, p});
-        return it != m.cells.end() && (it->second == Verdict::Escaped || it->second == Verdict::AcceptedRisk);
+        return it != m.cells.end() && shows_escape(it->second);
     };
     std::vector<std::string> out;
     for (const auto& p : m.probes)

@@ -1,7 +1,9 @@
 #include "core/engine_parse.h"
 #include "util/error.h"
 
+#include <charconv>
 #include <stdexcept>
+#include <utility>
 
 namespace sh {
 
@@ -41,7 +43,42 @@ void require(const json& j, json::value_t type, const char* what) {
                                  j.type_name());
 }
 
+/// "1.41" as (1, 41), so that 1.9 < 1.41; nullopt for anything but MAJOR.MINOR.
+std::optional<std::pair<int, int>> api_number(std::string_view v) {
+    const auto dot = v.find('.');
+    if (dot == std::string_view::npos || dot == 0 || dot + 1 == v.size()) return std::nullopt;
+    std::pair<int, int> out;
+    const auto major = std::from_chars(v.data(), v.data() + dot, out.first);
+    const auto minor = std::from_chars(v.data() + dot + 1, v.data() + v.size(), out.second);
+    if (major.ec != std::errc() || major.ptr != v.data() + dot || minor.ec != std::errc() ||
+        minor.ptr != v.data() + v.size())
+        return std::nullopt;
+    return out;
+}
+
 }  // namespace
+
+std::string negotiate_api_version(const json& version) {
+    require(version, json::value_t::object, "GET /version");
+    const std::string engine = str(version, "ApiVersion");
+    if (engine.empty()) throw Error("no ApiVersion in the answer (is a Docker engine listening there?)");
+    const auto engine_n = api_number(engine);
+    if (!engine_n) throw Error("ApiVersion \"" + engine + "\" is not MAJOR.MINOR");
+    if (*engine_n < *api_number(kOldestApiVersion))
+        throw Error("the engine speaks Engine API " + engine + ", older than " + std::string(kOldestApiVersion) +
+                    ", the oldest sandbox-harness supports: upgrade the engine to Docker 20.10 or later "
+                    "(ci/setup-host.sh installs one), or set DOCKER_HOST to a newer engine");
+    const std::string chosen = *engine_n < *api_number(kNewestApiVersion) ? engine : std::string(kNewestApiVersion);
+    // An engine reports the oldest version it still accepts; an unreadable one is left to the
+    // engine itself to refuse, with its own message, on the first versioned call.
+    const std::string min = str(version, "MinAPIVersion");
+    if (const auto min_n = api_number(min); min_n && *min_n > *api_number(chosen))
+        throw Error("the engine accepts Engine API " + min + " and later only, and sandbox-harness speaks " +
+                    std::string(kOldestApiVersion) + " to " + std::string(kNewestApiVersion) +
+                    ": use an engine that still accepts " + chosen +
+                    ", or teach the harness the newer API (kNewestApiVersion in harness/core/engine_parse.h)");
+    return chosen;
+}
 
 EngineVersion parse_version(const json& version, const json& info) {
     require(version, json::value_t::object, "GET /version");

@@ -153,5 +153,60 @@ TEST(EngineParse, RecordedInspectOfAHardenedContainerHasTheLaunchersFlags) {
     EXPECT_EQ("running", j["State"]["Status"]);
 }
 
+// ---- API version negotiation -------------------------------------------------------------------
+
+std::string refusal(const json& version) {
+    try {
+        negotiate_api_version(version);
+    } catch (const Error& e) {
+        return e.what();
+    }
+    return "(no error)";
+}
+
+TEST(NegotiateApiVersion, TheRecordedDocker20EngineSpeaks141) {
+    EXPECT_EQ("1.41", negotiate_api_version(load("version.json")));
+}
+
+TEST(NegotiateApiVersion, AnEngineBetweenTheBoundsIsSpokenToInItsOwnVersion) {
+    EXPECT_EQ("1.45", negotiate_api_version(json{{"ApiVersion", "1.45"}, {"MinAPIVersion", "1.24"}}));
+    EXPECT_EQ("1.47", negotiate_api_version(json{{"ApiVersion", "1.47"}, {"MinAPIVersion", "1.24"}}));
+    EXPECT_EQ("1.43", negotiate_api_version(json{{"ApiVersion", "1.43"}}));  // no MinAPIVersion: not needed
+}
+
+TEST(NegotiateApiVersion, ANewerEngineIsSpokenToInTheNewestVersionTheClientKnows) {
+    EXPECT_EQ(std::string(kNewestApiVersion), negotiate_api_version(json{{"ApiVersion", "1.51"}, {"MinAPIVersion", "1.24"}}));
+    // Docker 29 accepts 1.44 and later only: still fine.
+    EXPECT_EQ(std::string(kNewestApiVersion), negotiate_api_version(json{{"ApiVersion", "1.52"}, {"MinAPIVersion", "1.44"}}));
+    EXPECT_EQ(std::string(kNewestApiVersion), negotiate_api_version(json{{"ApiVersion", "2.0"}}));
+}
+
+TEST(NegotiateApiVersion, MinorVersionsCompareAsNumbersNotText) {
+    EXPECT_EQ("the engine speaks Engine API 1.9, older than 1.41, the oldest sandbox-harness supports: upgrade "
+              "the engine to Docker 20.10 or later (ci/setup-host.sh installs one), or set DOCKER_HOST to a newer engine",
+              refusal(json{{"ApiVersion", "1.9"}}));
+    EXPECT_EQ(std::string(kNewestApiVersion), negotiate_api_version(json{{"ApiVersion", "1.100"}}));  // "1.100" < "1.47" as text
+}
+
+TEST(NegotiateApiVersion, AnEngineOlderThan141IsRefusedWithBothVersionsAndTheFix) {
+    EXPECT_EQ("the engine speaks Engine API 1.40, older than 1.41, the oldest sandbox-harness supports: upgrade "
+              "the engine to Docker 20.10 or later (ci/setup-host.sh installs one), or set DOCKER_HOST to a newer engine",
+              refusal(json{{"ApiVersion", "1.40"}, {"MinAPIVersion", "1.12"}}));
+}
+
+TEST(NegotiateApiVersion, AnEngineThatNoLongerAcceptsTheNewestKnownVersionIsRefused) {
+    EXPECT_EQ("the engine accepts Engine API 1.50 and later only, and sandbox-harness speaks 1.41 to 1.47: use an "
+              "engine that still accepts 1.47, or teach the harness the newer API (kNewestApiVersion in "
+              "harness/core/engine_parse.h)",
+              refusal(json{{"ApiVersion", "1.60"}, {"MinAPIVersion", "1.50"}}));
+}
+
+TEST(NegotiateApiVersion, AMissingOrMalformedApiVersionIsAnError) {
+    EXPECT_EQ("no ApiVersion in the answer (is a Docker engine listening there?)", refusal(json{{"Version", "24.0.7"}}));
+    EXPECT_EQ("ApiVersion \"1.41.0\" is not MAJOR.MINOR", refusal(json{{"ApiVersion", "1.41.0"}}));
+    EXPECT_EQ("ApiVersion \"v1.41\" is not MAJOR.MINOR", refusal(json{{"ApiVersion", "v1.41"}}));
+    EXPECT_EQ("Engine API: GET /version is not a JSON object but array", refusal(json::array()));
+}
+
 }  // namespace
 }  // namespace sh

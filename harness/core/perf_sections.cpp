@@ -6,6 +6,8 @@
 
 #include <fmt/format.h>
 
+#include "core/stats.h"
+
 namespace sh {
 
 std::string format_number(double x) {
@@ -155,13 +157,92 @@ PerfSection parse_section(const std::string& key, const nlohmann::json& sec) {
     return s;
 }
 
+/// The sections of bench and capacity in the order a reader wants them (reports/SCHEMA.md).
+const std::vector<std::string> kReadingOrder = {
+    "bench_latency",  "bench_phases",    "bench_cpu",       "bench_overhead",       "bench_controls",
+    "bench_enforcement", "bench_hyperfine", "bench_host", "capacity_concurrency", "capacity_model",
+    "capacity_limits"};
+
+std::size_t reading_rank(const std::string& key) {
+    return static_cast<std::size_t>(std::find(kReadingOrder.begin(), kReadingOrder.end(), key) - kReadingOrder.begin());
+}
+
+std::optional<double> number_at(const nlohmann::json& extra, const char* section, const char* figure) {
+    if (!extra.contains(section) || !extra[section].is_object()) return std::nullopt;
+    const auto& s = extra[section];
+    if (!s.contains(figure) || !s[figure].is_number()) return std::nullopt;
+    return s[figure].get<double>();
+}
+
+/// "launch p50 414 ms, p95 499 ms (hello [base], 20 launches)": the hello series if there is one
+/// (the launch every other figure is measured against), else the first.
+std::optional<std::string> bench_latency_figure(const nlohmann::json& extra) {
+    const auto lat = extra.find("bench_latency");
+    if (lat == extra.end() || !lat->is_object()) return std::nullopt;
+    const auto samples = lat->find("samples_ms");
+    if (samples == lat->end() || !samples->is_object() || samples->empty()) return std::nullopt;
+    auto series = samples->begin();
+    for (auto it = samples->begin(); it != samples->end(); ++it)
+        if (it.key().rfind("hello", 0) == 0) {
+            series = it;
+            break;
+        }
+    const auto values = numbers(series.value());
+    if (!values) return std::nullopt;
+    const Summary s = summarize(*values);
+    return fmt::format("launch p50 {} ms, p95 {} ms ({}, {} launches)", format_number(s.p50), format_number(s.p95),
+                       series.key(), s.n);
+}
+
+std::string bench_headline(const nlohmann::json& extra) {
+    std::vector<std::string> parts;
+    if (auto l = bench_latency_figure(extra)) parts.push_back(*l);
+    if (auto cpu = number_at(extra, "bench_cpu", "host_cpu_s_per_launch"))
+        parts.push_back(format_number(*cpu) + " host CPU-s per launch");
+    return parts.empty() ? "bench" : fmt::format("bench: {}", fmt::join(parts, " \xC2\xB7 "));
+}
+
+std::string capacity_headline(const nlohmann::json& extra) {
+    std::vector<std::string> parts;
+    const auto peak = number_at(extra, "capacity_model", "peak_launches_per_s");
+    const auto at = number_at(extra, "capacity_model", "peak_concurrency");
+    if (peak && at) parts.push_back(fmt::format("peak {} launches/s at concurrency {}", format_number(*peak),
+                                                format_number(*at)));
+    const auto predicted = number_at(extra, "capacity_model", "predicted_launches_per_s");
+    const auto cores = number_at(extra, "capacity_model", "cores");
+    if (predicted && cores)
+        parts.push_back(
+            fmt::format("model {} launches/s on {} cores", format_number(*predicted), format_number(*cores)));
+    const auto projected = number_at(extra, "capacity_model", "projected_launches_per_s");
+    const auto target = number_at(extra, "capacity_model", "target_cores");
+    if (projected && target && *target > 0)
+        parts.push_back(fmt::format("{} projected on {} cores", format_number(*projected), format_number(*target)));
+    return parts.empty() ? "capacity" : fmt::format("capacity: {}", fmt::join(parts, " \xC2\xB7 "));
+}
+
 }  // namespace
 
 std::vector<PerfSection> perf_sections(const nlohmann::json& extra) {
     std::vector<PerfSection> out;
     if (!extra.is_object()) return out;
     for (const auto& [key, sec] : extra.items()) out.push_back(parse_section(key, sec));
+    // Stable: keys outside the reading order keep their (alphabetical) order, after it.
+    std::stable_sort(out.begin(), out.end(), [](const PerfSection& a, const PerfSection& b) {
+        return reading_rank(a.key) < reading_rank(b.key);
+    });
     return out;
+}
+
+std::optional<Measurement> measurement(const nlohmann::json& extra) {
+    if (!extra.is_object()) return std::nullopt;
+    bool bench = false, capacity = false;
+    for (const auto& [key, sec] : extra.items()) {
+        bench = bench || key.rfind("bench_", 0) == 0;
+        capacity = capacity || key.rfind("capacity_", 0) == 0;
+    }
+    if (bench) return Measurement{"bench", bench_headline(extra)};
+    if (capacity) return Measurement{"capacity", capacity_headline(extra)};
+    return std::nullopt;
 }
 
 std::map<std::string, double> perf_figures(const nlohmann::json& extra) {

@@ -4,6 +4,7 @@
 /// fail on a shape they do not know: it is shown as compact JSON instead.
 
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -38,7 +39,22 @@ struct PerfSection {
 ///   objects (a table, columns = union of keys); an object of flat objects (a table, one row per
 ///   key — e.g. latency summaries keyed by case). A section may also be an array of flat objects,
 ///   an array of numbers (samples), or a scalar.
+/// Order: the sections `bench` and `capacity` write, in reading order (latency before phases,
+/// CPU and host; the concurrency sweep before the model and the limits), then every other key in
+/// alphabetical order.
 std::vector<PerfSection> perf_sections(const nlohmann::json& extra);
+
+/// What a report of `bench` or `capacity` measured: those commands write no records, only
+/// sections of `extra` (reports/SCHEMA.md), so their report leads with these figures instead of
+/// a verdict count.
+struct Measurement {
+    std::string command;   ///< "bench" or "capacity"
+    std::string headline;  ///< the command and its key figure, e.g. "bench: launch p50 414 ms, p95
+                           ///< 499 ms (hello [base], 20 launches) · 0.29 host CPU-s per launch";
+                           ///< the command alone when the figure is missing
+};
+/// Told from the section keys (`bench_*`, `capacity_*`); nullopt when `extra` has neither.
+std::optional<Measurement> measurement(const nlohmann::json& extra);
 
 /// Every numeric figure of `extra` by a stable name: "section/figure" for loose figures,
 /// "section/[caption/]row/column" for table cells (the row named by its first cell). Samples are

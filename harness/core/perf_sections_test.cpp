@@ -37,6 +37,44 @@ TEST(PerfSections, ShowsUnknownShapesAsJsonInsteadOfFailing) {
     EXPECT_TRUE(perf_sections(nlohmann::json::array()).empty());
 }
 
+TEST(PerfSections, PutsBenchAndCapacitySectionsInReadingOrderAndTheRestAfterAlphabetically) {
+    const auto j = nlohmann::json::parse(R"({"bench_host": 1, "zeta": 1, "bench_cpu": 1, "alpha": 1,
+                                             "bench_latency": 1, "capacity_limits": 1, "capacity_concurrency": 1})");
+    std::vector<std::string> keys;
+    for (const auto& s : perf_sections(j)) keys.push_back(s.key);
+    EXPECT_EQ((std::vector<std::string>{"bench_latency", "bench_cpu", "bench_host", "capacity_concurrency",
+                                        "capacity_limits", "alpha", "zeta"}),
+              keys);
+}
+
+TEST(Measurement, NamesBenchAndItsHelloLatencyAndCpu) {
+    const auto j = nlohmann::json::parse(R"({
+      "bench_latency": {"samples_ms": {"hello [base]": [100, 200, 300], "pass [base]": [1, 2, 3]}},
+      "bench_cpu": {"host_cpu_s_per_launch": 0.29}})");
+    const auto m = measurement(j);
+    ASSERT_TRUE(m.has_value());
+    EXPECT_EQ("bench", m->command);
+    EXPECT_EQ("bench: launch p50 200 ms, p95 290 ms (hello [base], 3 launches) \xC2\xB7 0.29 host CPU-s per launch",
+              m->headline);
+}
+
+TEST(Measurement, NamesCapacityAndItsPeakAgainstTheModel) {
+    const auto j = nlohmann::json::parse(R"({"capacity_concurrency": {"columns": ["concurrency"], "rows": [[1]]},
+      "capacity_model": {"peak_launches_per_s": 6.5, "peak_concurrency": 4, "predicted_launches_per_s": 6.9,
+                         "cores": 2, "projected_launches_per_s": 55.2, "target_cores": 0}})");
+    const auto m = measurement(j);
+    ASSERT_TRUE(m.has_value());
+    EXPECT_EQ("capacity", m->command);
+    EXPECT_EQ("capacity: peak 6.50 launches/s at concurrency 4 \xC2\xB7 model 6.90 launches/s on 2 cores", m->headline);
+}
+
+TEST(Measurement, IsTheCommandAloneWithoutItsFigureAndNothingForARun) {
+    EXPECT_EQ("bench", measurement(nlohmann::json::parse(R"({"bench_host": {"cores": 2}})"))->headline);
+    EXPECT_EQ("capacity", measurement(nlohmann::json::parse(R"({"capacity_limits": {}})"))->headline);
+    EXPECT_FALSE(measurement(nlohmann::json::parse(R"({"run_efficiency": {"wall_s": 1}})")).has_value());
+    EXPECT_FALSE(measurement(nlohmann::json()).has_value());
+}
+
 TEST(PerfFigures, NamesEveryNumericFigure) {
     const auto j = nlohmann::json::parse(R"({
       "launch": {"cpu_s_per_launch": 0.29, "label": "x", "samples_ms": [1, 2],

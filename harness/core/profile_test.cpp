@@ -93,9 +93,15 @@ TEST(LoadProfile, TheShippedRunscProfileIsTheDefaultUnderGvisor) {
     EXPECT_EQ((std::vector<std::string>{}), check_profile(p));
     EXPECT_EQ((std::vector<std::string>{}), missing_variables(p));
     EXPECT_EQ("runsc", p.get("SANDBOX_RUNTIME"));
-    // Every other value as in default.env, so that a review shows what the runtime alone changes.
+    // Every other value as in default.env, so that a review shows what the runtime changes: the
+    // pids control is the one exception, expressed the way gVisor needs it (runsc.env says why).
     Profile shipped_default = load_profile(SH_SOURCE_DIR "/sandbox/profiles/default.env");
-    EXPECT_EQ(with_overrides(shipped_default, {{"SANDBOX_RUNTIME", "runsc"}}).values, p.values);
+    EXPECT_EQ(with_overrides(shipped_default,
+                             {{"SANDBOX_RUNTIME", "runsc"},
+                              {"SANDBOX_PIDS_LIMIT", "2048"},
+                              {"SANDBOX_ULIMITS", "nofile=256:256 fsize=16777216:16777216 core=0:0 nproc=64:64"}})
+                  .values,
+              p.values);
 }
 
 TEST(LoadWeakenings, TheShippedOverlaysAreValid) {

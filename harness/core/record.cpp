@@ -1,6 +1,7 @@
 #include "core/record.h"
 
 #include <algorithm>
+#include <concepts>
 #include <type_traits>
 
 #include <fmt/format.h>
@@ -11,10 +12,12 @@ namespace {
 
 using nlohmann::json;
 
-template <typename T>
-json optional_json(const std::optional<T>& v) {
-    return v ? json(*v) : json(nullptr);
-}
+// Each struct's keys are spelled once, in a `fields(io, value)` function below, which both
+// directions walk: a Writer puts every field into a JSON object, a Reader takes what it finds.
+// How one value is written and read is its Codec.
+
+template <typename T, typename = void>
+struct Codec;
 
 /// Reads the keys of one JSON object into C++ fields: a missing or null key keeps the field's
 /// default; a key of the wrong type throws RecordError naming it ("launch.exit_code").
@@ -28,22 +31,22 @@ public:
 
     template <typename T>
     void operator()(const char* key, T& out) const {
-        const json* v = find(key);
-        if (v) out = convert<T>(*v, key);
+        if (const json* v = find(key)) out = Codec<T>::read(*v, *this, key);
     }
 
     template <typename T>
     void operator()(const char* key, std::optional<T>& out) const {
         const json* v = find(key);
-        out = v ? std::optional<T>(convert<T>(*v, key)) : std::nullopt;
+        out = v ? std::optional<T>(Codec<T>::read(*v, *this, key)) : std::nullopt;
     }
 
-    /// The nested object at `key`, or an empty one.
-    json object(const char* key) const {
-        const json* v = find(key);
-        if (!v) return json::object();
-        if (!v->is_object()) fail(key, "an object", *v);
-        return *v;
+    /// Another schema_version than this build's is an error; a missing one is taken as this build's.
+    void schema_version() const {
+        int version = kReportSchemaVersion;
+        (*this)("schema_version", version);
+        if (version != kReportSchemaVersion)
+            throw RecordError(fmt::format("unsupported schema_version {} (this build reads {})", version,
+                                          kReportSchemaVersion));
     }
 
     std::string name(const char* key) const { return prefix_.empty() ? key : prefix_ + "." + key; }
@@ -59,46 +62,275 @@ private:
         return it == j_.end() || it->is_null() ? nullptr : &*it;
     }
 
-    template <typename T>
-    T convert(const json& v, const char* key) const {
-        if constexpr (std::is_same_v<T, bool>) {
-            if (!v.is_boolean()) fail(key, "a boolean", v);
-        } else if constexpr (std::is_integral_v<T>) {
-            if (!v.is_number_integer()) fail(key, "an integer", v);
-        } else if constexpr (std::is_floating_point_v<T>) {
-            if (!v.is_number()) fail(key, "a number", v);
-        } else if constexpr (std::is_same_v<T, std::string>) {
-            if (!v.is_string()) fail(key, "a string", v);
-        } else if constexpr (std::is_same_v<T, std::vector<std::string>>) {
-            if (!v.is_array() || !std::all_of(v.begin(), v.end(), [](const json& e) { return e.is_string(); }))
-                fail(key, "an array of strings", v);
-        } else if constexpr (std::is_same_v<T, std::map<std::string, std::string>>) {
-            if (!v.is_object() || !std::all_of(v.begin(), v.end(), [](const json& e) { return e.is_string(); }))
-                fail(key, "an object of strings", v);
-        }
-        return v.get<T>();
-    }
-
     const json& j_;
     std::string prefix_;
 };
 
-void check_schema(const Reader& read) {
-    int version = kReportSchemaVersion;
-    read("schema_version", version);
-    if (version != kReportSchemaVersion)
-        throw RecordError(fmt::format("unsupported schema_version {} (this build reads {})", version,
-                                      kReportSchemaVersion));
+/// Writes every field into one JSON object; an absent optional is null.
+class Writer {
+public:
+    template <typename T>
+    void operator()(const char* key, const T& v) {
+        j[key] = Codec<T>::write(v);
+    }
+
+    template <typename T>
+    void operator()(const char* key, const std::optional<T>& v) {
+        j[key] = v ? Codec<T>::write(*v) : json(nullptr);
+    }
+
+    void schema_version() { j["schema_version"] = kReportSchemaVersion; }
+
+    json j = json::object();
+};
+
+// ---- the keys of each struct, in reading order -------------------------------------------------
+
+template <typename T, typename Struct>
+concept Is = std::same_as<std::remove_const_t<T>, Struct>;
+
+void fields(auto& io, Is<LaunchResult> auto& l) {
+    io("started", l.started);
+    io("start_error", l.start_error);
+    io("exit_code", l.exit_code);
+    io("signal", l.signal);
+    io("harness_deadline_hit", l.harness_deadline_hit);
+    io("stdout_text", l.stdout_text);
+    io("stderr_text", l.stderr_text);
+    io("stdout_truncated", l.stdout_truncated);
+    io("stderr_truncated", l.stderr_truncated);
+    io("stdout_bytes", l.stdout_bytes);
+    io("stderr_bytes", l.stderr_bytes);
+    io("wall_ms", l.wall_ms);
+    io("start_unix_s", l.start_unix_s);
+    io("cpu_user_ms", l.cpu_user_ms);
+    io("cpu_sys_ms", l.cpu_sys_ms);
 }
 
-template <typename E, typename Parse>
-E enum_from(const Reader& read, const char* key, E fallback, Parse parse, const char* allowed) {
-    std::string text;
-    read(key, text);
-    if (text.empty()) return fallback;
-    if (auto v = parse(text)) return *v;
-    throw RecordError(fmt::format("bad record key '{}': unknown value \"{}\" (allowed: {})", read.name(key), text, allowed));
+void fields(auto& io, Is<FlagDrift> auto& d) {
+    io("field", d.field);
+    io("expected", d.expected);
+    io("actual", d.actual);
 }
+
+void fields(auto& io, Is<Observation> auto& o) {
+    io("engine_reachable", o.engine_reachable);
+    io("container_id", o.container_id);
+    io("inspected", o.inspected);
+    io("drift", o.drift);
+    io("exit_code", o.exit_code);
+    io("oom_killed", o.oom_killed);
+    io("engine_actions", o.engine_actions);
+    io("t_create", o.t_create);
+    io("t_start", o.t_start);
+    io("t_die", o.t_die);
+    io("t_destroy", o.t_destroy);
+    io("memory_peak_bytes", o.memory_peak_bytes);
+    io("container_gone", o.container_gone);
+    io("leftovers", o.leftovers);
+    io("canary_hits", o.canary_hits);
+    io("host_file_changes", o.host_file_changes);
+    io("notes", o.notes);
+}
+
+void fields(auto& io, Is<Judgement> auto& jd) {
+    io("verdict", jd.verdict);
+    io("reasons", jd.reasons);
+    io("stopped_by", jd.stopped_by);
+    io("report", jd.report);
+}
+
+void fields(auto& io, Is<Record> auto& r) {
+    io.schema_version();
+    io("case_id", r.case_id);
+    io("kind", r.kind);
+    io("family", r.family);
+    io("controls", r.controls);
+    io("image", r.image);
+    io("repetition", r.repetition);
+    io("container_name", r.container_name);
+    io("profile_name", r.profile_name);
+    io("launch", r.launch);
+    io("observation", r.observation);
+    io("judgement", r.judgement);
+    io("accepted_risk", r.accepted_risk);
+    io("summary", r.summary);
+    io("expect", r.expect);
+    io("timeout_s", r.timeout_s);
+    io("tags", r.tags);
+}
+
+void fields(auto& io, Is<ImageInfo> auto& i) {
+    io("name", i.name);
+    io("tag", i.tag);
+    io("id", i.id);
+    io("size_bytes", i.size_bytes);
+    io("labels", i.labels);
+}
+
+void fields(auto& io, Is<RunMeta> auto& m) {
+    io.schema_version();
+    io("run_id", m.run_id);
+    io("started_at", m.started_at);
+    io("finished_at", m.finished_at);
+    io("wall_s", m.wall_s);
+    io("host", m.host);
+    io("kernel", m.kernel);
+    io("cores", m.cores);
+    io("load_avg_1m_start", m.load_avg_1m_start);
+    io("load_avg_1m_end", m.load_avg_1m_end);
+    io("engine_version", m.engine_version);
+    io("engine_api_version", m.engine_api_version);
+    io("cgroup_version", m.cgroup_version);
+    io("profile_path", m.profile_path);
+    io("profile", m.profile);
+    io("images", m.images);
+    io("command_line", m.command_line);
+    io("shard", m.shard);
+    io("commit", m.commit);
+    io("catalogue_hash", m.catalogue_hash);
+    io("interrupted", m.interrupted);
+    io("extra", m.extra);
+}
+
+// ---- how one value is written and read ---------------------------------------------------------
+
+template <typename T>
+concept Object = requires(Writer& w, const T& v) { fields(w, v); };
+
+/// Booleans, numbers, strings: as JSON, of the right type.
+template <typename T>
+struct Codec<T, std::enable_if_t<std::is_arithmetic_v<T> || std::is_same_v<T, std::string>>> {
+    static json write(const T& v) { return v; }
+    static T read(const json& v, const Reader& at, const char* key) {
+        if constexpr (std::is_same_v<T, bool>) {
+            if (!v.is_boolean()) at.fail(key, "a boolean", v);
+        } else if constexpr (std::is_integral_v<T>) {
+            if (!v.is_number_integer()) at.fail(key, "an integer", v);
+        } else if constexpr (std::is_floating_point_v<T>) {
+            if (!v.is_number()) at.fail(key, "a number", v);
+        } else {
+            if (!v.is_string()) at.fail(key, "a string", v);
+        }
+        return v.get<T>();
+    }
+};
+
+template <>
+struct Codec<std::vector<std::string>> {
+    static json write(const std::vector<std::string>& v) { return v; }
+    static std::vector<std::string> read(const json& v, const Reader& at, const char* key) {
+        if (!v.is_array() || !std::all_of(v.begin(), v.end(), [](const json& e) { return e.is_string(); }))
+            at.fail(key, "an array of strings", v);
+        return v.get<std::vector<std::string>>();
+    }
+};
+
+template <>
+struct Codec<std::map<std::string, std::string>> {
+    static json write(const std::map<std::string, std::string>& v) { return v; }
+    static std::map<std::string, std::string> read(const json& v, const Reader& at, const char* key) {
+        if (!v.is_object() || !std::all_of(v.begin(), v.end(), [](const json& e) { return e.is_string(); }))
+            at.fail(key, "an object of strings", v);
+        return v.get<std::map<std::string, std::string>>();
+    }
+};
+
+/// A free-form object (RunMeta::extra): null is written as {}.
+template <>
+struct Codec<json> {
+    static json write(const json& v) { return v.is_null() ? json::object() : v; }
+    static json read(const json& v, const Reader& at, const char* key) {
+        if (!v.is_object()) at.fail(key, "an object", v);
+        return v;
+    }
+};
+
+/// An enum as its to_string() text. An empty text reads as `fallback`.
+template <typename E, auto parse, E fallback>
+struct EnumCodec {
+    static json write(E v) { return to_string(v); }
+    static E read(const json& v, const Reader& at, const char* key, const char* allowed) {
+        if (!v.is_string()) at.fail(key, "a string", v);
+        const std::string text = v.get<std::string>();
+        if (text.empty()) return fallback;
+        if (auto e = parse(text)) return *e;
+        throw RecordError(
+            fmt::format("bad record key '{}': unknown value \"{}\" (allowed: {})", at.name(key), text, allowed));
+    }
+};
+
+template <>
+struct Codec<Verdict> : EnumCodec<Verdict, verdict_from_string, Verdict::Error> {
+    static Verdict read(const json& v, const Reader& at, const char* key) {
+        return EnumCodec::read(v, at, key, "pass, fail, contained, escaped, accepted-risk, error, skipped");
+    }
+};
+
+template <>
+struct Codec<CaseKind> : EnumCodec<CaseKind, case_kind_from_string, CaseKind::Probe> {
+    static CaseKind read(const json& v, const Reader& at, const char* key) {
+        return EnumCodec::read(v, at, key, "probe, workload");
+    }
+};
+
+template <>
+struct Codec<Expect> : EnumCodec<Expect, expect_from_string, Expect::Exit> {
+    static Expect read(const json& v, const Reader& at, const char* key) {
+        return EnumCodec::read(v, at, key, "report, killed, timeout, exit");
+    }
+};
+
+/// The probe's report is kept whole, as printed; "escaped" and "detail" are read from it.
+template <>
+struct Codec<ProbeReport> {
+    static json write(const ProbeReport& r) { return r.raw; }
+    static ProbeReport read(const json& v, const Reader& at, const char* key) {
+        if (!v.is_object()) at.fail(key, "an object", v);
+        ProbeReport r;
+        r.raw = v;
+        const Reader report(v, at.name(key));
+        report("escaped", r.escaped);
+        report("detail", r.detail);
+        return r;
+    }
+};
+
+/// A struct with fields(): an object of its keys. `prefix` names it in errors.
+template <Object T>
+struct Codec<T> {
+    static json write(const T& v) {
+        Writer w;
+        fields(w, v);
+        return std::move(w.j);
+    }
+    static T from(const json& v, std::string prefix) {
+        const Reader read(v, std::move(prefix));
+        T out;
+        fields(read, out);
+        return out;
+    }
+    static T read(const json& v, const Reader& at, const char* key) {
+        if (!v.is_object()) at.fail(key, "an object", v);
+        return from(v, at.name(key));
+    }
+};
+
+/// An array of structs; each element is named "key[]" in errors.
+template <Object T>
+struct Codec<std::vector<T>> {
+    static json write(const std::vector<T>& v) {
+        json out = json::array();
+        for (const auto& e : v) out.push_back(Codec<T>::write(e));
+        return out;
+    }
+    static std::vector<T> read(const json& v, const Reader& at, const char* key) {
+        if (!v.is_array()) at.fail(key, "an array", v);
+        std::vector<T> out;
+        for (const auto& e : v) out.push_back(Codec<T>::from(e, at.name(key) + "[]"));
+        return out;
+    }
+};
 
 }  // namespace
 
@@ -114,236 +346,15 @@ void describe_case(Record& r, const CaseSpec& spec) {
     r.tags = spec.tags;
 }
 
-json to_json(const LaunchResult& l) {
-    return {{"started", l.started},
-            {"start_error", l.start_error},
-            {"exit_code", l.exit_code},
-            {"signal", optional_json(l.signal)},
-            {"harness_deadline_hit", l.harness_deadline_hit},
-            {"stdout_text", l.stdout_text},
-            {"stderr_text", l.stderr_text},
-            {"stdout_truncated", l.stdout_truncated},
-            {"stderr_truncated", l.stderr_truncated},
-            {"stdout_bytes", l.stdout_bytes},
-            {"stderr_bytes", l.stderr_bytes},
-            {"wall_ms", l.wall_ms},
-            {"start_unix_s", l.start_unix_s},
-            {"cpu_user_ms", l.cpu_user_ms},
-            {"cpu_sys_ms", l.cpu_sys_ms}};
-}
-
-LaunchResult launch_from_json(const json& j) {
-    const Reader read(j, "launch");
-    LaunchResult l;
-    read("started", l.started);
-    read("start_error", l.start_error);
-    read("exit_code", l.exit_code);
-    read("signal", l.signal);
-    read("harness_deadline_hit", l.harness_deadline_hit);
-    read("stdout_text", l.stdout_text);
-    read("stderr_text", l.stderr_text);
-    read("stdout_truncated", l.stdout_truncated);
-    read("stderr_truncated", l.stderr_truncated);
-    read("stdout_bytes", l.stdout_bytes);
-    read("stderr_bytes", l.stderr_bytes);
-    read("wall_ms", l.wall_ms);
-    read("start_unix_s", l.start_unix_s);
-    read("cpu_user_ms", l.cpu_user_ms);
-    read("cpu_sys_ms", l.cpu_sys_ms);
-    return l;
-}
-
-json to_json(const Observation& o) {
-    json drift = json::array();
-    for (const auto& d : o.drift) drift.push_back({{"field", d.field}, {"expected", d.expected}, {"actual", d.actual}});
-    return {{"engine_reachable", o.engine_reachable},
-            {"container_id", optional_json(o.container_id)},
-            {"inspected", o.inspected},
-            {"drift", drift},
-            {"exit_code", optional_json(o.exit_code)},
-            {"oom_killed", o.oom_killed},
-            {"engine_actions", o.engine_actions},
-            {"t_create", optional_json(o.t_create)},
-            {"t_start", optional_json(o.t_start)},
-            {"t_die", optional_json(o.t_die)},
-            {"t_destroy", optional_json(o.t_destroy)},
-            {"memory_peak_bytes", optional_json(o.memory_peak_bytes)},
-            {"container_gone", o.container_gone},
-            {"leftovers", o.leftovers},
-            {"canary_hits", o.canary_hits},
-            {"host_file_changes", o.host_file_changes},
-            {"notes", o.notes}};
-}
-
-Observation observation_from_json(const json& j) {
-    const Reader read(j, "observation");
-    Observation o;
-    read("engine_reachable", o.engine_reachable);
-    read("container_id", o.container_id);
-    read("inspected", o.inspected);
-    if (auto it = j.find("drift"); it != j.end() && !it->is_null()) {
-        if (!it->is_array()) read.fail("drift", "an array", *it);
-        for (const auto& d : *it) {
-            const Reader one(d, "observation.drift[]");
-            FlagDrift f;
-            one("field", f.field);
-            one("expected", f.expected);
-            one("actual", f.actual);
-            o.drift.push_back(std::move(f));
-        }
-    }
-    read("exit_code", o.exit_code);
-    read("oom_killed", o.oom_killed);
-    read("engine_actions", o.engine_actions);
-    read("t_create", o.t_create);
-    read("t_start", o.t_start);
-    read("t_die", o.t_die);
-    read("t_destroy", o.t_destroy);
-    read("memory_peak_bytes", o.memory_peak_bytes);
-    read("container_gone", o.container_gone);
-    read("leftovers", o.leftovers);
-    read("canary_hits", o.canary_hits);
-    read("host_file_changes", o.host_file_changes);
-    read("notes", o.notes);
-    return o;
-}
-
-json to_json(const Judgement& jd) {
-    return {{"verdict", to_string(jd.verdict)},
-            {"reasons", jd.reasons},
-            {"stopped_by", optional_json(jd.stopped_by)},
-            {"report", jd.report ? jd.report->raw : json(nullptr)}};
-}
-
-Judgement judgement_from_json(const json& j) {
-    const Reader read(j, "judgement");
-    Judgement jd;
-    jd.verdict = enum_from(read, "verdict", Verdict::Error, verdict_from_string,
-                           "pass, fail, contained, escaped, accepted-risk, error, skipped");
-    read("reasons", jd.reasons);
-    read("stopped_by", jd.stopped_by);
-    if (auto it = j.find("report"); it != j.end() && !it->is_null()) {
-        if (!it->is_object()) read.fail("report", "an object", *it);
-        ProbeReport r;
-        r.raw = *it;
-        const Reader report(*it, "judgement.report");
-        report("escaped", r.escaped);
-        report("detail", r.detail);
-        jd.report = std::move(r);
-    }
-    return jd;
-}
-
-json to_json(const Record& r) {
-    return {{"schema_version", kReportSchemaVersion},
-            {"case_id", r.case_id},
-            {"kind", to_string(r.kind)},
-            {"family", r.family},
-            {"controls", r.controls},
-            {"image", r.image},
-            {"repetition", r.repetition},
-            {"container_name", r.container_name},
-            {"profile_name", r.profile_name},
-            {"launch", to_json(r.launch)},
-            {"observation", to_json(r.observation)},
-            {"judgement", to_json(r.judgement)},
-            {"accepted_risk", optional_json(r.accepted_risk)},
-            {"summary", r.summary},
-            {"expect", r.expect ? json(to_string(*r.expect)) : json(nullptr)},
-            {"timeout_s", optional_json(r.timeout_s)},
-            {"tags", r.tags}};
-}
-
-Record record_from_json(const json& j) {
-    const Reader read(j, "");
-    check_schema(read);
-    Record r;
-    read("case_id", r.case_id);
-    r.kind = enum_from(read, "kind", CaseKind::Probe, case_kind_from_string, "probe, workload");
-    read("family", r.family);
-    read("controls", r.controls);
-    read("image", r.image);
-    read("repetition", r.repetition);
-    read("container_name", r.container_name);
-    read("profile_name", r.profile_name);
-    r.launch = launch_from_json(read.object("launch"));
-    r.observation = observation_from_json(read.object("observation"));
-    r.judgement = judgement_from_json(read.object("judgement"));
-    read("accepted_risk", r.accepted_risk);
-    read("summary", r.summary);
-    if (auto it = j.find("expect"); it != j.end() && !it->is_null())
-        r.expect = enum_from(read, "expect", Expect::Exit, expect_from_string, "report, killed, timeout, exit");
-    read("timeout_s", r.timeout_s);
-    read("tags", r.tags);
-    return r;
-}
-
-json to_json(const RunMeta& m) {
-    json images = json::array();
-    for (const auto& i : m.images)
-        images.push_back({{"name", i.name}, {"tag", i.tag}, {"id", i.id}, {"size_bytes", i.size_bytes}, {"labels", i.labels}});
-    return {{"schema_version", kReportSchemaVersion},
-            {"run_id", m.run_id},
-            {"started_at", m.started_at},
-            {"finished_at", m.finished_at},
-            {"wall_s", m.wall_s},
-            {"host", m.host},
-            {"kernel", m.kernel},
-            {"cores", m.cores},
-            {"load_avg_1m_start", m.load_avg_1m_start},
-            {"load_avg_1m_end", m.load_avg_1m_end},
-            {"engine_version", m.engine_version},
-            {"engine_api_version", m.engine_api_version},
-            {"cgroup_version", m.cgroup_version},
-            {"profile_path", m.profile_path},
-            {"profile", m.profile},
-            {"images", images},
-            {"command_line", m.command_line},
-            {"shard", m.shard},
-            {"commit", m.commit},
-            {"catalogue_hash", m.catalogue_hash},
-            {"interrupted", m.interrupted},
-            {"extra", m.extra.is_null() ? json::object() : m.extra}};
-}
-
-RunMeta run_meta_from_json(const json& j) {
-    const Reader read(j, "run_meta");
-    check_schema(read);
-    RunMeta m;
-    read("run_id", m.run_id);
-    read("started_at", m.started_at);
-    read("finished_at", m.finished_at);
-    read("wall_s", m.wall_s);
-    read("host", m.host);
-    read("kernel", m.kernel);
-    read("cores", m.cores);
-    read("load_avg_1m_start", m.load_avg_1m_start);
-    read("load_avg_1m_end", m.load_avg_1m_end);
-    read("engine_version", m.engine_version);
-    read("engine_api_version", m.engine_api_version);
-    read("cgroup_version", m.cgroup_version);
-    read("profile_path", m.profile_path);
-    read("profile", m.profile);
-    if (auto it = j.find("images"); it != j.end() && !it->is_null()) {
-        if (!it->is_array()) read.fail("images", "an array", *it);
-        for (const auto& e : *it) {
-            const Reader one(e, "run_meta.images[]");
-            ImageInfo i;
-            one("name", i.name);
-            one("tag", i.tag);
-            one("id", i.id);
-            one("size_bytes", i.size_bytes);
-            one("labels", i.labels);
-            m.images.push_back(std::move(i));
-        }
-    }
-    read("command_line", m.command_line);
-    read("shard", m.shard);
-    read("commit", m.commit);
-    read("catalogue_hash", m.catalogue_hash);
-    read("interrupted", m.interrupted);
-    m.extra = read.object("extra");
-    return m;
-}
+json to_json(const LaunchResult& l) { return Codec<LaunchResult>::write(l); }
+LaunchResult launch_from_json(const json& j) { return Codec<LaunchResult>::from(j, "launch"); }
+json to_json(const Observation& o) { return Codec<Observation>::write(o); }
+Observation observation_from_json(const json& j) { return Codec<Observation>::from(j, "observation"); }
+json to_json(const Judgement& jd) { return Codec<Judgement>::write(jd); }
+Judgement judgement_from_json(const json& j) { return Codec<Judgement>::from(j, "judgement"); }
+json to_json(const Record& r) { return Codec<Record>::write(r); }
+Record record_from_json(const json& j) { return Codec<Record>::from(j, ""); }
+json to_json(const RunMeta& m) { return Codec<RunMeta>::write(m); }
+RunMeta run_meta_from_json(const json& j) { return Codec<RunMeta>::from(j, "run_meta"); }
 
 }  // namespace sh

@@ -141,6 +141,50 @@ TEST(RecordJson, ErrorsNameTheKey) {
     EXPECT_EQ("bad record: expected an object, got array", error_of(json::array()));
 }
 
+TEST(RecordJson, NestedErrorsNameTheirPath) {
+    auto error_of = [](const json& j) -> std::string {
+        try {
+            record_from_json(j);
+        } catch (const RecordError& e) {
+            return e.what();
+        }
+        return "";
+    };
+    EXPECT_EQ("bad record key 'observation.drift': expected an array, got object",
+              error_of(json{{"observation", {{"drift", json::object()}}}}));
+    EXPECT_EQ("bad observation.drift[]: expected an object, got number", error_of(json{{"observation", {{"drift", {1}}}}}));
+    EXPECT_EQ("bad record key 'observation.drift[].field': expected a string, got number",
+              error_of(json{{"observation", {{"drift", {{{"field", 2}}}}}}}));
+    EXPECT_EQ("bad record key 'judgement.report': expected an object, got \"x\"",
+              error_of(json{{"judgement", {{"report", "x"}}}}));
+    EXPECT_EQ("bad record key 'judgement.report.escaped': expected a boolean, got \"no\"",
+              error_of(json{{"judgement", {{"report", {{"escaped", "no"}}}}}}));
+    EXPECT_EQ("bad record key 'expect': expected a string, got number", error_of(json{{"expect", 3}}));
+}
+
+TEST(RecordJson, NullReadsAsAbsent) {
+    const Record r = record_from_json(json{{"launch", nullptr}, {"observation", nullptr}, {"timeout_s", nullptr},
+                                           {"kind", nullptr}, {"tags", nullptr}, {"schema_version", nullptr}});
+    EXPECT_EQ(-1, r.launch.exit_code);
+    EXPECT_TRUE(r.observation.engine_reachable);
+    EXPECT_FALSE(r.timeout_s);
+    EXPECT_EQ(CaseKind::Probe, r.kind);
+    EXPECT_TRUE(r.tags.empty());
+}
+
+TEST(RecordJson, ThePartsReadAloneNameThemselvesInErrors) {
+    try {
+        launch_from_json(json{{"started", 1}});
+        FAIL();
+    } catch (const RecordError& e) {
+        EXPECT_STREQ("bad record key 'launch.started': expected a boolean, got number", e.what());
+    }
+    const Record r = full_record();
+    EXPECT_EQ(to_json(r.observation), to_json(observation_from_json(to_json(r.observation))));
+    EXPECT_EQ(to_json(r.judgement), to_json(judgement_from_json(to_json(r.judgement))));
+    EXPECT_EQ(to_json(r.launch), to_json(launch_from_json(to_json(r.launch))));
+}
+
 TEST(RecordJson, InvalidUtf8InOutputCanBeWrittenWithReplacement) {
     Record r;
     r.launch.stdout_text = "bad \xff\xfe bytes";

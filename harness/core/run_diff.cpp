@@ -4,6 +4,9 @@
 #include <cmath>
 #include <map>
 #include <set>
+#include <stdexcept>
+
+#include <fmt/core.h>
 
 #include "core/perf_sections.h"
 #include "core/stats.h"
@@ -12,8 +15,8 @@ namespace sh {
 
 namespace {
 
-bool any_bad(const VerdictSet& s) { return std::any_of(s.begin(), s.end(), is_bad); }
-bool any_good(const VerdictSet& s) { return std::any_of(s.begin(), s.end(), is_good); }
+bool any_bad(const VerdictSet& s) { return std::any_of(s.begin(), s.end(), makes_run_fail); }
+bool any_good(const VerdictSet& s) { return std::any_of(s.begin(), s.end(), did_what_it_must); }
 
 using CaseKey = std::pair<std::string, std::string>;  // case_id, image
 
@@ -78,7 +81,54 @@ bool moved(double before, double after, double ratio, double min_delta) {
 
 double movement(double ratio) { return ratio > 0 ? std::fabs(std::log(ratio)) : INFINITY; }
 
+TimeChange compare_times(const CaseKey& key, const std::vector<double>& before, const std::vector<double>& after,
+                         const DiffOptions& opts) {
+    TimeChange t{key.first, key.second, before.size(), after.size(), median(before), median(after)};
+    t.ratio = t.before_ms > 0 ? t.after_ms / t.before_ms : 0;
+    t.differs = moved(t.before_ms, t.after_ms, opts.ratio, opts.min_delta_ms);
+    // Not testable: the test could not reach alpha whatever the samples, so its p says nothing.
+    t.testable = min_p_two_sided(before.size(), after.size()) < opts.time_alpha;
+    if (t.testable) t.p = mann_whitney(before, after).p_two_sided;
+    t.changed = t.testable && t.p < opts.time_alpha && t.differs;
+    return t;
+}
+
 }  // namespace
+
+double min_p_two_sided(std::size_t m, std::size_t n) {
+    if (m == 0 || n == 0) return 1;
+    // C(m + n, m) as a product, in double: exact for the small sizes that matter, and for large
+    // ones the p is negligible anyway.
+    double c = 1;
+    for (std::size_t i = 1; i <= std::min(m, n); ++i)
+        c = c * static_cast<double>(std::max(m, n) + i) / static_cast<double>(i);
+    return std::min(1.0, 2 / c);
+}
+
+std::size_t repetitions_needed(double alpha) {
+    if (!(alpha > 0 && alpha < 1))
+        throw std::invalid_argument(fmt::format("repetitions_needed: alpha = {} is outside (0, 1)", alpha));
+    std::size_t n = 1;
+    while (min_p_two_sided(n, n) >= alpha) ++n;
+    return n;
+}
+
+TimeTally tally_times(const RunDiff& d) {
+    TimeTally t;
+    t.repetitions_needed = repetitions_needed(d.options.time_alpha);
+    std::set<std::pair<std::size_t, std::size_t>> sizes;  // (before, after) of the untestable that differ
+    for (const TimeChange& x : d.times) {
+        if (x.changed) ++t.changed;
+        else if (x.testable) ++t.tested_unchanged;
+        else if (!x.differs) ++t.untestable_same;
+        else {
+            ++t.untestable_differs;
+            sizes.insert({x.n_before, x.n_after});
+        }
+    }
+    if (sizes.size() == 1 && sizes.begin()->first == sizes.begin()->second) t.untestable_samples = sizes.begin()->first;
+    return t;
+}
 
 bool is_regression(const VerdictChange& c) { return any_good(c.before) && !any_bad(c.before) && any_bad(c.after); }
 
@@ -89,6 +139,8 @@ bool is_new_escape(const VerdictChange& c) {
 bool is_fixed(const VerdictChange& c) { return any_bad(c.before) && !any_bad(c.after) && any_good(c.after); }
 
 RunDiff diff_runs(const RunReport& before, const RunReport& after, const DiffOptions& opts) {
+    if (!(opts.time_alpha > 0 && opts.time_alpha < 1))
+        throw std::invalid_argument(fmt::format("diff_runs: time alpha = {} is outside (0, 1)", opts.time_alpha));
     RunDiff d;
     d.options = opts;
     d.before_label = before.meta.run_id;
@@ -121,12 +173,8 @@ RunDiff diff_runs(const RunReport& before, const RunReport& after, const DiffOpt
         } else {
             ++d.unchanged;
         }
-        if (!oc.wall_ms.empty() && !nc.wall_ms.empty()) {
-            TimeChange t{key.first, key.second, median(oc.wall_ms), median(nc.wall_ms)};
-            t.ratio = t.before_ms > 0 ? t.after_ms / t.before_ms : 0;
-            t.moved = moved(t.before_ms, t.after_ms, opts.ratio, opts.min_delta_ms);
-            d.times.push_back(t);
-        }
+        if (!oc.wall_ms.empty() && !nc.wall_ms.empty())
+            d.times.push_back(compare_times(key, oc.wall_ms, nc.wall_ms, opts));
     }
     for (const auto& [key, nc] : new_cases)
         if (!old_cases.count(key)) d.added.push_back({key.first, key.second, nc.family, nc.verdicts});
@@ -135,7 +183,7 @@ RunDiff diff_runs(const RunReport& before, const RunReport& after, const DiffOpt
         return change_rank(a) < change_rank(b);
     });
     std::stable_sort(d.times.begin(), d.times.end(), [](const TimeChange& a, const TimeChange& b) {
-        if (a.moved != b.moved) return a.moved;
+        if (a.changed != b.changed) return a.changed;
         return movement(a.ratio) > movement(b.ratio);
     });
 

@@ -12,12 +12,19 @@
 
 namespace sh {
 
-/// When a wall time or a figure counts as moved: relative change of at least `ratio` AND (for wall
-/// times, in ms) an absolute change of at least `min_delta_ms`, so tiny cases do not flap.
-/// Latency samples are compared with a significance test instead (perf_compare.h), `latency`.
+/// When a figure counts as moved: a relative change of at least `ratio`.
+///
+/// When a case's wall time counts as changed: its repetitions in the two runs (one sample per
+/// record) differ under a two-sided Mann-Whitney U test, p < `time_alpha`, AND the medians differ by
+/// at least `ratio` and at least `min_delta_ms` (the minimum effect size, so that a significant but
+/// negligible shift, or a tiny case, does not show). A single sample per side can never be a change:
+/// see min_p_two_sided() and repetitions_needed().
+///
+/// Latency series (meta.extra samples_ms) are compared by perf_compare.h with `latency`.
 struct DiffOptions {
     double ratio = 0.10;
     double min_delta_ms = 5.0;
+    double time_alpha = 0.05;
     CompareOptions latency;
 };
 
@@ -49,16 +56,29 @@ struct CaseVerdicts {
     VerdictSet verdicts;
 };
 
-/// Median wall time of a case's repetitions in each run (records that were launched and not
-/// skipped).
+/// A case's wall time in both runs. The samples are its repetitions that were launched and not
+/// skipped; before_ms and after_ms are their medians.
 struct TimeChange {
     std::string case_id;
     std::string image;
+    std::size_t n_before = 0;
+    std::size_t n_after = 0;
     double before_ms = 0;
     double after_ms = 0;
-    double ratio = 0;  ///< after / before (0 when before is 0)
-    bool moved = false;
+    double ratio = 0;       ///< after / before (0 when before is 0)
+    bool differs = false;   ///< the medians differ by the minimum effect size (ratio and min_delta_ms)
+    bool testable = false;  ///< min_p_two_sided(n_before, n_after) < time_alpha: the test can decide
+    double p = 1;           ///< two-sided Mann-Whitney p; 1 when not testable
+    bool changed = false;   ///< testable, p < time_alpha and differs: the only wall times a report lists
 };
+
+/// The smallest two-sided Mann-Whitney p that samples of sizes m and n can reach (no ties, every
+/// value of one side above every value of the other): 2 / C(m + n, m), at most 1. With one sample
+/// per side it is 1; with 4 per side 2/70 = 0.029.
+double min_p_two_sided(std::size_t m, std::size_t n);
+/// The fewest samples per side (equal sizes) for which min_p_two_sided() < alpha: 4 at alpha 0.05,
+/// 5 at 0.01. What `--repeat` a user needs before a wall time can be called a change.
+std::size_t repetitions_needed(double alpha);
 
 /// A numeric figure of meta.extra present in both runs (see perf_figures()): moved when the
 /// relative change is at least DiffOptions::ratio.
@@ -78,12 +98,27 @@ struct RunDiff {
     std::vector<CaseVerdicts> added;     ///< cases only in the newer run
     std::vector<CaseVerdicts> removed;   ///< cases only in the older run
     std::size_t unchanged = 0;           ///< compared units (case+image, or repetition) that did not change
-    std::vector<TimeChange> times;       ///< largest movement first
+    std::vector<TimeChange> times;       ///< every case in both runs with a wall time: changed first,
+                                         ///< then by size of movement
     std::vector<FigureChange> figures;   ///< largest movement first
     std::vector<PerfDelta> latency;      ///< meta.extra latency series (latency_series()), by key
 };
 
+/// Throws std::invalid_argument when an alpha is outside (0, 1).
 RunDiff diff_runs(const RunReport& before, const RunReport& after, const DiffOptions& = {});
+
+/// The wall-time comparison in counts, for the one line that stands for every case not listed.
+struct TimeTally {
+    std::size_t changed = 0;
+    std::size_t tested_unchanged = 0;    ///< testable, but not significant or below the effect size
+    std::size_t untestable_differs = 0;  ///< medians differ by the effect size, too few samples to test
+    std::size_t untestable_same = 0;     ///< too few samples to test, and medians close anyway
+    /// The samples per side of every untestable case that differs, when they all have the same
+    /// number on both sides (typically 1); empty when they vary.
+    std::optional<std::size_t> untestable_samples;
+    std::size_t repetitions_needed = 0;  ///< repetitions_needed(time_alpha)
+};
+TimeTally tally_times(const RunDiff&);
 
 /// Any change that is_regression(): the nightly job fails on it. Cases only in one run do not
 /// count (a new case's own verdict is in the newer run's summary).

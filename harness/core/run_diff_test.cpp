@@ -130,21 +130,117 @@ TEST(HasRegression, CountsEveryGoodToBadTransition) {
         }
 }
 
-TEST(DiffRuns, ReportsWallTimeMovementByMedianOfRepetitions) {
-    const RunReport before = run("old", {rec("slow", Verdict::Pass, 0, 100), rec("slow", Verdict::Pass, 1, 110),
-                                         rec("slow", Verdict::Pass, 2, 500), rec("same", Verdict::Pass, 0, 100),
-                                         rec("tiny", Verdict::Pass, 0, 2)});
-    const RunReport after = run("new", {rec("slow", Verdict::Pass, 0, 200), rec("slow", Verdict::Pass, 1, 220),
-                                        rec("slow", Verdict::Pass, 2, 230), rec("same", Verdict::Pass, 0, 105),
-                                        rec("tiny", Verdict::Pass, 0, 4)});
-    const RunDiff d = diff_runs(before, after);
+/// One run of case `id` with a record per wall time (repetitions 0, 1, ...).
+std::vector<Record> reps(const std::string& id, const std::vector<double>& wall_ms) {
+    std::vector<Record> out;
+    for (std::size_t i = 0; i < wall_ms.size(); ++i) out.push_back(rec(id, Verdict::Pass, static_cast<int>(i), wall_ms[i]));
+    return out;
+}
+
+RunDiff diff_times(const std::vector<double>& before, const std::vector<double>& after) {
+    return diff_runs(run("old", reps("a", before)), run("new", reps("a", after)));
+}
+
+TEST(MinPTwoSided, IsTwoOverTheNumberOfOrderings) {
+    EXPECT_DOUBLE_EQ(1.0, min_p_two_sided(1, 1));
+    EXPECT_DOUBLE_EQ(1.0, min_p_two_sided(0, 5));
+    EXPECT_DOUBLE_EQ(2.0 / 6, min_p_two_sided(1, 5));
+    EXPECT_DOUBLE_EQ(2.0 / 20, min_p_two_sided(3, 3));
+    EXPECT_DOUBLE_EQ(2.0 / 70, min_p_two_sided(4, 4));
+    EXPECT_DOUBLE_EQ(2.0 / 252, min_p_two_sided(5, 5));
+    EXPECT_DOUBLE_EQ(min_p_two_sided(3, 7), min_p_two_sided(7, 3));
+}
+
+TEST(RepetitionsNeeded, IsTheFewestEqualSamplesThatCanReachAlpha) {
+    EXPECT_EQ(4u, repetitions_needed(0.05));  // 3 per side: at best p = 0.1
+    EXPECT_EQ(5u, repetitions_needed(0.01));
+    EXPECT_EQ(4u, repetitions_needed(0.1));   // p must be below alpha, and 0.1 is not
+    EXPECT_THROW(repetitions_needed(0), std::invalid_argument);
+}
+
+TEST(DiffRuns, IdenticalWallTimeDistributionsAreNoChange) {
+    const RunDiff d = diff_times({100, 130, 90, 120, 110}, {110, 90, 120, 100, 130});
+    ASSERT_EQ(1u, d.times.size());
+    EXPECT_TRUE(d.times[0].testable);
+    EXPECT_FALSE(d.times[0].changed);
+    const TimeTally t = tally_times(d);
+    EXPECT_EQ(0u, t.changed);
+    EXPECT_EQ(1u, t.tested_unchanged);
+    EXPECT_EQ(0u, t.untestable_differs);
+}
+
+TEST(DiffRuns, ClearTwofoldShiftWithFiveSamplesEachIsAChange) {
+    const RunDiff d = diff_times({100, 104, 98, 101, 103}, {200, 208, 196, 205, 199});
+    ASSERT_EQ(1u, d.times.size());
+    const TimeChange& t = d.times[0];
+    EXPECT_EQ(5u, t.n_before);
+    EXPECT_EQ(5u, t.n_after);
+    EXPECT_DOUBLE_EQ(101, t.before_ms);
+    EXPECT_DOUBLE_EQ(200, t.after_ms);
+    EXPECT_NEAR(2.0 / 252, t.p, 1e-12);  // exact: every new sample above every old one
+    EXPECT_TRUE(t.changed);
+    EXPECT_EQ(1u, tally_times(d).changed);
+    // Faster is a change too.
+    EXPECT_TRUE(diff_times({200, 208, 196, 205, 199}, {100, 104, 98, 101, 103}).times[0].changed);
+}
+
+TEST(DiffRuns, OneSampleEachIsNeverAChangeAndTellsHowManyAreNeeded) {
+    const RunDiff d = diff_runs(run("old", {rec("a", Verdict::Pass, 0, 100), rec("b", Verdict::Pass, 0, 100),
+                                            rec("c", Verdict::Pass, 0, 100)}),
+                                run("new", {rec("a", Verdict::Pass, 0, 300), rec("b", Verdict::Pass, 0, 40),
+                                            rec("c", Verdict::Pass, 0, 103)}));
     ASSERT_EQ(3u, d.times.size());
+    for (const TimeChange& t : d.times) {
+        EXPECT_FALSE(t.testable) << t.case_id;
+        EXPECT_FALSE(t.changed) << t.case_id;
+        EXPECT_DOUBLE_EQ(1, t.p) << t.case_id;
+    }
+    const TimeTally t = tally_times(d);
+    EXPECT_EQ(0u, t.changed);
+    EXPECT_EQ(2u, t.untestable_differs);  // a (x3) and b (-60%); c moved 3%
+    EXPECT_EQ(1u, t.untestable_same);
+    EXPECT_EQ(std::optional<std::size_t>(1), t.untestable_samples);
+    EXPECT_EQ(4u, t.repetitions_needed);
+}
+
+TEST(DiffRuns, ThreeSamplesEachCannotReachAlphaEvenWhenFarApart) {
+    const RunDiff d = diff_times({100, 101, 102}, {300, 301, 302});
+    EXPECT_FALSE(d.times[0].testable);  // at best p = 0.1
+    EXPECT_FALSE(d.times[0].changed);
+    EXPECT_TRUE(d.times[0].differs);
+    EXPECT_TRUE(diff_times({100, 101, 102, 103}, {300, 301, 302, 303}).times[0].changed);
+}
+
+TEST(DiffRuns, UnequalUntestableSamplesAreNotSummedUpAsOneCount) {
+    const RunDiff d = diff_runs(run("old", {rec("a", Verdict::Pass, 0, 100), rec("b", Verdict::Pass, 0, 100),
+                                            rec("b", Verdict::Pass, 1, 100)}),
+                                run("new", {rec("a", Verdict::Pass, 0, 300), rec("b", Verdict::Pass, 0, 300),
+                                            rec("b", Verdict::Pass, 1, 300)}));
+    const TimeTally t = tally_times(d);
+    EXPECT_EQ(2u, t.untestable_differs);
+    EXPECT_FALSE(t.untestable_samples.has_value());
+}
+
+TEST(DiffRuns, SignificantButSmallWallTimeShiftIsNoChange) {
+    // Every new sample is slower (p = 0.008), but by 5%: below the minimum effect size.
+    const RunDiff d = diff_times({100, 101, 102, 103, 104}, {105, 106, 107, 108, 109});
+    EXPECT_LT(d.times[0].p, 0.05);
+    EXPECT_FALSE(d.times[0].differs);
+    EXPECT_FALSE(d.times[0].changed);
+    // And a tiny case: doubled, but by 2 ms.
+    EXPECT_FALSE(diff_times({2, 2.1, 2.2, 2.3, 2.4}, {4, 4.1, 4.2, 4.3, 4.4}).times[0].changed);
+}
+
+TEST(DiffRuns, ListsChangedWallTimesFirst) {
+    std::vector<Record> before = reps("slow", {100, 102, 104, 106, 108}), after = reps("slow", {150, 152, 154, 156, 158});
+    before.push_back(rec("noisy", Verdict::Pass, 0, 100));
+    after.push_back(rec("noisy", Verdict::Pass, 0, 400));
+    const RunDiff d = diff_runs(run("old", before), run("new", after));
+    ASSERT_EQ(2u, d.times.size());
     EXPECT_EQ("slow", d.times[0].case_id);
-    EXPECT_DOUBLE_EQ(110, d.times[0].before_ms);
-    EXPECT_DOUBLE_EQ(220, d.times[0].after_ms);
-    EXPECT_DOUBLE_EQ(2.0, d.times[0].ratio);
-    EXPECT_TRUE(d.times[0].moved);
-    for (std::size_t i = 1; i < 3; ++i) EXPECT_FALSE(d.times[i].moved) << d.times[i].case_id;  // 5%, and 2 ms
+    EXPECT_TRUE(d.times[0].changed);
+    EXPECT_EQ("noisy", d.times[1].case_id);
+    EXPECT_FALSE(d.times[1].changed);
 }
 
 TEST(DiffRuns, ComparesPerfFiguresAndLatencySamples) {

@@ -10,12 +10,6 @@
 
 namespace sh {
 
-bool is_bad(Verdict v) { return v == Verdict::Fail || v == Verdict::Escaped || v == Verdict::Error; }
-
-bool is_good(Verdict v) {
-    return v == Verdict::Pass || v == Verdict::Contained || v == Verdict::AcceptedRisk;
-}
-
 const std::vector<Verdict>& verdicts_by_severity() {
     static const std::vector<Verdict> v = {Verdict::Escaped,      Verdict::Fail,    Verdict::Error,
                                            Verdict::AcceptedRisk, Verdict::Skipped, Verdict::Contained,
@@ -76,7 +70,7 @@ Verdict worst(const VerdictSet& s) {
 
 bool all_clear(const RunSummary& s) {
     for (const auto& [v, n] : s.by_verdict)
-        if (is_bad(v) && n > 0) return false;
+        if (makes_run_fail(v) && n > 0) return false;
     return true;
 }
 

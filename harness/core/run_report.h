@@ -34,10 +34,6 @@ struct RunSummary {
 RunSummary summarize(const std::vector<Record>&);
 nlohmann::json to_json(const RunSummary&);
 
-/// Fail, Escaped or Error: a verdict that makes a run fail.
-bool is_bad(Verdict);
-/// Pass, Contained or AcceptedRisk: the case did what it must.
-bool is_good(Verdict);
 /// Worst first: escaped, fail, error, accepted-risk, skipped, contained, pass. Renderers list
 /// verdicts in this order so the reader meets the problems first.
 const std::vector<Verdict>& verdicts_by_severity();

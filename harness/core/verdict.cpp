@@ -27,23 +27,6 @@ std::string last_line(const std::string& text) {
 
 std::string seconds(double s) { return fmt::format("{} s", s); }
 
-/// What the launcher's exit status means, not trusting codes the script could fake.
-enum class Outcome { Exited, AstRejected, Timeout, LauncherFailure };
-
-Outcome classify(const LaunchResult& launch, const Observation& obs) {
-    const bool container_seen = obs.container_id || obs.t_create || obs.t_start || !obs.leftovers.empty();
-    switch (launch.exit_code) {
-        case kLauncherAstRejected:
-            return obs.engine_reachable && !container_seen ? Outcome::AstRejected : Outcome::Exited;
-        case kLauncherTimeout:
-            return obs.exit_code == kLauncherTimeout ? Outcome::Exited : Outcome::Timeout;
-        case kLauncherFailure:
-            return obs.exit_code == kLauncherFailure ? Outcome::Exited : Outcome::LauncherFailure;
-        default:
-            return Outcome::Exited;
-    }
-}
-
 class Judge {
 public:
     Judge(const CaseSpec& spec, const LaunchResult& launch, const Observation& obs)
@@ -96,8 +79,8 @@ private:
         }
         // 2-4. The run must have happened as the launcher contract says.
         if (!launch_.started) return error("the launcher could not be started: " + launch_.start_error);
-        const Outcome outcome = classify(launch_, obs_);
-        if (outcome == Outcome::AstRejected) {
+        const LauncherOutcome outcome = classify_launch(launch_, obs_);
+        if (outcome == LauncherOutcome::AstRejected) {
             // A script that does not parse never ran: it tells nothing about the sandbox.
             if (launch_.stderr_text.find(": syntax-error: ") != std::string::npos)
                 return error("the script does not parse, so it never ran (the AST check found a syntax error)" +
@@ -117,11 +100,11 @@ private:
         // The launcher asks the engine to kill only when its own timeout fires (exit 124) or it is
         // stopped (the harness's deadline and cancel, judged above and by the runner). Any other
         // kill, stop, pause or restart came from someone else: the outcome is not the sandbox's.
-        if (!obs_.engine_actions.empty() && outcome != Outcome::Timeout)
+        if (!obs_.engine_actions.empty() && outcome != LauncherOutcome::Timeout)
             return error(fmt::format("interfered: the engine carried out {} on the container, which neither the "
                                      "launcher nor the harness asked for",
                                      join(obs_.engine_actions, ", ")));
-        if (outcome == Outcome::LauncherFailure)
+        if (outcome == LauncherOutcome::LauncherFailure)
             return error("launcher or Docker failure (exit 125)" + stderr_hint());
         if (!obs_.engine_reachable) {
             for (const auto& n : obs_.notes) j_.reasons.push_back(n);
@@ -132,7 +115,7 @@ private:
             return error(fmt::format("the container did not run with the profile's flags ({} difference{})",
                                      obs_.drift.size(), obs_.drift.size() == 1 ? "" : "s"));
         }
-        if (outcome == Outcome::Exited && obs_.exit_code && *obs_.exit_code != launch_.exit_code)
+        if (outcome == LauncherOutcome::Exited && obs_.exit_code && *obs_.exit_code != launch_.exit_code)
             return error(fmt::format("the launcher exited {} but the container exited {}: the script's status must "
                                      "pass through", launch_.exit_code, *obs_.exit_code));
         // 5. Cleanup is a control too: the container must be gone on every path.
@@ -151,9 +134,9 @@ private:
     /// engine's OOM event (or State.OOMKilled), or the launcher's own timeout. An exit status alone
     /// never does: a script can exit 137, 152 or 153 itself, and someone else's `docker kill`
     /// leaves the same status.
-    std::optional<std::string> killed_by(Outcome outcome) const {
+    std::optional<std::string> killed_by(LauncherOutcome outcome) const {
         if (obs_.oom_killed) return "memory";
-        if (outcome == Outcome::Timeout) return "timeout";
+        if (outcome == LauncherOutcome::Timeout) return "timeout";
         return std::nullopt;
     }
 
@@ -203,7 +186,7 @@ private:
         return fmt::format("{}{}", report_problem_, launch_.stdout_truncated ? " (stdout was truncated)" : "");
     }
 
-    void judge_probe(Outcome outcome) {
+    void judge_probe(LauncherOutcome outcome) {
         const auto& report = j_.report;
         const int status = launch_.exit_code;
         if (report && report->escaped) return escaped_or_fail("the probe reports an escape: " + report->detail);
@@ -213,7 +196,7 @@ private:
         switch (spec_.expect) {
             case Expect::Report:
             case Expect::Exit:
-                if (report && outcome == Outcome::Exited && status == 0)
+                if (report && outcome == LauncherOutcome::Exited && status == 0)
                     return contained_by_default("the probe reports no escape: " + report->detail);
                 if (named_killer)
                     return contained(*killer, killed_reason(*killer) + (report ? "" : ", before it reported"));
@@ -230,7 +213,7 @@ private:
                 return error(fmt::format("neither killed nor reported: {}; exit {}", no_report(), status) +
                              stderr_hint());
             case Expect::Timeout:
-                if (outcome == Outcome::Timeout) return contained("timeout", killed_reason("timeout"));
+                if (outcome == LauncherOutcome::Timeout) return contained("timeout", killed_reason("timeout"));
                 if (named_killer) return contained(*killer, killed_reason(*killer));
                 if (status == 0)
                     return escaped_or_fail(fmt::format("it finished on its own (exit 0) within its {} timeout",
@@ -240,15 +223,15 @@ private:
         }
     }
 
-    void judge_workload(Outcome outcome) {
+    void judge_workload(LauncherOutcome outcome) {
         std::vector<std::string> why;
-        if (outcome == Outcome::Timeout)
+        if (outcome == LauncherOutcome::Timeout)
             why.push_back(fmt::format("timed out after its {} timeout (launcher exit 124)", seconds(spec_.timeout_s)));
         else if (obs_.oom_killed)
             why.push_back(fmt::format("OOM-killed (exit {})", launch_.exit_code));
         else if (launch_.exit_code != spec_.expect_exit)
             why.push_back(fmt::format("exit {}, expected {}", launch_.exit_code, spec_.expect_exit));
-        if (outcome != Outcome::Timeout && spec_.expect_stdout && launch_.stdout_text != *spec_.expect_stdout)
+        if (outcome != LauncherOutcome::Timeout && spec_.expect_stdout && launch_.stdout_text != *spec_.expect_stdout)
             why.push_back("stdout differs at " + first_difference(*spec_.expect_stdout, launch_.stdout_text) +
                           (launch_.stdout_truncated ? " (stdout was truncated)" : ""));
         if (why.empty()) {
@@ -306,6 +289,34 @@ std::optional<Verdict> verdict_from_string(const std::string& s) {
 }
 
 bool is_failure(Verdict v) { return v == Verdict::Fail || v == Verdict::Escaped; }
+
+bool makes_run_fail(Verdict v) { return is_failure(v) || v == Verdict::Error; }
+
+bool did_what_it_must(Verdict v) { return v == Verdict::Pass || v == Verdict::Contained || v == Verdict::AcceptedRisk; }
+
+bool shows_escape(Verdict v) { return v == Verdict::Escaped || v == Verdict::AcceptedRisk; }
+
+LauncherOutcome classify_launch(const LaunchResult& launch, const Observation& obs) {
+    const bool container_seen = obs.container_id || obs.t_create || obs.t_start || !obs.leftovers.empty();
+    switch (launch.exit_code) {
+        case kLauncherAstRejected:
+            return obs.engine_reachable && !container_seen ? LauncherOutcome::AstRejected : LauncherOutcome::Exited;
+        case kLauncherTimeout:
+            return obs.exit_code == kLauncherTimeout ? LauncherOutcome::Exited : LauncherOutcome::Timeout;
+        case kLauncherFailure:
+            return obs.exit_code == kLauncherFailure ? LauncherOutcome::Exited : LauncherOutcome::LauncherFailure;
+        default:
+            return LauncherOutcome::Exited;
+    }
+}
+
+bool launcher_reached_engine(const LaunchResult& launch) {
+    return launch.started && launch.exit_code != kLauncherFailure && launch.exit_code != kLauncherAstRejected;
+}
+
+bool rejected_by_ast_check(const Judgement& j, const LaunchResult& launch, const Observation& obs) {
+    return j.verdict == Verdict::Contained && launch.exit_code == kLauncherAstRejected && !obs.container_id;
+}
 
 namespace {
 

@@ -42,7 +42,20 @@ enum class Verdict { Pass, Fail, Contained, Escaped, AcceptedRisk, Error, Skippe
 /// "pass", "fail", "contained", "escaped", "accepted-risk", "error", "skipped".
 const char* to_string(Verdict);
 std::optional<Verdict> verdict_from_string(const std::string&);
-bool is_failure(Verdict);  ///< Fail or Escaped
+
+// What a verdict counts as: the exit status, the reports and the coverage matrix all ask these,
+// so that they cannot drift apart.
+
+/// Fail or Escaped: the sandbox let a probe out, or a workload did not do its job (a run's exit
+/// status 1, a JUnit failure).
+bool is_failure(Verdict);
+/// Fail, Escaped or Error: a verdict that makes a run fail, shown as a problem in every report.
+bool makes_run_fail(Verdict);
+/// Pass, Contained or AcceptedRisk: the case did what it must.
+bool did_what_it_must(Verdict);
+/// Escaped or AcceptedRisk: the probe got out (an accepted risk is an escape of a documented
+/// Known Weakness), so it is seen to be able to fail.
+bool shows_escape(Verdict);
 
 /// The prefix of a probe's report line.
 inline constexpr const char* kProbeReportPrefix = "SANDBOX-PROBE";
@@ -69,6 +82,22 @@ struct Judgement {
 };
 
 Judgement judge(const CaseSpec&, const LaunchResult&, const Observation&);
+
+/// What the launcher's exit status means once the container has been observed, not trusting the
+/// codes a script can exit with itself: 126 is an AST rejection only when a reachable engine saw
+/// no container; 124 and 125 are the launcher's only when the container did not exit so itself.
+enum class LauncherOutcome { Exited, AstRejected, Timeout, LauncherFailure };
+LauncherOutcome classify_launch(const LaunchResult&, const Observation&);
+
+/// Before anything is observed: whether the launcher got as far as the engine, so that the
+/// container's create..destroy events are worth waiting for. False when it did not start or
+/// exited 125 (launcher or Docker failure) or 126 (AST rejection); a script's own 125 or 126
+/// reads as false too, which costs only a shorter wait for its events.
+bool launcher_reached_engine(const LaunchResult&);
+
+/// The AST check stopped the case before any container existed: contained, launcher exit 126
+/// and no container id recorded, as opposed to a verdict merely attributed to the `ast` control.
+bool rejected_by_ast_check(const Judgement&, const LaunchResult&, const Observation&);
 
 /// Where two outputs first differ, in one line: "line 3: expected 'b', got 'c'"; "" when equal.
 std::string first_difference(const std::string& expected, const std::string& actual);

@@ -77,6 +77,60 @@ TEST(VerdictNames, RoundTripTheClosedSet) {
     EXPECT_FALSE(is_failure(Verdict::AcceptedRisk));
 }
 
+TEST(VerdictClasses, EachVerdictFallsInTheClassesItsNameSays) {
+    struct Row {
+        Verdict v;
+        bool failure, run_fails, did_its_job, escape;
+    };
+    for (const Row& r : {Row{Verdict::Pass, false, false, true, false}, Row{Verdict::Fail, true, true, false, false},
+                         Row{Verdict::Contained, false, false, true, false}, Row{Verdict::Escaped, true, true, false, true},
+                         Row{Verdict::AcceptedRisk, false, false, true, true}, Row{Verdict::Error, false, true, false, false},
+                         Row{Verdict::Skipped, false, false, false, false}}) {
+        SCOPED_TRACE(to_string(r.v));
+        EXPECT_EQ(r.failure, is_failure(r.v));
+        EXPECT_EQ(r.run_fails, makes_run_fail(r.v));
+        EXPECT_EQ(r.did_its_job, did_what_it_must(r.v));
+        EXPECT_EQ(r.escape, shows_escape(r.v));
+    }
+}
+
+TEST(LauncherOutcome, TrustsTheLaunchersCodesOnlyWhenTheContainerDidNotExitSoItself) {
+    EXPECT_EQ(LauncherOutcome::AstRejected, classify_launch(exited(126), none_seen()));
+    EXPECT_EQ(LauncherOutcome::Exited, classify_launch(exited(126), seen(126)));
+    Observation blind = none_seen();
+    blind.engine_reachable = false;
+    EXPECT_EQ(LauncherOutcome::Exited, classify_launch(exited(126), blind));
+    EXPECT_EQ(LauncherOutcome::Timeout, classify_launch(exited(124), seen(137)));
+    EXPECT_EQ(LauncherOutcome::Exited, classify_launch(exited(124), seen(124)));
+    EXPECT_EQ(LauncherOutcome::LauncherFailure, classify_launch(exited(125), none_seen()));
+    EXPECT_EQ(LauncherOutcome::Exited, classify_launch(exited(125), seen(125)));
+    EXPECT_EQ(LauncherOutcome::Exited, classify_launch(exited(0), seen(0)));
+}
+
+TEST(LauncherOutcome, OnlyALauncherThatStartedAndExitedNeither125Nor126ReachedTheEngine) {
+    EXPECT_TRUE(launcher_reached_engine(exited(0)));
+    EXPECT_TRUE(launcher_reached_engine(exited(124)));
+    EXPECT_TRUE(launcher_reached_engine(exited(137)));
+    EXPECT_FALSE(launcher_reached_engine(exited(125)));
+    EXPECT_FALSE(launcher_reached_engine(exited(126)));
+    EXPECT_FALSE(launcher_reached_engine(LaunchResult{}));
+}
+
+TEST(LauncherOutcome, RejectedByTheAstCheckMeansContainedByExit126WithoutAContainer) {
+    const Judgement ast = judge(probe(Expect::Report), exited(126), none_seen());
+    EXPECT_TRUE(rejected_by_ast_check(ast, exited(126), none_seen()));
+    // A container was there: whatever stopped the script, it was not the AST check.
+    EXPECT_FALSE(rejected_by_ast_check(ast, exited(126), seen(126)));
+    // Contained by a control the report named, not by the launcher's 126.
+    const Judgement clean = judge_exit(probe(Expect::Report), 0, kClean);
+    ASSERT_EQ(Verdict::Contained, clean.verdict);
+    EXPECT_FALSE(rejected_by_ast_check(clean, exited(0), none_seen()));
+    // An error with exit 126 (the script does not parse) is no rejection of an attack.
+    Judgement error = ast;
+    error.verdict = Verdict::Error;
+    EXPECT_FALSE(rejected_by_ast_check(error, exited(126), none_seen()));
+}
+
 TEST(ParseProbeReport, FindsExactlyOneWellFormedLine) {
     std::string problem;
     auto r = parse_probe_report("noise\nSANDBOX-PROBE {\"escaped\": false, \"detail\": \"d\", \"tries\": 3}\r\nmore\n",

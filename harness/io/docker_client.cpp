@@ -13,7 +13,6 @@ namespace sh {
 
 namespace {
 
-constexpr const char* kApiPrefix = "/v1.41";
 constexpr long kConnectTimeoutMs = 2000;
 constexpr const char* kConnectHint = "is dockerd running? run ci/setup-host.sh, or set DOCKER_HOST";
 
@@ -37,16 +36,15 @@ using Multi = std::unique_ptr<CURLM, MultiDeleter>;
 
 struct Endpoint {
     std::string socket_path;  // unix only
-    std::string base_url;
+    std::string base_url;     // no path: the target, version prefix included, follows
 };
 
 Endpoint parse_endpoint(const std::string& endpoint) {
-    if (endpoint.rfind("unix://", 0) == 0 && endpoint.size() > 7)
-        return {endpoint.substr(7), std::string("http://localhost") + kApiPrefix};
+    if (endpoint.rfind("unix://", 0) == 0 && endpoint.size() > 7) return {endpoint.substr(7), "http://localhost"};
     if (endpoint.rfind("tcp://", 0) == 0 && endpoint.size() > 6) {
         std::string hostport = endpoint.substr(6);
         if (!hostport.empty() && hostport.back() == '/') hostport.pop_back();
-        return {"", "http://" + hostport + kApiPrefix};
+        return {"", "http://" + hostport};
     }
     throw DockerError("Docker endpoint '" + endpoint +
                           "' is not supported: use unix:///path/to/docker.sock or tcp://host:port "
@@ -88,9 +86,12 @@ std::size_t append_body(char* data, std::size_t size, std::size_t n, void* user)
     return size * n;
 }
 
+/// "/v1.41" + path: the version prefix of every call but the negotiation's GET /version.
+std::string versioned(const std::string& api_version, const std::string& path) { return "/v" + api_version + path; }
+
 /// "GET /v1.41/containers/x/json via unix:///var/run/docker.sock" (the query left out).
-std::string describe(const std::string& method, const std::string& path, const std::string& endpoint) {
-    return method + " " + kApiPrefix + path.substr(0, path.find('?')) + " via " + endpoint;
+std::string describe(const std::string& method, const std::string& target, const std::string& endpoint) {
+    return method + " " + target.substr(0, target.find('?')) + " via " + endpoint;
 }
 
 /// Why a transfer failed, with what to do next. For a unix socket, says what is wrong with the
@@ -155,9 +156,15 @@ std::string DockerClient::default_endpoint() {
 DockerClient::Response DockerClient::request(const std::string& method, const std::string& path,
                                              const std::string& body,
                                              std::chrono::milliseconds timeout) const {
+    return send(method, versioned(api_version(), path), body, timeout);
+}
+
+DockerClient::Response DockerClient::send(const std::string& method, const std::string& target,
+                                          const std::string& body, std::chrono::milliseconds timeout) const {
     char errbuf[CURL_ERROR_SIZE];
-    Easy h = new_handle(base_url_ + path, socket_path_, errbuf);
+    Easy h = new_handle(base_url_ + target, socket_path_, errbuf);
     Response resp;
+    resp.target = target;
     Slist headers;
     if (method == "POST") {
         // Body or not, POST needs a length; an empty "Expect:" stops curl from waiting for a
@@ -176,7 +183,7 @@ DockerClient::Response DockerClient::request(const std::string& method, const st
     curl_easy_setopt(h.get(), CURLOPT_WRITEDATA, &resp.body);
     const CURLcode rc = curl_easy_perform(h.get());
     if (rc != CURLE_OK)
-        throw DockerError(describe(method, path, endpoint_) + ": " +
+        throw DockerError(describe(method, target, endpoint_) + ": " +
                               transport_failure(rc, errbuf, socket_path_, static_cast<long>(timeout.count())),
                           0);
     curl_easy_getinfo(h.get(), CURLINFO_RESPONSE_CODE, &resp.status);
@@ -186,90 +193,105 @@ DockerClient::Response DockerClient::request(const std::string& method, const st
 namespace {
 
 /// Throws DockerError for any status outside 2xx/304, naming the call and the engine's message.
-const std::string& checked(const DockerClient::Response& r, const std::string& method,
-                           const std::string& path, const std::string& endpoint) {
+const std::string& checked(const DockerClient::Response& r, const std::string& method, const std::string& endpoint) {
     if ((r.status >= 200 && r.status < 300) || r.status == 304) return r.body;
-    throw DockerError(describe(method, path, endpoint) + ": HTTP " + std::to_string(r.status) + ": " +
+    throw DockerError(describe(method, r.target, endpoint) + ": HTTP " + std::to_string(r.status) + ": " +
                           engine_message(r.body),
                       r.status);
 }
 
-nlohmann::json parse_body(const std::string& body, const std::string& method, const std::string& path,
-                          const std::string& endpoint) {
-    auto j = nlohmann::json::parse(body, nullptr, false);
+/// The body of a successful answer as JSON; throws DockerError for an HTTP error or non-JSON.
+nlohmann::json checked_json(const DockerClient::Response& r, const std::string& method, const std::string& endpoint) {
+    auto j = nlohmann::json::parse(checked(r, method, endpoint), nullptr, false);
     if (j.is_discarded())
-        throw DockerError(describe(method, path, endpoint) + ": the answer is not JSON: " + body.substr(0, 200), 200);
+        throw DockerError(describe(method, r.target, endpoint) + ": the answer is not JSON: " + r.body.substr(0, 200),
+                          r.status);
     return j;
 }
 
 }  // namespace
 
+std::string DockerClient::api_version() const {
+    // Held across the exchange: the threads that arrive meanwhile wait for its outcome rather
+    // than each asking the engine.
+    std::lock_guard lock(negotiation_mutex_);
+    if (api_version_.empty()) {
+        const Response r = send("GET", "/version", {}, std::chrono::seconds(30));
+        nlohmann::json doc = checked_json(r, "GET", endpoint_);
+        try {
+            api_version_ = negotiate_api_version(doc);
+        } catch (const Error& e) {
+            throw DockerError(describe("GET", r.target, endpoint_) + ": " + e.what(), r.status);
+        }
+        version_doc_ = std::move(doc);
+    }
+    return api_version_;
+}
+
 EngineVersion DockerClient::version() {
-    auto get = [this](const std::string& path) {
-        return parse_body(checked(request("GET", path), "GET", path, endpoint_), "GET", path, endpoint_);
-    };
-    const auto version = get("/version");  // first: the one to fail when there is no engine
-    return parse_version(version, get("/info"));
+    // The negotiation's /version comes first: the one to fail when there is no engine.
+    const std::string api = api_version();
+    nlohmann::json version;
+    {
+        std::lock_guard lock(negotiation_mutex_);
+        version = version_doc_;
+    }
+    return parse_version(version, checked_json(send("GET", versioned(api, "/info"), {}, std::chrono::seconds(30)),
+                                               "GET", endpoint_));
 }
 
 std::unique_ptr<EventWatch> DockerClient::watch_events(nlohmann::json filters,
                                                        std::function<void(const EngineEvent&)> on_event) {
-    return std::make_unique<EventStream>(endpoint_, std::move(filters), std::move(on_event));
+    return std::make_unique<EventStream>(endpoint_, api_version(), std::move(filters), std::move(on_event));
 }
 
 std::optional<nlohmann::json> DockerClient::inspect_container(const std::string& name_or_id) {
-    const std::string path = "/containers/" + escape_path(name_or_id) + "/json";
-    auto r = request("GET", path);
+    auto r = request("GET", "/containers/" + escape_path(name_or_id) + "/json");
     if (r.status == 404) return std::nullopt;
-    return parse_body(checked(r, "GET", path, endpoint_), "GET", path, endpoint_);
+    return checked_json(r, "GET", endpoint_);
 }
 
 std::vector<ContainerSummary> DockerClient::list_containers(const std::string& label_filter) {
     const nlohmann::json filters = {{"label", {label_filter}}};
-    const std::string path = "/containers/json?all=true&filters=" + escape_query(filters.dump());
-    auto r = request("GET", path);
-    return parse_container_list(parse_body(checked(r, "GET", path, endpoint_), "GET", path, endpoint_));
+    auto r = request("GET", "/containers/json?all=true&filters=" + escape_query(filters.dump()));
+    return parse_container_list(checked_json(r, "GET", endpoint_));
 }
 
 void DockerClient::remove_container(const std::string& id) {
-    const std::string path = "/containers/" + escape_path(id) + "?force=true&v=true";
-    auto r = request("DELETE", path);
+    auto r = request("DELETE", "/containers/" + escape_path(id) + "?force=true&v=true");
     if (r.status == 404) return;  // already gone
     // An AutoRemove container that is being removed answers 409 "removal ... already in progress".
     if (r.status == 409 && engine_message(r.body).find("already in progress") != std::string::npos) return;
-    checked(r, "DELETE", path, endpoint_);
+    checked(r, "DELETE", endpoint_);
 }
 
 std::optional<ImageDetails> DockerClient::inspect_image(const std::string& ref) {
-    const std::string path = "/images/" + escape_path(ref) + "/json";
-    auto r = request("GET", path);
+    auto r = request("GET", "/images/" + escape_path(ref) + "/json");
     if (r.status == 404) return std::nullopt;
-    return parse_image(parse_body(checked(r, "GET", path, endpoint_), "GET", path, endpoint_));
+    return parse_image(checked_json(r, "GET", endpoint_));
 }
 
 std::string DockerClient::create_container(const nlohmann::json& body, const std::string& name) {
-    const std::string path = "/containers/create" + (name.empty() ? "" : "?name=" + escape_query(name));
-    auto r = request("POST", path, body.dump());
-    auto j = parse_body(checked(r, "POST", path, endpoint_), "POST", path, endpoint_);
+    auto r = request("POST", "/containers/create" + (name.empty() ? "" : "?name=" + escape_query(name)), body.dump());
+    auto j = checked_json(r, "POST", endpoint_);
     if (!j.contains("Id") || !j["Id"].is_string())
-        throw DockerError(describe("POST", path, endpoint_) + ": no Id in the answer: " + r.body, r.status);
+        throw DockerError(describe("POST", r.target, endpoint_) + ": no Id in the answer: " + r.body, r.status);
     return j["Id"];
 }
 
 void DockerClient::start_container(const std::string& id) {
-    const std::string path = "/containers/" + escape_path(id) + "/start";
-    checked(request("POST", path), "POST", path, endpoint_);
+    checked(request("POST", "/containers/" + escape_path(id) + "/start"), "POST", endpoint_);
 }
 
 int DockerClient::wait_container(const std::string& id, const std::string& condition) {
-    const std::string path = "/containers/" + escape_path(id) + "/wait?condition=" + escape_query(condition);
-    auto r = request("POST", path, {}, std::chrono::milliseconds(0));
-    auto j = parse_body(checked(r, "POST", path, endpoint_), "POST", path, endpoint_);
+    auto r = request("POST", "/containers/" + escape_path(id) + "/wait?condition=" + escape_query(condition), {},
+                     std::chrono::milliseconds(0));
+    auto j = checked_json(r, "POST", endpoint_);
     if (j.contains("Error") && j["Error"].is_object() && j["Error"].contains("Message") &&
         j["Error"]["Message"].is_string() && !j["Error"]["Message"].get<std::string>().empty())
-        throw DockerError(describe("POST", path, endpoint_) + ": " + j["Error"]["Message"].get<std::string>(), r.status);
+        throw DockerError(describe("POST", r.target, endpoint_) + ": " + j["Error"]["Message"].get<std::string>(), r.status);
     if (!j.contains("StatusCode") || !j["StatusCode"].is_number_integer())
-        throw DockerError(describe("POST", path, endpoint_) + ": no StatusCode in the answer: " + r.body, r.status);
+        throw DockerError(describe("POST", r.target, endpoint_) + ": no StatusCode in the answer: " + r.body, r.status);
     return j["StatusCode"].get<int>();
 }
 
@@ -287,13 +309,15 @@ struct EventStream::Transfer {
     long status = 0;
     std::string error_body;
 
-    Transfer(EventStream* o, const std::string& endpoint, const nlohmann::json& filters) : owner(o) {
+    Transfer(EventStream* o, const std::string& endpoint, const std::string& api_version,
+             const nlohmann::json& filters)
+        : owner(o) {
         Endpoint e = parse_endpoint(endpoint);
         socket_path = e.socket_path;
-        std::string path = "/events";
-        if (!filters.is_null() && !filters.empty()) path += "?filters=" + escape_query(filters.dump());
-        url = e.base_url + path;
-        what = describe("GET", path, endpoint);
+        std::string target = versioned(api_version, "/events");
+        if (!filters.is_null() && !filters.empty()) target += "?filters=" + escape_query(filters.dump());
+        url = e.base_url + target;
+        what = describe("GET", target, endpoint);
         easy = new_handle(url, socket_path, errbuf);
         curl_easy_setopt(easy.get(), CURLOPT_HEADERFUNCTION, on_header);
         curl_easy_setopt(easy.get(), CURLOPT_HEADERDATA, this);
@@ -346,10 +370,10 @@ struct EventStream::Transfer {
     }
 };
 
-EventStream::EventStream(std::string endpoint, nlohmann::json filters,
+EventStream::EventStream(std::string endpoint, const std::string& api_version, nlohmann::json filters,
                          std::function<void(const EngineEvent&)> on_event)
     : endpoint_(std::move(endpoint)), on_event_(std::move(on_event)) {
-    transfer_ = std::make_unique<Transfer>(this, endpoint_, filters);
+    transfer_ = std::make_unique<Transfer>(this, endpoint_, api_version, filters);
     thread_ = std::thread([this] { run(); });
 }
 

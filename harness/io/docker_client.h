@@ -1,7 +1,8 @@
 #pragma once
-/// The Docker Engine boundary: a small client of Engine API v1.41 over libcurl, talking to a unix
-/// socket or a tcp:// endpoint (DOCKER_HOST). The only file that includes curl.h is
-/// docker_client.cpp; the JSON is turned into structs by engine_parse.h.
+/// The Docker Engine boundary: a small client of Engine API v1.41 to v1.47 over libcurl, talking to
+/// a unix socket or a tcp:// endpoint (DOCKER_HOST). The only file that includes curl.h is
+/// docker_client.cpp; the JSON is turned into structs by engine_parse.h, which also says which
+/// version is spoken to which engine and what changed between those versions.
 
 #include <atomic>
 #include <chrono>
@@ -23,7 +24,7 @@
 namespace sh {
 
 /// Any failed Engine API call. The message names the call, the endpoint and what to do, e.g.
-/// "GET /v1.41/version via unix:///var/run/docker.sock: Couldn't connect to server (is dockerd
+/// "GET /version via unix:///var/run/docker.sock: Couldn't connect to server (is dockerd
 /// running? run ci/setup-host.sh, or set DOCKER_HOST)"; for HTTP errors it carries the status and
 /// the engine's own `message`.
 struct DockerError : Error {
@@ -80,6 +81,11 @@ public:
 
 /// Every call is independent (its own curl handle), so one client may be used from several
 /// threads at once. Timeouts: connect 2 s, total 30 s, except wait_container (none).
+///
+/// The first call of a client negotiates the API version: GET /version (unversioned), then every
+/// call goes to /v{negotiate_api_version()}/... . Negotiation happens once per client, whichever
+/// thread comes first (the others wait for it). A failed one (no engine yet, an HTTP error, an
+/// engine older than 1.41) is not kept: the next call asks again.
 class DockerClient final : public DockerEngine {
 public:
     /// endpoint: "unix:///path" or "tcp://host:port"; throws DockerError for any other scheme.
@@ -88,6 +94,11 @@ public:
     static std::string default_endpoint();
     const std::string& endpoint() const override { return endpoint_; }
 
+    /// The negotiated API version, e.g. "1.41"; negotiates on first use. Throws DockerError
+    /// ("GET /version via ...: ...") when the engine cannot be asked or is refused.
+    std::string api_version() const;
+
+    /// The engine's answer to the negotiation's GET /version, then GET /info.
     EngineVersion version() override;
     std::optional<nlohmann::json> inspect_container(const std::string& name_or_id) override;
     std::vector<ContainerSummary> list_containers(const std::string& label_filter) override;
@@ -103,28 +114,37 @@ public:
     struct Response {
         long status = 0;
         std::string body;
+        std::string target;  ///< what was asked, with the version prefix: "/v1.41/containers/json?all=1"
     };
     /// `path` starts with "/" and excludes the version prefix, e.g. "/containers/json?all=1".
-    /// Throws DockerError only when no HTTP response arrived; `timeout` zero means none.
+    /// Throws DockerError when no HTTP response arrived, and when negotiation fails (see above);
+    /// `timeout` zero means none.
     Response request(const std::string& method, const std::string& path,
                      const std::string& body = {},
                      std::chrono::milliseconds timeout = std::chrono::seconds(30)) const;
 
 private:
+    /// One HTTP exchange for `target` as given (no prefix added).
+    Response send(const std::string& method, const std::string& target, const std::string& body,
+                  std::chrono::milliseconds timeout) const;
     std::string endpoint_;
     std::string socket_path_;  ///< unix endpoints: the socket; empty for tcp
-    std::string base_url_;     ///< "http://localhost/v1.41" or "http://host:port/v1.41"
+    std::string base_url_;     ///< "http://localhost" or "http://host:port"; the version goes into the target
+    mutable std::mutex negotiation_mutex_;
+    mutable std::string api_version_;    ///< "" until negotiated
+    mutable nlohmann::json version_doc_; ///< the engine's GET /version, kept for version()
 };
 
-/// Streams GET /events?filters=... on its own thread with its own curl handle and calls
-/// `on_event` (on that thread) for each parsed event. `filters` is JSON as the API wants it, e.g.
-/// {"label":["sandbox-harness.run=X"]}. stop() and the destructor wake the transfer at once
-/// (curl_multi_wakeup) and join the thread. An exception from on_event ends the stream and is
-/// reported by error().
+/// Streams GET /v{api_version}/events?filters=... on its own thread with its own curl handle and
+/// calls `on_event` (on that thread) for each parsed event. `api_version` is one the engine
+/// accepts (DockerClient::api_version(); DockerClient::watch_events passes it). `filters` is JSON
+/// as the API wants it, e.g. {"label":["sandbox-harness.run=X"]}. stop() and the destructor wake
+/// the transfer at once (curl_multi_wakeup) and join the thread. An exception from on_event ends
+/// the stream and is reported by error().
 class EventStream final : public EventWatch {
 public:
     /// Throws DockerError for an unsupported endpoint; connection failures go to error().
-    EventStream(std::string endpoint, nlohmann::json filters,
+    EventStream(std::string endpoint, const std::string& api_version, nlohmann::json filters,
                 std::function<void(const EngineEvent&)> on_event);
     ~EventStream();
     EventStream(const EventStream&) = delete;

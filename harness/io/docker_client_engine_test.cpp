@@ -83,6 +83,19 @@ TEST(DockerClientEngine, VersionReportsApiAndCgroupVersion) {
     EXPECT_FALSE(v.docker_root_dir.empty());
 }
 
+TEST(DockerClientEngine, SpeaksTheEnginesApiVersionCappedAtTheNewestKnown) {
+    SH_REQUIRE(engine_missing());
+    DockerClient client;
+    const auto v = client.version();
+    const std::string spoken = client.api_version();
+    EXPECT_EQ(negotiate_api_version(json{{"ApiVersion", v.api_version}}), spoken) << "engine " << v.api_version;
+    EXPECT_TRUE(spoken == v.api_version || spoken == kNewestApiVersion) << spoken << " / engine " << v.api_version;
+    // A call in that version reaches the engine (the negotiated prefix is one it accepts).
+    const auto r = client.request("GET", "/_ping");
+    EXPECT_EQ(200, r.status) << r.body;
+    EXPECT_EQ("/v" + spoken + "/_ping", r.target);
+}
+
 TEST(DockerClientEngine, ACreateOfAMissingImageFailsWithTheEnginesMessage) {
     SH_REQUIRE(engine_missing());
     try {
@@ -105,13 +118,13 @@ TEST(DockerClientEngine, LifecycleIsVisibleThroughInspectListWaitAndTheEventStre
 
     std::mutex m;
     std::vector<EngineEvent> events;
-    EventStream stream(DockerClient::default_endpoint(), json{{"label", {label}}}, [&](const EngineEvent& e) {
+    DockerClient client;
+    auto stream = client.watch_events(json{{"label", {label}}}, [&](const EngineEvent& e) {
         std::lock_guard lock(m);
         events.push_back(e);
     });
-    ASSERT_TRUE(stream.wait_ready(5s)) << stream.error().value_or("timeout");
+    ASSERT_TRUE(stream->wait_ready(5s)) << stream->error().value_or("timeout");
 
-    DockerClient client;
     const json body = {
         {"Image", image},
         {"Cmd", {"/bin/sh", "-c", "sleep 1; exit 3"}},
@@ -146,8 +159,8 @@ TEST(DockerClientEngine, LifecycleIsVisibleThroughInspectListWaitAndTheEventStre
         }
         std::this_thread::sleep_for(10ms);
     }
-    stream.stop();
-    EXPECT_FALSE(stream.error().has_value()) << *stream.error();
+    stream->stop();
+    EXPECT_FALSE(stream->error().has_value()) << *stream->error();
     std::string exit_code;
     for (const auto& e : events) {
         EXPECT_EQ(guard.id, e.id);

@@ -7,6 +7,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <map>
 #include <mutex>
@@ -23,7 +24,11 @@ using nlohmann::json;
 
 /// A canned HTTP server on a unix socket (or TCP loopback): answers "METHOD target" by the longest
 /// matching prefix and records what it was asked. A `stream` reply sends headers and body but
-/// keeps the connection open, like GET /events.
+/// keeps the connection open, like GET /events. Unless told otherwise it answers the negotiation's
+/// GET /version as Docker 20.10 does (kDocker20Version), so clients speak /v1.41.
+const char* const kDocker20Version =
+    R"({"Version":"20.10.24","ApiVersion":"1.41","MinAPIVersion":"1.12","Os":"linux","KernelVersion":"6.1"})";
+
 class FakeEngine {
 public:
     struct Reply {
@@ -54,6 +59,7 @@ public:
         }
         EXPECT_EQ(0, ::listen(fd_, 16));
         EXPECT_EQ(0, ::pipe(stop_));
+        replies_["GET /version"] = {200, kDocker20Version};
         thread_ = std::thread([this] { serve(); });
     }
     ~FakeEngine() {
@@ -73,6 +79,10 @@ public:
     std::vector<std::string> requests() const {
         std::lock_guard lock(mutex_);
         return requests_;
+    }
+    std::size_t count(const std::string& request) const {
+        std::lock_guard lock(mutex_);
+        return static_cast<std::size_t>(std::count(requests_.begin(), requests_.end(), request));
     }
     std::string last_body() const {
         std::lock_guard lock(mutex_);
@@ -145,7 +155,7 @@ TEST(DockerClient, AMissingSocketNamesTheCallTheSocketAndWhatToDo) {
         DockerClient("unix:///nonexistent.sock").version();
         FAIL() << "no exception";
     } catch (const DockerError& e) {
-        EXPECT_STREQ("GET /v1.41/version via unix:///nonexistent.sock: Couldn't connect to server "
+        EXPECT_STREQ("GET /version via unix:///nonexistent.sock: Couldn't connect to server "
                      "(/nonexistent.sock: No such file or directory) "
                      "(is dockerd running? run ci/setup-host.sh, or set DOCKER_HOST)",
                      e.what());
@@ -176,7 +186,7 @@ TEST(DockerClient, DefaultEndpointHonoursDockerHost) {
 }
 
 TEST(EventStream, AMissingSocketIsNeverReadyAndSaysWhy) {
-    EventStream s("unix:///nonexistent.sock", json::object(), [](const EngineEvent&) {});
+    EventStream s("unix:///nonexistent.sock", "1.41", json::object(), [](const EngineEvent&) {});
     EXPECT_FALSE(s.wait_ready(3s));
     ASSERT_TRUE(s.error().has_value());
     EXPECT_NE(std::string::npos, s.error()->find("GET /v1.41/events via unix:///nonexistent.sock: Couldn't connect"));
@@ -209,7 +219,8 @@ TEST(DockerClient, CreateSendsTheNameAndTheJsonBodyAndReturnsTheId) {
     fake.on("POST /v1.41/containers/create", {201, R"({"Id":"abc123","Warnings":[]})"});
     const json body = {{"Image", "secure-python:latest"}, {"Cmd", {"true"}}};
     EXPECT_EQ("abc123", DockerClient(fake.endpoint()).create_container(body, "sh-case-1"));
-    EXPECT_EQ(std::vector<std::string>{"POST /v1.41/containers/create?name=sh-case-1"}, fake.requests());
+    EXPECT_EQ((std::vector<std::string>{"GET /version", "POST /v1.41/containers/create?name=sh-case-1"}),
+              fake.requests());
     EXPECT_EQ(body, json::parse(fake.last_body()));
 }
 
@@ -219,7 +230,8 @@ TEST(DockerClient, ListSendsAllAndTheLabelFilter) {
     auto list = DockerClient(fake.endpoint()).list_containers("k=v");
     ASSERT_EQ(1u, list.size());
     EXPECT_EQ("exited", list[0].state);
-    EXPECT_EQ(std::vector<std::string>{"GET /v1.41/containers/json?all=true&filters=%7B%22label%22%3A%5B%22k%3Dv%22%5D%7D"},
+    EXPECT_EQ((std::vector<std::string>{"GET /version",
+                                        "GET /v1.41/containers/json?all=true&filters=%7B%22label%22%3A%5B%22k%3Dv%22%5D%7D"}),
               fake.requests());
 }
 
@@ -232,7 +244,9 @@ TEST(DockerClient, RemoveIsForcedAndToleratesAContainerAlreadyGone) {
     EXPECT_NO_THROW(c.remove_container("gone"));
     EXPECT_NO_THROW(c.remove_container("going"));
     EXPECT_THROW(c.remove_container("stuck"), DockerError);
-    EXPECT_EQ("DELETE /v1.41/containers/gone?force=true&v=true", fake.requests().at(0));
+    EXPECT_EQ("GET /version", fake.requests().at(0));  // once for the client, not once per call
+    EXPECT_EQ("DELETE /v1.41/containers/gone?force=true&v=true", fake.requests().at(1));
+    EXPECT_EQ(4u, fake.requests().size());
 }
 
 TEST(DockerClient, WaitReturnsTheStatusCode) {
@@ -243,11 +257,13 @@ TEST(DockerClient, WaitReturnsTheStatusCode) {
 
 TEST(DockerClient, TalksToATcpEndpoint) {
     FakeEngine fake(/*tcp=*/true);
-    fake.on("GET /v1.41/version", {200, R"({"Version":"20.10.24","ApiVersion":"1.41","Os":"linux","KernelVersion":"6.1"})"});
     fake.on("GET /v1.41/info", {200, R"({"CgroupVersion":"2","Driver":"overlay2","DockerRootDir":"/var/lib/docker"})"});
     auto v = DockerClient(fake.endpoint()).version();
     EXPECT_EQ("20.10.24", v.version);
+    EXPECT_EQ("1.41", v.api_version);
     EXPECT_EQ("2", v.cgroup_version);
+    // The negotiation's answer is the version document: /version is asked once, unversioned.
+    EXPECT_EQ((std::vector<std::string>{"GET /version", "GET /v1.41/info"}), fake.requests());
 }
 
 TEST(DockerClient, OneClientServesSeveralThreadsAtOnce) {
@@ -263,6 +279,7 @@ TEST(DockerClient, OneClientServesSeveralThreadsAtOnce) {
         });
     for (auto& t : threads) t.join();
     EXPECT_EQ(40, ok.load());
+    EXPECT_EQ(1u, fake.count("GET /version"));  // negotiated once, by whichever thread came first
 }
 
 TEST(EventStream, DeliversEventsAndStopsPromptlyWhileTheEngineKeepsTheStreamOpen) {
@@ -274,7 +291,7 @@ TEST(EventStream, DeliversEventsAndStopsPromptlyWhileTheEngineKeepsTheStreamOpen
              /*stream=*/true});
     std::mutex m;
     std::vector<EngineEvent> seen;
-    auto s = std::make_unique<EventStream>(fake.endpoint(), json{{"label", {"sandbox-harness.run=r1"}}},
+    auto s = std::make_unique<EventStream>(fake.endpoint(), "1.41", json{{"label", {"sandbox-harness.run=r1"}}},
                                            [&](const EngineEvent& e) {
                                                std::lock_guard lock(m);
                                                seen.push_back(e);
@@ -301,7 +318,7 @@ TEST(EventStream, DeliversEventsAndStopsPromptlyWhileTheEngineKeepsTheStreamOpen
 TEST(EventStream, AnHttpErrorIsReportedAndTheStreamIsNotReady) {
     FakeEngine fake;
     fake.on("GET /v1.41/events", {400, R"({"message":"invalid filter 'labl'"})"});
-    EventStream s(fake.endpoint(), json{{"labl", {"x"}}}, [](const EngineEvent&) {});
+    EventStream s(fake.endpoint(), "1.41", json{{"labl", {"x"}}}, [](const EngineEvent&) {});
     EXPECT_FALSE(s.wait_ready(3s));
     EXPECT_EQ("GET /v1.41/events via " + fake.endpoint() + ": HTTP 400: invalid filter 'labl'", s.error().value_or(""));
 }
@@ -309,10 +326,109 @@ TEST(EventStream, AnHttpErrorIsReportedAndTheStreamIsNotReady) {
 TEST(EventStream, AStreamTheEngineEndsIsAnError) {
     FakeEngine fake;
     fake.on("GET /v1.41/events", {200, ""});
-    EventStream s(fake.endpoint(), json::object(), [](const EngineEvent&) {});
+    EventStream s(fake.endpoint(), "1.41", json::object(), [](const EngineEvent&) {});
     s.wait_ready(3s);
     for (int i = 0; i < 300 && !s.error(); ++i) std::this_thread::sleep_for(10ms);
     EXPECT_EQ("GET /v1.41/events via " + fake.endpoint() + ": the engine closed the events stream", s.error().value_or(""));
+}
+
+// ---- API version negotiation -------------------------------------------------------------------
+
+std::string version_doc(const std::string& api, const std::string& min) {
+    return json{{"Version", "test"}, {"ApiVersion", api}, {"MinAPIVersion", min}}.dump();
+}
+
+TEST(DockerClientNegotiation, A141EngineIsSpokenToIn141) {
+    FakeEngine fake;  // answers /version as Docker 20.10
+    fake.on("GET /v1.41/containers/c/json", {200, R"({"Id":"c"})"});
+    DockerClient client(fake.endpoint());
+    EXPECT_TRUE(client.inspect_container("c").has_value());
+    EXPECT_EQ("1.41", client.api_version());
+    EXPECT_EQ((std::vector<std::string>{"GET /version", "GET /v1.41/containers/c/json"}), fake.requests());
+}
+
+TEST(DockerClientNegotiation, A145EngineIsSpokenToIn145EventsIncluded) {
+    FakeEngine fake;
+    fake.on("GET /version", {200, version_doc("1.45", "1.24")});
+    fake.on("GET /v1.45/containers/c/json", {200, R"({"Id":"c"})"});
+    fake.on("GET /v1.45/events", {200, "", /*stream=*/true});
+    DockerClient client(fake.endpoint());
+    EXPECT_TRUE(client.inspect_container("c").has_value());
+    auto watch = client.watch_events(json{{"type", {"container"}}}, [](const EngineEvent&) {});
+    ASSERT_TRUE(watch->wait_ready(3s)) << watch->error().value_or("");
+    watch->stop();
+    EXPECT_EQ((std::vector<std::string>{"GET /version", "GET /v1.45/containers/c/json",
+                                        "GET /v1.45/events?filters=%7B%22type%22%3A%5B%22container%22%5D%7D"}),
+              fake.requests());
+}
+
+TEST(DockerClientNegotiation, ANewerEngineIsSpokenToInTheNewestVersionTheClientKnows) {
+    FakeEngine fake;
+    fake.on("GET /version", {200, version_doc("1.52", "1.44")});  // Docker 29
+    const std::string newest = "/v" + std::string(kNewestApiVersion);
+    fake.on("DELETE " + newest + "/containers/c", {204, ""});
+    DockerClient client(fake.endpoint());
+    client.remove_container("c");
+    EXPECT_EQ(std::string(kNewestApiVersion), client.api_version());
+    EXPECT_EQ("DELETE " + newest + "/containers/c?force=true&v=true", fake.requests().at(1));
+}
+
+TEST(DockerClientNegotiation, An140EngineIsRefusedWithBothVersionsAndTheFix) {
+    FakeEngine fake;
+    fake.on("GET /version", {200, version_doc("1.40", "1.12")});  // Docker 19.03
+    DockerClient client(fake.endpoint());
+    try {
+        client.inspect_container("c");
+        FAIL() << "no exception";
+    } catch (const DockerError& e) {
+        EXPECT_EQ("GET /version via " + fake.endpoint() +
+                      ": the engine speaks Engine API 1.40, older than 1.41, the oldest sandbox-harness supports: "
+                      "upgrade the engine to Docker 20.10 or later (ci/setup-host.sh installs one), or set "
+                      "DOCKER_HOST to a newer engine",
+                  std::string(e.what()));
+        EXPECT_EQ(200, e.http_status);
+    }
+    EXPECT_EQ(std::vector<std::string>{"GET /version"}, fake.requests());  // nothing versioned was sent
+}
+
+TEST(DockerClientNegotiation, AVersionFailureIsAClearErrorAndIsAskedAgainNextTime) {
+    FakeEngine fake;
+    fake.on("GET /version", {500, R"({"message":"daemon is starting"})"});
+    fake.on("GET /v1.41/info", {200, R"({"CgroupVersion":"2"})"});
+    DockerClient client(fake.endpoint());
+    try {
+        client.version();
+        FAIL() << "no exception";
+    } catch (const DockerError& e) {
+        EXPECT_EQ("GET /version via " + fake.endpoint() + ": HTTP 500: daemon is starting", std::string(e.what()));
+        EXPECT_EQ(500, e.http_status);
+    }
+    fake.on("GET /version", {200, "<html>not an engine</html>"});
+    try {
+        client.api_version();
+        FAIL() << "no exception";
+    } catch (const DockerError& e) {
+        EXPECT_EQ("GET /version via " + fake.endpoint() + ": the answer is not JSON: <html>not an engine</html>",
+                  std::string(e.what()));
+    }
+    fake.on("GET /version", {200, kDocker20Version});
+    EXPECT_EQ("2", client.version().cgroup_version);
+    EXPECT_EQ(3u, fake.count("GET /version"));
+}
+
+TEST(DockerClientNegotiation, HappensOnceWhenManyThreadsStartAtOnce) {
+    FakeEngine fake;
+    fake.on("GET /v1.41/containers/c/json", {200, R"({"Id":"c"})"});
+    DockerClient client(fake.endpoint());
+    std::atomic<int> ok{0};
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 8; ++t)
+        threads.emplace_back([&] {
+            if (client.inspect_container("c")) ++ok;
+        });
+    for (auto& t : threads) t.join();
+    EXPECT_EQ(8, ok.load());
+    EXPECT_EQ(1u, fake.count("GET /version"));
 }
 
 }  // namespace

@@ -2,8 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <fstream>
+#include <iterator>
+#include <thread>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -106,6 +109,163 @@ TEST_F(CgroupTree, RemovesOnlyOldEmptyParentsUnderThePrefixInEveryHierarchy) {
 
 TEST_F(CgroupTree, AMissingRootIsNothingToDo) {
     EXPECT_TRUE(remove_stale_cgroup_parents(root_ / "absent", "sandbox-harness", 10min).empty());
+}
+
+// ---- cgroup v2, against copies of tests/data/cgroup-v2 ------------------------------------------
+
+const fs::path kCgroupV2 = fs::path(SH_TESTDATA_DIR) / "cgroup-v2";
+const std::string kPrefix = "/sandbox-harness";
+const std::string kDone = "sh-20250601t120000-0a1b-0";       // a finished case
+const std::string kDeadBusy = "sh-20250530t080000-9f9f-3";   // a killed run's parent, tasks left
+const std::string kDeadEmpty = "sh-20250530t080000-9f9f-4";  // a killed run's parent, empty (6.8 only)
+
+std::string slurp(const fs::path& p) {
+    std::ifstream in(p);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+std::vector<fs::path> sorted(std::vector<fs::path> v) {
+    std::sort(v.begin(), v.end());
+    return v;
+}
+
+class CgroupV2 : public ::testing::Test {
+protected:
+    void SetUp() override {
+        root_ = fs::temp_directory_path() / ("sh-cgroup-v2-test-" + std::to_string(::getpid()));
+        fs::remove_all(root_);
+    }
+    void TearDown() override { fs::remove_all(root_); }
+    /// A copy of the named fixture tree at root_, with every case parent 2 h old.
+    void copy(const std::string& tree) {
+        fs::copy(kCgroupV2 / tree, root_, fs::copy_options::recursive);
+        for (const auto& entry : fs::directory_iterator(root_ / "sandbox-harness"))
+            if (entry.is_directory()) fs::last_write_time(entry.path(), fs::file_time_type::clock::now() - 2h);
+    }
+    fs::path parent(const std::string& name) const { return root_ / "sandbox-harness" / name; }
+    fs::path root_;
+};
+
+TEST_F(CgroupV2, TheLayoutIsToldByTheFilesTheKernelPutsThere) {
+    EXPECT_EQ(CgroupLayout::none, detect_cgroup_layout(root_));  // absent
+    copy("linux-6.8");
+    EXPECT_EQ(CgroupLayout::v2, detect_cgroup_layout(root_));
+    fs::remove_all(root_);
+    copy("linux-5.10");
+    EXPECT_EQ(CgroupLayout::v2, detect_cgroup_layout(root_));
+    fs::remove_all(root_);
+    fs::create_directories(root_ / "memory");
+    EXPECT_EQ(CgroupLayout::none, detect_cgroup_layout(root_));  // a directory alone is not a hierarchy
+    std::ofstream(root_ / "memory" / "tasks") << "1\n";
+    EXPECT_EQ(CgroupLayout::v1, detect_cgroup_layout(root_));
+    fs::create_directories(root_ / "unified");
+    std::ofstream(root_ / "unified" / "cgroup.controllers") << "";  // systemd's, without controllers
+    EXPECT_EQ(CgroupLayout::hybrid, detect_cgroup_layout(root_));
+}
+
+TEST_F(CgroupV2, TheMemoryPeakIsMemoryPeakAndOnlyTheOneDirectoryIsRemoved) {
+    copy("linux-6.8");
+    // A directory of the same name in another subtree is not a hierarchy of its own on v2.
+    fs::create_directories(root_ / "init.scope" / "sandbox-harness" / kDone);
+    EXPECT_EQ(std::vector<fs::path>{parent(kDone)}, cgroup_parent_dirs(root_, kPrefix + "/" + kDone));
+    std::string note;
+    EXPECT_EQ(73400320.0, take_memory_peak(root_, kPrefix + "/" + kDone, note));
+    EXPECT_EQ("", note);
+    EXPECT_TRUE(fs::exists(root_ / "init.scope" / "sandbox-harness" / kDone));
+}
+
+TEST_F(CgroupV2, BeforeLinux519ThereIsNoPeakAndTheNoteSaysSoRatherThanGuess) {
+    copy("linux-5.10");
+    std::string note;
+    EXPECT_EQ(std::nullopt, take_memory_peak(root_, kPrefix + "/" + kDone, note));
+    EXPECT_EQ("memory peak: no memory.peak in " + parent(kDone).string() +
+                  " (cgroup v2 keeps one from Linux 5.19 on; memory.current after the exit is no peak): not reported",
+              note);
+}
+
+TEST_F(CgroupV2, WithoutTheMemoryControllerOrTheCgroupTheNoteSaysWhich) {
+    copy("linux-6.8");
+    for (const char* f : {"memory.current", "memory.max", "memory.peak"}) fs::remove(parent(kDone) / f);
+    std::string note;
+    EXPECT_EQ(std::nullopt, take_memory_peak(root_, kPrefix + "/" + kDone, note));
+    EXPECT_EQ("memory peak: no memory.* files in " + parent(kDone).string() +
+                  ": the memory controller is not enabled for it (cgroup.subtree_control of its parent)",
+              note);
+    EXPECT_EQ(std::nullopt, take_memory_peak(root_, kPrefix + "/sh-gone-0", note));
+    EXPECT_EQ("memory peak: no cgroup " + parent("sh-gone-0").string(), note);
+}
+
+TEST_F(CgroupV2, OnV1AndHybridThePeakIsMaxUsageAndEveryHierarchyIsRemoved) {
+    const std::string rel = "sandbox-harness/sh-r1-0";
+    for (const char* h : {"memory", "pids", "unified"}) fs::create_directories(root_ / h / rel);
+    std::ofstream(root_ / "memory" / "tasks") << "1\n";
+    std::ofstream(root_ / "pids" / "tasks") << "1\n";
+    std::ofstream(root_ / "unified" / "cgroup.controllers") << "";
+    std::ofstream(root_ / "memory" / rel / "memory.max_usage_in_bytes") << "123456\n";
+    ASSERT_EQ(CgroupLayout::hybrid, detect_cgroup_layout(root_));
+    EXPECT_EQ(sorted({root_ / "memory" / rel, root_ / "pids" / rel, root_ / "unified" / rel}),
+              sorted(cgroup_parent_dirs(root_, "/" + rel)));
+    std::string note;
+    EXPECT_EQ(123456.0, take_memory_peak(root_, "/" + rel, note));
+    EXPECT_EQ("", note);
+    EXPECT_FALSE(fs::exists(root_ / "pids" / rel));
+    EXPECT_FALSE(fs::exists(root_ / "unified" / rel));
+    EXPECT_TRUE(fs::exists(root_ / "memory" / rel));  // a file stands in for the kernel's refusal
+}
+
+TEST_F(CgroupV2, ADryRunSweepListsWhatWouldBeKilledAndRemovedAndTouchesNothing) {
+    copy("linux-6.8");
+    fs::create_directories(parent("sh-20250601t120000-0a1b-1"));  // a concurrent run's, just created
+    const CgroupSweep sweep = sweep_stale_cgroup_parents(root_, kPrefix, 10min, 0ms, /*dry_run=*/true);
+    EXPECT_EQ(sorted({parent(kDone), parent(kDeadBusy), parent(kDeadEmpty)}), sorted(sweep.removed));
+    EXPECT_EQ(std::vector<fs::path>{parent(kDeadBusy)}, sweep.killed);
+    EXPECT_TRUE(sweep.kept.empty()) << sweep.kept.front();
+    EXPECT_EQ("", slurp(parent(kDeadBusy) / "cgroup.kill"));
+    EXPECT_TRUE(fs::exists(parent(kDeadEmpty)));
+}
+
+TEST_F(CgroupV2, WithoutCgroupKillAParentWithTasksIsLeftAndTheSweepSaysWhy) {
+    copy("linux-5.10");
+    const CgroupSweep sweep = sweep_stale_cgroup_parents(root_, kPrefix, 10min, 0ms, /*dry_run=*/true);
+    EXPECT_EQ(std::vector<fs::path>{parent(kDone)}, sweep.removed);
+    EXPECT_TRUE(sweep.killed.empty());
+    EXPECT_EQ(std::vector<std::string>{parent(kDeadBusy).string() +
+                                       ": tasks left and no cgroup.kill (Linux before 5.14): not killed, so not removed"},
+              sweep.kept);
+}
+
+TEST_F(CgroupV2, ASweepKillsThroughCgroupKillOnlyWhereTasksAreLeftAndWaitsForThemToGo) {
+    copy("linux-6.8");
+    const CgroupSweep sweep = sweep_stale_cgroup_parents(root_, kPrefix, 10min, 0ms);
+    EXPECT_EQ("1", slurp(parent(kDeadBusy) / "cgroup.kill"));
+    EXPECT_EQ("", slurp(parent(kDone) / "cgroup.kill"));
+    EXPECT_EQ("", slurp(parent(kDeadEmpty) / "cgroup.kill"));
+    EXPECT_EQ(std::vector<fs::path>{parent(kDeadBusy)}, sweep.killed);
+    // Here no kernel empties the cgroup, and a plain directory with files in it cannot be removed.
+    const std::vector<std::string> kept = {parent(kDeadBusy).string() + ": tasks still there 0 ms after cgroup.kill",
+                                           parent(kDeadEmpty).string() + ": rmdir: Directory not empty",
+                                           parent(kDone).string() + ": rmdir: Directory not empty"};
+    std::vector<std::string> got = sweep.kept;
+    std::sort(got.begin(), got.end());
+    std::vector<std::string> want = kept;
+    std::sort(want.begin(), want.end());
+    EXPECT_EQ(want, got);
+    EXPECT_TRUE(sweep.removed.empty());
+}
+
+TEST_F(CgroupV2, OnceTheKilledTasksAreGoneTheSweepGoesOnToRemoveTheParent) {
+    copy("linux-6.8");
+    const fs::path busy = parent(kDeadBusy);
+    // Stands in for the kernel: once "1" is written to cgroup.kill, the tasks exit.
+    std::thread kernel([&] {
+        for (int i = 0; i < 5000 && slurp(busy / "cgroup.kill") != "1"; ++i) std::this_thread::sleep_for(1ms);
+        std::ofstream(busy / "cgroup.events") << "populated 0\nfrozen 0\n";
+    });
+    const CgroupSweep sweep = sweep_stale_cgroup_parents(root_, kPrefix, 10min, 5s);
+    kernel.join();
+    EXPECT_EQ(std::vector<fs::path>{busy}, sweep.killed);
+    EXPECT_NE(sweep.kept.end(),
+              std::find(sweep.kept.begin(), sweep.kept.end(), busy.string() + ": rmdir: Directory not empty"));
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
 #include "io/host_sampler.h"
 #include "util/error.h"
+#include "util/files.h"
 
 #include <dirent.h>
 #include <fcntl.h>
@@ -11,6 +12,7 @@
 #include <cstring>
 #include <ctime>
 #include <limits>
+#include <memory>
 #include <set>
 #include <sstream>
 #include <stdexcept>
@@ -29,25 +31,31 @@ double clock_ticks_per_s() {
     return hz;
 }
 
+/// An owned DIR*: closed by the destructor (util/files.h has UniqueFd for plain fds).
+struct DirCloser {
+    void operator()(DIR* d) const { ::closedir(d); }
+};
+using UniqueDir = std::unique_ptr<DIR, DirCloser>;
+
 /// The whole file, read with plain read(2): procfs files are small, and this runs at every poll.
+/// On failure errno says why (read_or_throw names it).
 std::optional<std::string> read_small_file(const fs::path& p) {
-    const int fd = ::open(p.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return std::nullopt;
+    UniqueFd fd(::open(p.c_str(), O_RDONLY | O_CLOEXEC));
+    if (!fd) return std::nullopt;
     std::string out;
     char buf[4096];
     for (;;) {
-        const ssize_t r = ::read(fd, buf, sizeof buf);
+        const ssize_t r = ::read(fd.get(), buf, sizeof buf);
         if (r < 0 && errno == EINTR) continue;
         if (r < 0) {
             const int saved = errno;
-            ::close(fd);
+            fd.reset();  // closed here, so that close() cannot change errno after it is restored
             errno = saved;
             return std::nullopt;
         }
         if (r == 0) break;
         out.append(buf, static_cast<std::size_t>(r));
     }
-    ::close(fd);
     return out;
 }
 
@@ -79,9 +87,9 @@ std::vector<std::pair<std::string, double>> sorted_pairs(const std::map<std::str
 std::vector<ProcCpu> scan_engine(const fs::path& proc_root, std::map<int, bool>* not_engine) {
     std::vector<ProcCpu> out;
     std::set<int> present;
-    DIR* dir = ::opendir(proc_root.c_str());
+    const UniqueDir dir(::opendir(proc_root.c_str()));
     if (!dir) return out;
-    while (const dirent* ent = ::readdir(dir)) {
+    while (const dirent* ent = ::readdir(dir.get())) {
         const auto pid = parse_pid(ent->d_name);
         if (!pid) continue;
         present.insert(*pid);
@@ -95,7 +103,6 @@ std::vector<ProcCpu> scan_engine(const fs::path& proc_root, std::map<int, bool>*
         }
         if (auto cpu = read_proc_cpu(proc_root, *pid); cpu && is_engine_process(cpu->comm)) out.push_back(*cpu);
     }
-    ::closedir(dir);
     if (not_engine)
         for (auto it = not_engine->begin(); it != not_engine->end();)
             it = present.count(it->first) ? std::next(it) : not_engine->erase(it);

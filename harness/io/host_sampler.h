@@ -1,7 +1,10 @@
 #pragma once
 /// Host load and noise, read from procfs: the load average, whole-host CPU busy time, the CPU
 /// time of the container engine stack, and the harness's own CPU. Every reader takes the procfs
-/// root as a parameter so that tests can point it at a fake tree (tests/data/proc/).
+/// root as a parameter so that tests can point it at a fake tree (tests/data/proc/). Nothing here
+/// reads cgroups: /proc/PID/stat, /proc/PID/comm, /proc/stat and /proc/loadavg read the same on
+/// cgroup v1, hybrid and v2 hosts, and the engine's process names do not depend on the cgroup
+/// version either.
 ///
 /// CPU per launch, two ways (measure N launches between two samples, divide by N):
 /// - Whole host: busy_cpu_seconds(CpuSnapshot before, after) / N. Counts everything a launch keeps

@@ -161,6 +161,42 @@ TEST(SampleHostLoad, NamesTheFileItCannotRead) {
     }
 }
 
+TEST(SampleHostLoad, AFileThatCannotBeReadIsNamedWithTheReadsOwnError) {
+    const fs::path root = fs::temp_directory_path() / ("sh-sampler-test-" + std::to_string(::getpid()));
+    fs::remove_all(root);
+    fs::create_directories(root / "loadavg");  // opens, then read(2) fails: EISDIR
+    try {
+        sample_host_load(root);
+        ADD_FAILURE() << "no exception";
+    } catch (const std::runtime_error& e) {
+        EXPECT_EQ("cannot read " + (root / "loadavg").string() + ": Is a directory", std::string(e.what()));
+    }
+    fs::remove_all(root);
+}
+
+std::size_t open_fds() {
+    std::size_t n = 0;
+    for ([[maybe_unused]] const auto& entry : fs::directory_iterator("/proc/self/fd")) ++n;
+    return n;
+}
+
+TEST(HostSampler, LeavesNoDescriptorOpenOnAnyPath) {
+    const fs::path root = fs::temp_directory_path() / ("sh-sampler-fd-test-" + std::to_string(::getpid()));
+    fs::remove_all(root);
+    fs::create_directories(root / "loadavg");
+    const std::size_t before = open_fds();
+    EngineCpuTracker tracker(kFakeProc);
+    for (int i = 0; i < 100; ++i) {
+        sample_engine_cpu(kFakeProc);           // a scan: one DIR*, one fd per comm and stat
+        sample_engine_cpu(root / "absent");     // opendir fails
+        tracker.poll();
+        EXPECT_FALSE(read_proc_cpu(kFakeProc, 109).has_value());  // open fails
+        EXPECT_THROW(sample_host_load(root), std::runtime_error);  // read fails
+    }
+    EXPECT_EQ(before, open_fds());
+    fs::remove_all(root);
+}
+
 TEST(SampleCpu, SplitsTheAggregateLineIntoBusyAndIdle) {
     const CpuSnapshot s = sample_cpu(kFakeProc);
     EXPECT_EQ(1485u, s.busy);  // user+nice+system+irq+softirq+steal; guest is inside user

@@ -3,6 +3,7 @@
 
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -59,9 +60,15 @@ double timeval_ms(const timeval& tv) { return tv.tv_sec * 1e3 + tv.tv_usec / 1e3
 ///   SIGPIPE or a blocked SIGTERM changes its behaviour).
 /// - Its own process group: a terminal's Ctrl-C reaches only the harness, and killpg() reaches
 ///   everything the launcher started.
+/// - SIGTERM when the harness dies (PR_SET_PDEATHSIG, kept across the launcher's exec): a harness
+///   killed with SIGKILL cannot stop its launchers, so each launcher's own trap removes its
+///   container at once instead of running on, unsupervised, until its timeout. The signal follows
+///   the spawning thread, which stays in run_process() until the child is reaped. `parent` is the
+///   harness's pid, read before vfork: if the harness died before prctl, the child is already
+///   someone else's and stops itself.
 /// Returns errno of a failed chdir (Boost's own start_dir reports that failure but then execs
 /// anyway), else 0.
-int child_setup(const char* cwd) {
+int child_setup(const char* cwd, pid_t parent) {
     // A harness signal handler must not run here (it would act on the parent's memory): the
     // parent blocked every signal before vfork (SignalsBlocked), so the child starts with all of
     // them blocked; reset the dispositions, then open the mask.
@@ -71,6 +78,8 @@ int child_setup(const char* cwd) {
     sigemptyset(&none);
     ::sigprocmask(SIG_SETMASK, &none, nullptr);
     ::setpgid(0, 0);
+    ::prctl(PR_SET_PDEATHSIG, SIGTERM);
+    if (::getppid() != parent) ::raise(SIGTERM);
     if (cwd && ::chdir(cwd) != 0) return errno;
 #ifdef SYS_close_range
     if (::syscall(SYS_close_range, 3U, ~0U, 4U /* CLOSE_RANGE_CLOEXEC */) == 0) return 0;
@@ -310,8 +319,9 @@ LaunchResult run_process(const ProcessRequest& req, const std::atomic<bool>* can
         return r;
     }
     std::error_code spawn_ec;
-    auto setup = bp::extend::on_exec_setup = [cwd_c](auto& exec) {
-        if (int e = child_setup(cwd_c)) {
+    const pid_t parent = ::getpid();
+    auto setup = bp::extend::on_exec_setup = [cwd_c, parent](auto& exec) {
+        if (int e = child_setup(cwd_c, parent)) {
             exec.set_error(std::error_code(e, std::system_category()), "chdir failed");
             ::_exit(127);
         }

@@ -6,6 +6,8 @@
 #include <fstream>
 #include <stdexcept>
 
+#include <unistd.h>
+
 namespace sh {
 
 RecordsWriter::RecordsWriter(const std::filesystem::path& path) : path_(path) {
@@ -22,8 +24,12 @@ RecordsWriter::~RecordsWriter() {
 void RecordsWriter::append(const Record& r) {
     const std::string line = to_json(r).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
     std::lock_guard lock(mu_);
-    if (std::fwrite(line.data(), 1, line.size(), f_) != line.size() || std::fflush(f_) != 0)
+    if (failed_) throw Error("cannot append to " + path_.string() + ": an earlier append failed");
+    if (std::fwrite(line.data(), 1, line.size(), f_) != line.size() || std::fflush(f_) != 0 ||
+        ::fdatasync(::fileno(f_)) != 0) {
+        failed_ = true;  // a partial line may be there now: nothing more is appended after it
         throw Error("cannot append to " + path_.string() + ": " + std::strerror(errno));
+    }
 }
 
 std::vector<Record> read_records(const std::filesystem::path& path) {

@@ -2,10 +2,14 @@
 /// Measurement launches for `bench` and `capacity`: one launch of a small script through the
 /// launcher, with its Engine API timeline, and the same lifecycle driven directly through the
 /// Engine API with the identical container configuration (to isolate the launcher's own cost).
+/// Then `bench` itself: launch latency (percentiles and phases), the launcher's own overhead
+/// against the Engine API, CPU per launch, the latency cost of each control, enforcement timings,
+/// and a cross-check against hyperfine, each figure a section of report.json's meta.extra.
 
 #include <atomic>
 #include <filesystem>
 #include <map>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -15,6 +19,7 @@
 #include "io/event_monitor.h"
 #include "core/launch_result.h"
 #include "core/profile.h"
+#include "core/run_report.h"
 
 namespace sh {
 
@@ -47,6 +52,8 @@ public:
 
     const std::string& run_id() const { return run_id_; }
     DockerEngine& docker() { return docker_; }
+    const std::filesystem::path& launcher() const { return launcher_; }
+    const Profile& profile() const { return profile_; }
     /// Removes any container of this session still present (the guard for every exit path).
     void cleanup();
 
@@ -70,5 +77,48 @@ nlohmann::json create_body_from_inspect(const nlohmann::json& inspect);
 /// 30 s), "balloon" (allocates until killed), "forkbomb" (forks until refused, then exits),
 /// "spin" (burns CPU on two threads for 20 s).
 std::map<std::string, std::filesystem::path> write_bench_scripts(const std::filesystem::path& dir);
+
+/// What `bench` measures, and how much.
+struct BenchSettings {
+    std::string image = "base";  ///< base, science or all: whose latency is measured
+    int runs = 20;               ///< measured launches per figure
+    int warmup = 3;              ///< launches before each measured batch
+    bool controls = true;        ///< the latency cost of each control
+    bool enforcement = true;     ///< timeout overshoot, time to OOM-kill, fork bomb, noisy neighbour
+    bool hyperfine = true;       ///< the cross-check against hyperfine
+    std::string command_line;    ///< for the report's meta
+};
+
+/// Every figure of `bench`, measured through `root`'s launcher with `profile`: a report without
+/// records whose meta.extra holds the sections bench_latency, bench_cpu, bench_phases and
+/// bench_host, and, unless only the science image is measured, bench_overhead, bench_controls,
+/// bench_enforcement and bench_hyperfine (those the settings keep). Progress goes to stderr.
+/// Throws Error when a measured launch fails, or hyperfine does.
+RunReport run_bench(DockerEngine&, const std::filesystem::path& root, const Profile&, const BenchSettings&);
+
+// The pure parts of the figures, exposed for tests.
+
+/// The columns of summary_row(): case, n, min, p50, p95, p99, max (ms).
+const nlohmann::json& summary_columns();
+/// [name, n, min, p50, p95, p99, max] of `samples` (NaN, written as null, when there are none).
+nlohmann::json summary_row(const std::string& name, const std::vector<double>& samples);
+/// Wall ms of the launches that started and exited 0.
+std::vector<double> successful_walls(const std::vector<LaunchSample>&);
+/// One row of bench_phases: the median of each phase over the launches where it was seen, then
+/// the median of `walls`.
+nlohmann::json phase_row(const std::string& label, const std::vector<LaunchSample>&, const std::vector<double>& walls);
+/// Rows of bench_controls, one per profile in `profiles` order ("default" first): n, p50, p50
+/// less default's, and p50 over default's (0 without a default figure).
+nlohmann::json control_cost_rows(const std::vector<std::string>& profiles,
+                                 const std::map<std::string, std::vector<double>>& samples_ms);
+/// Launcher timeout → container destroyed, in ms, for a launch with SANDBOX_TIMEOUT=`timeout_s`
+/// that the launcher's timeout stopped (exit 124) and whose destroy event was seen.
+std::optional<double> timeout_overshoot_ms(const LaunchSample&, double timeout_s);
+/// Start → die, in ms, of a launch the engine reported OOM-killed.
+std::optional<double> time_to_oom_kill_ms(const LaunchSample&);
+/// Start → die, in ms, of a fork bomb that exited 0 (its forks were refused, it did not hang).
+std::optional<double> fork_bomb_contained_ms(const LaunchSample&);
+/// num / den, or 0 when den is not > 0 (a figure that could not be measured).
+double ratio_or_zero(double num, double den);
 
 }  // namespace sh

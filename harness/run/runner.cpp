@@ -57,7 +57,7 @@ const RunOwner& self_owner() {
 
 /// Labels that let a later run tell an orphan (its harness is dead) from a live run's container.
 const std::string& owner_labels_text() {
-    static const std::string labels = join_key_values(owner_labels(self_owner()));
+    static const std::string labels = join_key_values(self_owner_labels());
     return labels;
 }
 
@@ -81,8 +81,7 @@ Observation observe(const PlanItem& item, const Profile& effective, const Launch
                     std::chrono::steady_clock::time_point started) {
     Observation obs;
     // A launcher that reached Docker leaves create..destroy events; one that refused early leaves none.
-    const bool reached_docker = launch.started && launch.exit_code != kLauncherAstRejected &&
-                                launch.exit_code != kLauncherFailure;
+    const bool reached_docker = launcher_reached_engine(launch);
     ContainerTimeline t = ctx.events.wait_destroyed(
         item.container_name, reached_docker ? std::chrono::milliseconds(5000)
                                             : std::chrono::milliseconds(300));
@@ -187,6 +186,9 @@ std::vector<Record> run_plan(const std::vector<PlanItem>& items, const RunConfig
     std::vector<std::optional<Record>> results(items.size());
     std::mutex mu;
     std::size_t next = 0;
+    // Set when records.jsonl cannot take a record (a full disk): no further case starts, since its
+    // record could not be kept; the cases running finish and are reported from memory.
+    bool journal_failed = false;
     ctx.progress.begin(items.size());
 
     auto worker = [&] {
@@ -194,7 +196,7 @@ std::vector<Record> run_plan(const std::vector<PlanItem>& items, const RunConfig
             std::size_t i;
             {
                 std::lock_guard lock(mu);
-                if (next >= items.size() || ctx.cancel.load()) return;
+                if (next >= items.size() || ctx.cancel.load() || journal_failed) return;
                 i = next++;
             }
             const PlanItem& item = items[i];
@@ -213,7 +215,11 @@ std::vector<Record> run_plan(const std::vector<PlanItem>& items, const RunConfig
             } catch (const std::exception& e) {
                 // records.jsonl is a journal; the reports are written from the records kept here.
                 std::lock_guard lock(mu);
-                if (ctx.harness_errors) ctx.harness_errors->push_back(std::string("records.jsonl: ") + e.what());
+                if (!journal_failed && ctx.harness_errors)
+                    ctx.harness_errors->push_back(fmt::format(
+                        "records.jsonl: {}; the run stopped there ({} of {} cases not started)", e.what(),
+                        items.size() - next, items.size()));
+                journal_failed = true;
             }
             ctx.progress.case_done(rec);
             results[i] = std::move(rec);
@@ -226,6 +232,15 @@ std::vector<Record> run_plan(const std::vector<PlanItem>& items, const RunConfig
     for (auto& r : results)
         if (r) out.push_back(std::move(*r));
     return out;
+}
+
+const std::map<std::string, std::string>& self_owner_labels() {
+    static const std::map<std::string, std::string> labels = owner_labels(self_owner());
+    return labels;
+}
+
+bool owner_is_gone(const std::map<std::string, std::string>& labels, double age_s, std::string& why) {
+    return is_orphan(labels, age_s, self_owner(), process_start_time, why);
 }
 
 std::vector<std::string> remove_orphaned_containers(DockerEngine& docker) {

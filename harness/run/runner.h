@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -56,6 +57,12 @@ std::vector<Record> run_plan(const std::vector<PlanItem>& items, const RunConfig
 /// (a crashed or killed earlier run), as core/run_owner.h decides: never those of a live run,
 /// also not of one in another PID namespace or on another host. Returns the ids removed.
 std::vector<std::string> remove_orphaned_containers(DockerEngine&);
+
+/// This process's owner labels (core/run_owner.h), as every container of its runs carries them.
+const std::map<std::string, std::string>& self_owner_labels();
+/// True when the owner these labels name, `age_s` seconds after they were written, is gone, as
+/// core/run_owner.h decides for containers; `why` says why.
+bool owner_is_gone(const std::map<std::string, std::string>& labels, double age_s, std::string& why);
 
 /// Removes every container of this run (used on interrupt and at the end, as a guard).
 std::vector<std::string> remove_run_containers(DockerEngine&, const std::string& run_id);

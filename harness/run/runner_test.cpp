@@ -89,6 +89,9 @@ struct Harness {
         return l;
     }
 
+    fs::path records_path;  ///< empty: dir/records.jsonl
+    std::vector<std::string> harness_errors;
+
     std::vector<Record> run(const std::vector<const CaseSpec*>& cases, FakeProcessRunner::Script launcher, int jobs = 1) {
         PlanOptions opts;
         opts.run_id = "t1";
@@ -100,13 +103,13 @@ struct Harness {
         const auto plan = make_plan(cases, opts);
         FakeProcessRunner processes(std::move(launcher));
         EventMonitor events(docker, opts.run_id);
-        RecordsWriter records(dir / "records.jsonl");
+        RecordsWriter records(records_path.empty() ? dir / "records.jsonl" : records_path);
         auto progress = make_silent_progress();
         RunConfig cfg;
         cfg.launcher = "/fake/run_secure_python.sh";
         cfg.profile = profile;
         cfg.jobs = jobs;
-        RunContext ctx{docker, processes, events, canary, windows, records, *progress, cancel};
+        RunContext ctx{docker, processes, events, canary, windows, records, *progress, cancel, &harness_errors};
         return run_plan(plan, cfg, ctx);
     }
 };
@@ -200,6 +203,25 @@ TEST(Runner, TheLauncherGetsTheCasesNameLabelsProfileAndADeadline) {
     EXPECT_NE(std::string::npos, seen.env_set.at("SANDBOX_LABELS").find("sandbox-harness.run=t1"));
     EXPECT_EQ("none", seen.env_set.at("SANDBOX_NETWORK"));
     EXPECT_GT(seen.deadline.count(), 5000);
+}
+
+TEST(Runner, AJournalThatCannotTakeARecordStopsTheRunAndKeepsTheJudgedRecords) {
+    // /dev/full: every write fails with ENOSPC, as on a full disk.
+    Harness h;
+    h.records_path = "/dev/full";
+    const CaseSpec a = probe("net.a"), b = probe("net.b"), c = probe("net.c");
+    int launched = 0;
+    const auto records = h.run({&a, &b, &c}, [&](const ProcessRequest& req, const std::atomic<bool>*) {
+        ++launched;
+        h.docker.launch(h.container_for(req));
+        return exited(0, kClean);
+    });
+    EXPECT_EQ(1, launched);
+    ASSERT_EQ(1u, records.size());
+    EXPECT_EQ(Verdict::Contained, records[0].judgement.verdict);
+    ASSERT_EQ(1u, h.harness_errors.size());
+    EXPECT_NE(std::string::npos, h.harness_errors[0].find("/dev/full: No space left on device")) << h.harness_errors[0];
+    EXPECT_NE(std::string::npos, h.harness_errors[0].find("2 of 3 cases not started")) << h.harness_errors[0];
 }
 
 }  // namespace

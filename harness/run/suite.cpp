@@ -9,6 +9,7 @@
 #include <ctime>
 #include <fstream>
 #include <random>
+#include <set>
 #include <thread>
 
 #include <fmt/format.h>
@@ -26,6 +27,7 @@
 #include "core/plan.h"
 #include "run/progress.h"
 #include "io/records_file.h"
+#include "io/run_lease.h"
 #include "run/runner.h"
 #include "run/runtime_check.h"
 
@@ -84,6 +86,33 @@ ImageInfo describe_image(DockerEngine& docker, const std::string& name, const st
     info.size_bytes = details->size_bytes;
     info.labels = details->labels;
     return info;
+}
+
+/// Runs killed mid-case (SIGKILL, a crash) leave their cases' cgroup parents behind
+/// (<prefix>/<container name>, sh-<run id>-<n>). Those of a run whose lease names a dead owner go
+/// at once; any other parent only once untouched for 10 minutes (a run without a lease here: an
+/// older version, another mount namespace), which spares a concurrent run's.
+void sweep_cgroups_of_dead_runs(const fs::path& cgroup_root, const std::string& prefix, const std::set<std::string>& dead) {
+    const auto of_dead_run = [&](const std::string& name) {
+        const auto dash = name.rfind('-');
+        return name.starts_with("sh-") && dash != std::string::npos && dash > 3 && dead.count(name.substr(3, dash - 3));
+    };
+    const CgroupSweep sweep = sweep_stale_cgroup_parents(cgroup_root, prefix, std::chrono::minutes(10),
+                                                         std::chrono::seconds(2), false, of_dead_run);
+    if (!sweep.removed.empty())
+        fmt::print(stderr, "sandbox-harness: removed {} cgroup directories left by earlier runs under {}/*{}\n",
+                   sweep.removed.size(), cgroup_root.string(), prefix);
+    for (const auto& why : sweep.kept) fmt::print(stderr, "sandbox-harness: cgroup parent left in place: {}\n", why);
+}
+
+/// The runs whose lease names an owner that is gone (killed, crashed), this run excepted.
+std::set<std::string> dead_runs(const std::string& own_run) {
+    std::set<std::string> dead;
+    for (const auto& lease : read_run_leases(kRunLeaseDir)) {
+        std::string why;
+        if (lease.run_id != own_run && owner_is_gone(lease.labels, lease.age_s, why)) dead.insert(lease.run_id);
+    }
+    return dead;
 }
 
 }  // namespace
@@ -279,14 +308,14 @@ SuiteResult execute_suite(const SuiteRequest& req, const std::atomic<bool>& canc
     opts.case_timeouts = req.case_timeouts;
     opts.self_test = req.self_test;
     const std::optional<fs::path> cgroup_root = cgroup_root_for(docker, engine);
+    // This run's lease: a later run that finds it with its owner dead knows this run was killed.
+    const RunLease lease(kRunLeaseDir, meta.run_id, self_owner_labels());
+    const std::set<std::string> dead = dead_runs(meta.run_id);
     if (cgroup_root) {
         opts.cgroup_parent_prefix = "/sandbox-harness";
-        // Runs killed mid-case (SIGKILL, a crash) leave their cases' empty cgroup parents behind.
-        const auto stale = remove_stale_cgroup_parents(*cgroup_root, *opts.cgroup_parent_prefix, std::chrono::minutes(10));
-        if (!stale.empty())
-            fmt::print(stderr, "sandbox-harness: removed {} empty cgroup directories left by earlier runs under {}/*{}\n",
-                       stale.size(), cgroup_root->string(), *opts.cgroup_parent_prefix);
+        sweep_cgroups_of_dead_runs(*cgroup_root, *opts.cgroup_parent_prefix, dead);
     }
+    for (const auto& run : dead) remove_run_lease(kRunLeaseDir, run);
     // A runtime this host cannot run (SANDBOX_RUNTIME): every case skipped with the engine's reason.
     const std::vector<PlanItem> plan = skip_if_runtime_unavailable(
         make_plan(cases, opts), req.root / "sandbox/run_secure_python.sh", profile, meta, env.processes, cancel);

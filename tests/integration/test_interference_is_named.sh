@@ -6,7 +6,8 @@ source "$(dirname "$0")/lib.sh"
 require_docker
 
 mkdir -p "$TMP/root"
-cp -r "$ROOT/tests/data/interference/attacks" "$TMP/root/"
+mkdir -p "$TMP/root/attacks"
+cp "$ROOT/chaos/attacks/waits_to_be_killed.py" "$TMP/root/attacks/"
 mkdir -p "$TMP/root/workloads" # no workloads: an empty directory (git keeps none)
 ln -s "$ROOT/sandbox" "$TMP/root/sandbox"
 

@@ -7,5 +7,5 @@
 # summary: sleeps until someone kills it; a memory probe killed from outside must not count as contained
 import time
 
-time.sleep(15)
+time.sleep(8)
 print('SANDBOX-PROBE {"escaped": false, "detail": "nobody came"}')

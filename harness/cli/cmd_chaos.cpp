@@ -1,0 +1,70 @@
+// `sandbox-harness chaos`: faults injected into real runs from outside, and what each run showed.
+
+#include <chrono>
+#include <fstream>
+
+#include <fmt/format.h>
+
+#include "cli/cli_common.h"
+#include "cli/commands.h"
+#include "core/chaos.h"
+#include "io/docker_client.h"
+#include "io/interrupt.h"
+#include "io/process_runner.h"
+#include "reports/chaos_render.h"
+#include "run/chaos.h"
+#include "util/error.h"
+
+namespace sh {
+
+namespace fs = std::filesystem;
+
+Command add_chaos_command(CLI::App& app) {
+    auto* cmd = app.add_subcommand(
+        "chaos",
+        "Inject faults into real runs of this harness, from outside, and check that each run shows them: "
+        "someone's docker kill, pause or stop of a case's container (an error that names the interference), "
+        "the launcher or the harness killed with SIGKILL (no container outlives its deadline or its harness), "
+        "a full disk (exit 2 naming it, every record on disk whole), and, with --allow-engine-restart, dockerd "
+        "restarted mid-run. One fault with no fault injected is the negative control. Writes chaos.md and "
+        "chaos.json, plus each fault's run reports, under --out. Exit 0 when every fault was flagged as it "
+        "must be, 1 when one was not, 2 on a harness error.");
+    struct Options {
+        std::string root, profile, out;
+        std::vector<std::string> faults;
+        bool allow_engine_restart = false;
+    };
+    auto o = std::make_shared<Options>();
+    cmd->add_option("--root", o->root, "Checkout holding sandbox/ and chaos/ (default: $SH_ROOT, else the source tree)");
+    cmd->add_option("--profile", o->profile, "Launcher profile of the runs (default: sandbox/profiles/default.env)")
+        ->check(CLI::ExistingFile);
+    cmd->add_option("--out", o->out, "Output directory: chaos.md, chaos.json and one directory per fault")->required();
+    cmd->add_option("--fault", o->faults, "Only these faults, in the order given (repeat the option; default: all "
+                                          "but engine-restart unless allowed). " + fmt::format("Known: {}", fmt::join(chaos_faults(), ", ")));
+    cmd->add_flag("--allow-engine-restart", o->allow_engine_restart,
+                  "Also stop dockerd with SIGTERM mid-run and start it again with its own command line (every "
+                  "container on the host stops: not for a host shared with other jobs)");
+    return {cmd, [o] {
+        ChaosRequest req;
+        req.root = resolve_root(o->root);
+        req.harness = fs::read_symlink("/proc/self/exe");
+        req.profile = o->profile.empty() ? fs::path() : fs::absolute(o->profile);
+        req.out_dir = fs::absolute(o->out);
+        req.faults = o->faults;
+        req.allow_engine_restart = o->allow_engine_restart;
+        DockerClient docker;
+        SubprocessRunner processes;
+        const auto& cancel = install_interrupt_handler();
+        const auto t0 = std::chrono::steady_clock::now();
+        const std::vector<FaultResult> results = run_chaos(req, docker, processes, cancel);
+        const double wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+        const std::string md = render_chaos_markdown(results, wall_s);
+        std::ofstream(req.out_dir / "chaos.md") << md;
+        std::ofstream(req.out_dir / "chaos.json") << nlohmann::json{{"wall_s", wall_s}, {"faults", to_json(results)}}.dump(2) << "\n";
+        fmt::print("{}\nreports: {}\n", md, req.out_dir.string());
+        if (cancel.load()) return 128 + interrupt_signal();
+        return chaos_exit_status(results);
+    }};
+}
+
+}  // namespace sh

@@ -1,0 +1,20 @@
+#pragma once
+/// Finding processes by what they run, from /proc: the chaos faults signal a harness or a launcher
+/// they started themselves, found by a path only that run uses.
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include <sys/types.h>
+
+namespace sh {
+
+/// Pids of live processes whose command line (arguments joined by spaces) contains `needle`,
+/// this process excluded, lowest first. Processes that vanish while being read are left out.
+std::vector<pid_t> find_processes(const std::string& needle, const std::filesystem::path& proc_root = "/proc");
+
+/// True while `pid` exists and is not a zombie.
+bool process_alive(pid_t pid, const std::filesystem::path& proc_root = "/proc");
+
+}  // namespace sh

@@ -1,0 +1,62 @@
+#pragma once
+/// `capacity`: throughput and latency against concurrency, which workloads still pass at which
+/// value of each limit, and the capacity model (core/capacity_model.h) checked against the
+/// measured curve. Each is a section of report.json's meta.extra.
+
+#include <atomic>
+#include <filesystem>
+#include <map>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "core/capacity_model.h"
+#include "core/run_report.h"
+#include "run/suite.h"
+
+namespace sh {
+
+class BenchSession;
+class DockerEngine;
+
+/// What `capacity` measures, and how much.
+struct CapacitySettings {
+    std::vector<int> concurrency = {1, 2, 4, 8};  ///< the levels of the sweep
+    int launches = 40;        ///< per level (at least 4 per launch kept in flight)
+    int target_cores = 16;    ///< the host the model is projected onto
+    bool quick = false;       ///< a short limit sweep: two values of memory and pids
+    bool limits = true;       ///< run the workloads at each limit's values
+    std::filesystem::path out;  ///< the limit sweeps' runs go to out/limits/<limit>-<n>/
+    std::string command_line;   ///< for the report's meta
+};
+
+/// Every figure of `capacity`: a report without records whose meta.extra holds
+/// capacity_concurrency, capacity_model (when CPU per launch could be measured) and
+/// capacity_limits (unless settings.limits is off). `base` names the checkout and the profile;
+/// each limit value runs the workloads suite on both images with it. Stops between steps once
+/// `cancel` is set. Progress goes to stderr, the model's explanation to stdout.
+RunReport run_capacity(DockerEngine&, const SuiteRequest& base, const Profile&, const CapacitySettings&,
+                       const std::atomic<bool>& cancel);
+
+/// `launches` launches of `hello`, `concurrency` of them in flight at a time.
+ConcurrencyPoint measure_concurrency(BenchSession&, const std::filesystem::path& hello, int concurrency, int launches);
+
+/// One limit and the overrides of each value it is swept over.
+struct LimitSweep {
+    std::string limit;  ///< "memory", "pids", "cpus", "tmpfs", "timeout"
+    std::vector<std::map<std::string, std::string>> values;
+};
+
+/// The values each limit is swept over; the default profile's own value is among them.
+std::vector<LimitSweep> limit_sweeps(bool quick);
+
+/// "MEMORY=64m", "PIDS_LIMIT=8": the overrides without their SANDBOX_ prefix, leaving out
+/// SANDBOX_MEMORY_SWAP (it follows SANDBOX_MEMORY).
+std::string describe_overrides(const std::map<std::string, std::string>&);
+
+/// One row of capacity_limits: [label, passed, of, p50 ms of the passing launches, failing cases
+/// as "id[image]" joined by ", ", or "-"].
+nlohmann::json limit_row(const std::string& label, const std::vector<Record>&);
+
+}  // namespace sh

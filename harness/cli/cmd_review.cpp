@@ -1,12 +1,15 @@
 // `sandbox-harness review`: the security review before a flag change. Runs the suite under the
 // current and the proposed profile and shows every probe whose verdict changed and every latency
-// figure that moved.
+// figure that moved; when the two profiles name different runtimes (SANDBOX_RUNTIME), also the
+// runtime comparison (core/runtime_comparison.h) as OUT/report.json, summary.md and report.html.
 
 #include <fmt/format.h>
 
 #include "cli/cli_common.h"
 #include "cli/commands.h"
+#include "core/runtime_comparison.h"
 #include "reports/diff_render.h"
+#include "reports/runtime_render.h"
 #include "cli/report_files.h"
 #include "reports/exporter.h"
 #include "util/files.h"
@@ -19,8 +22,10 @@ Command add_review_command(CLI::App& app) {
     auto* cmd = app.add_subcommand(
         "review",
         "Run the suite under the current and a proposed launcher profile; write both reports and "
-        "review.md / review.html with every verdict that changed. Exits 1 when the proposed "
-        "profile makes any case worse.");
+        "review.md / review.html with every verdict that changed. When the profiles name different "
+        "runtimes (SANDBOX_RUNTIME), also a runtime comparison (verdicts per runtime, the Known "
+        "Weaknesses each closes, startup latency and CPU per launch) in OUT/report.json, summary.md "
+        "and report.html. Exits 1 when the proposed profile makes any case worse.");
     auto opts = std::make_shared<SuiteOptions>();
     opts->suite = "nightly";
     auto current = std::make_shared<std::string>();
@@ -58,10 +63,22 @@ Command add_review_command(CLI::App& app) {
             if (cancel.load()) return 128 + interrupt_signal();
         }
         const RunDiff diff = diff_runs(reports[0], reports[1]);
-        write_atomically(out / "review.md", render_profile_comparison_markdown(diff));
-        write_atomically(out / "review.html",
-                         standalone_html("Profile review", render_profile_comparison_html(diff)));
-        fmt::print("{}", render_profile_comparison_markdown(diff));
+        std::string markdown = render_profile_comparison_markdown(diff);
+        std::string html = render_profile_comparison_html(diff);
+        if (runtime_of(reports[0].meta) != runtime_of(reports[1].meta)) {
+            const RuntimeComparison runtimes = compare_runtimes(reports[0], reports[1]);
+            RunReport combined{combined_meta(reports[0].meta, reports[1].meta, command_line()), {}};
+            combined.meta.extra[kRuntimeComparisonKey] = to_json(runtimes);
+            // Not junit.xml: the verdicts are in each run's own; this report holds the comparison only.
+            write_atomically(out / "report.json", JsonExporter().render(combined));
+            write_atomically(out / "summary.md", MarkdownExporter().render(combined));
+            write_atomically(out / "report.html", HtmlExporter().render(combined));
+            markdown += runtime_comparison_markdown(runtimes);
+            html += runtime_comparison_html(runtimes);
+        }
+        write_atomically(out / "review.md", markdown);
+        write_atomically(out / "review.html", standalone_html("Profile review", html));
+        fmt::print("{}", markdown);
         // Failures are expected under a weakened profile: only a change for the worse is one here.
         if (harness_failed || exit_status(reports[0].records) == 2 || exit_status(reports[1].records) == 2) return 2;
         return has_regression(diff) ? 1 : 0;

@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "core/runtime_comparison.h"
 #include "core/stats.h"
 
 namespace sh {
@@ -225,7 +226,8 @@ std::string capacity_headline(const nlohmann::json& extra) {
 std::vector<PerfSection> perf_sections(const nlohmann::json& extra) {
     std::vector<PerfSection> out;
     if (!extra.is_object()) return out;
-    for (const auto& [key, sec] : extra.items()) out.push_back(parse_section(key, sec));
+    for (const auto& [key, sec] : extra.items())
+        if (key != kRuntimeComparisonKey) out.push_back(parse_section(key, sec));  // drawn by reports/runtime_render.h
     // Stable: keys outside the reading order keep their (alphabetical) order, after it.
     std::stable_sort(out.begin(), out.end(), [](const PerfSection& a, const PerfSection& b) {
         return reading_rank(a.key) < reading_rank(b.key);
@@ -239,6 +241,13 @@ std::optional<Measurement> measurement(const nlohmann::json& extra) {
     for (const auto& [key, sec] : extra.items()) {
         bench = bench || key.rfind("bench_", 0) == 0;
         capacity = capacity || key.rfind("capacity_", 0) == 0;
+    }
+    if (extra.contains(kRuntimeComparisonKey)) {
+        try {
+            return Measurement{"review", "review: " + runtime_headline(runtime_comparison_from_json(extra[kRuntimeComparisonKey]))};
+        } catch (const std::exception&) {
+            return Measurement{"review", "review"};
+        }
     }
     if (bench) return Measurement{"bench", bench_headline(extra)};
     if (capacity) return Measurement{"capacity", capacity_headline(extra)};

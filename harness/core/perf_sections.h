@@ -39,6 +39,7 @@ struct PerfSection {
 ///   objects (a table, columns = union of keys); an object of flat objects (a table, one row per
 ///   key — e.g. latency summaries keyed by case). A section may also be an array of flat objects,
 ///   an array of numbers (samples), or a scalar.
+/// `runtime_comparison` is left out: it is no table of figures (reports/runtime_render.h draws it).
 /// Order: the sections `bench` and `capacity` write, in reading order (latency before phases,
 /// CPU and host; the concurrency sweep before the model and the limits), then every other key in
 /// alphabetical order.
@@ -48,12 +49,13 @@ std::vector<PerfSection> perf_sections(const nlohmann::json& extra);
 /// sections of `extra` (reports/SCHEMA.md), so their report leads with these figures instead of
 /// a verdict count.
 struct Measurement {
-    std::string command;   ///< "bench" or "capacity"
+    std::string command;   ///< "bench", "capacity" or "review" (a runtime comparison)
     std::string headline;  ///< the command and its key figure, e.g. "bench: launch p50 414 ms, p95
                            ///< 499 ms (hello [base], 20 launches) · 0.29 host CPU-s per launch";
                            ///< the command alone when the figure is missing
 };
-/// Told from the section keys (`bench_*`, `capacity_*`); nullopt when `extra` has neither.
+/// Told from the section keys (`runtime_comparison`, `bench_*`, `capacity_*`); nullopt when
+/// `extra` has none of them.
 std::optional<Measurement> measurement(const nlohmann::json& extra);
 
 /// Every numeric figure of `extra` by a stable name: "section/figure" for loose figures,

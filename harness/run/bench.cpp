@@ -1,6 +1,7 @@
 #include "run/bench.h"
 
 #include <chrono>
+#include <future>
 #include <fstream>
 #include <random>
 #include <thread>
@@ -8,6 +9,7 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include "core/launch_cost.h"
 #include "core/stats.h"
 #include "core/verdict.h"
 #include "io/docker_client.h"
@@ -28,15 +30,15 @@ std::optional<double> ms_between(std::optional<double> a, std::optional<double> 
     return (*b - *a) * 1000.0;
 }
 
-std::string new_bench_id() {
+std::string new_session_id(const std::string& prefix) {
     std::random_device rd;
-    return fmt::format("bench-{:08x}", rd());
+    return fmt::format("{}-{:08x}", prefix, rd());
 }
 
 }  // namespace
 
-BenchSession::BenchSession(DockerEngine& docker, fs::path launcher, Profile profile)
-    : docker_(docker), launcher_(std::move(launcher)), profile_(std::move(profile)), run_id_(new_bench_id()) {
+BenchSession::BenchSession(DockerEngine& docker, fs::path launcher, Profile profile, const std::string& id_prefix)
+    : docker_(docker), launcher_(std::move(launcher)), profile_(std::move(profile)), run_id_(new_session_id(id_prefix)) {
     events_ = std::make_unique<EventMonitor>(docker_, run_id_);
 }
 
@@ -100,8 +102,11 @@ double BenchSession::direct_lifecycle(const nlohmann::json& body) {
     const std::string name = fmt::format("sh-{}-{}", run_id_, counter_++);
     const auto t0 = std::chrono::steady_clock::now();
     const std::string id = docker_.create_container(body, name);
+    // The wait is asked for before the start, as the docker CLI does: asked after it, it can meet
+    // an AutoRemove container on its way out, and the engine (20.10, under runsc) then never answered.
+    auto removed = std::async(std::launch::async, [this, &id] { return docker_.wait_container(id, "removed"); });
     docker_.start_container(id);
-    docker_.wait_container(id, "removed");
+    removed.get();
     return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
 }
 
@@ -121,6 +126,48 @@ nlohmann::json create_body_from_inspect(const nlohmann::json& inspect) {
     // The engine names the container; the direct lifecycle keeps the launcher's labels so the
     // session's guard still finds it.
     return body;
+}
+
+struct BatchCost::State {
+    std::string run_id;
+    EngineCpuWatch cpu{"/proc", std::chrono::milliseconds(20)};
+    std::atomic<std::size_t> own{0}, all{0};
+    std::unique_ptr<EventWatch> events;
+    std::optional<std::string> problem;
+};
+
+BatchCost::BatchCost(DockerEngine& docker, std::string run_id) : state_(std::make_unique<State>()) {
+    state_->run_id = std::move(run_id);
+    State* st = state_.get();
+    st->events = docker.watch_events({{"type", {"container"}}, {"event", {"start"}}}, [st](const EngineEvent& e) {
+        if (e.action != "start") return;
+        ++st->all;
+        const auto it = e.attributes.find("sandbox-harness.run");
+        if (it != e.attributes.end() && it->second == st->run_id) ++st->own;
+    });
+    if (!st->events->wait_ready(std::chrono::seconds(5)))
+        st->problem = "the engine's event stream did not start: " + st->events->error().value_or("no answer in 5 s");
+}
+
+BatchCost::~BatchCost() {
+    if (state_ && state_->events) state_->events->stop();
+}
+
+BatchCost::Result BatchCost::finish(std::size_t own_launches) {
+    Result r;
+    r.engine_cpu_s = state_->cpu.stop().seconds;
+    // The batch's launches have returned, so their starts happened; their events may still be on
+    // the way: wait briefly for the stream to catch up.
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(2);
+    while (!state_->problem && !state_->events->error() && state_->own.load() < own_launches &&
+           std::chrono::steady_clock::now() < deadline)
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    state_->events->stop();
+    if (!state_->problem && state_->events->error()) state_->problem = "the engine's event stream failed: " + *state_->events->error();
+    r.own_starts = state_->own.load();
+    r.engine_starts = state_->all.load();
+    r.problem = state_->problem;
+    return r;
 }
 
 std::map<std::string, fs::path> write_bench_scripts(const fs::path& dir) {
@@ -212,6 +259,34 @@ nlohmann::json control_cost_rows(const std::vector<std::string>& profiles,
     return rows;
 }
 
+nlohmann::json overhead_section(const std::vector<double>& launcher_ms, const std::vector<double>& direct_ms) {
+    const PairedDifference d = paired_difference(launcher_ms, direct_ms);
+    std::string note =
+        "the launcher's extra time is its bash profile validation, the host-side AST check, and the docker CLI "
+        "client; launcher_overhead_ms_p50 is the median of the paired differences (launcher − Engine API, one "
+        "pair per round), with its distribution-free 95% interval";
+    nlohmann::json overhead = d.median;
+    if (!d.low) {
+        note += fmt::format(". Not measurable: {} pairs are too few for a 95% interval (6 at least)", d.n);
+        overhead = nullptr;
+    } else if (!d.resolved()) {
+        note += fmt::format(". Not measurable at this noise: the interval [{:.1f}, {:.1f}] ms holds 0, so the "
+                            "overhead is smaller than the spread of {} pairs (more --runs, or a quieter host)",
+                            *d.low, *d.high, d.n);
+        overhead = nullptr;
+    } else if (*d.high < 0) {
+        note += ". The launcher was faster than the Engine API path in most pairs: the direct lifecycle is not a like-for-like baseline here";
+    }
+    return {{"title", "Launcher against the Engine API (same container configuration, interleaved)"},
+            {"columns", summary_columns()},
+            {"rows", {summary_row("launcher (hello)", launcher_ms), summary_row("Engine API create+start+wait (hello)", direct_ms)}},
+            {"pairs", d.n},
+            {"launcher_overhead_ms_p50", overhead},
+            {"launcher_overhead_ms_ci95_low", d.low ? nlohmann::json(*d.low) : nlohmann::json()},
+            {"launcher_overhead_ms_ci95_high", d.high ? nlohmann::json(*d.high) : nlohmann::json()},
+            {"note", note}};
+}
+
 std::optional<double> timeout_overshoot_ms(const LaunchSample& s, double timeout_s) {
     if (s.launch.exit_code != kLauncherTimeout || !s.timeline.t_destroy) return std::nullopt;
     return (*s.timeline.t_destroy - (s.launch.start_unix_s + timeout_s)) * 1000;
@@ -233,6 +308,29 @@ namespace {
 
 using Scripts = std::map<std::string, fs::path>;
 
+/// bench_cpu: CPU per launch over the hello batch. The engine stack's CPU is divided by every
+/// container start the engine reported meanwhile; when its event stream failed, by the batch's own
+/// launches, and the note says so.
+nlohmann::json cpu_section(const BatchCost::Result& spent, std::size_t launches, double busy_s, double self_s) {
+    const std::size_t starts = spent.problem ? launches : spent.engine_starts;
+    const PerLaunch engine = engine_cpu_per_launch(spent.engine_cpu_s, launches, starts);
+    std::string note =
+        "host busy CPU-s from /proc/stat over the batch ÷ launches (every process and kernel thread, other "
+        "users' too); engine stack = dockerd + containerd + shims + runc and what they reap (utime+stime, "
+        "children included, polled every 20 ms so that exited shims count) ÷ container starts the engine "
+        "reported in the batch; harness = its own getrusage ÷ launches";
+    if (spent.problem) note += ". " + *spent.problem + ": divided by the batch's own launches";
+    if (!engine.note.empty()) note += ". Engine stack: " + engine.note;
+    return {{"title", "CPU per launch (hello, serial batch)"},
+            {"note", note},
+            {"launches", launches},
+            {"engine_container_starts", spent.problem ? nlohmann::json() : nlohmann::json(spent.engine_starts)},
+            {"engine_cpu_s", spent.engine_cpu_s},
+            {"host_cpu_s_per_launch", busy_s / static_cast<double>(launches)},
+            {"engine_cpu_s_per_launch", engine.value ? nlohmann::json(*engine.value) : nlohmann::json()},
+            {"harness_cpu_ms_per_launch", self_s * 1000 / static_cast<double>(launches)}};
+}
+
 /// Latency percentiles and phase breakdown per workload, plus CPU per launch measured over the
 /// hello batch (host busy CPU and the engine stack's share), plus the harness's own CPU.
 void bench_latency(BenchSession& session, const Scripts& scripts, const BenchSettings& o, nlohmann::json& extra,
@@ -248,14 +346,17 @@ void bench_latency(BenchSession& session, const Scripts& scripts, const BenchSet
         std::map<std::string, std::string> env;
         if (image == "science") env["SANDBOX_IMAGE"] = "secure-python-science:latest";
         for (int i = 0; i < o.warmup; ++i) session.launch(scripts.at(name), env);
+        // CPU per launch is measured over hello's batch (the launch every other figure is set against).
+        std::optional<BatchCost> cost;
+        if (name == "hello") cost.emplace(session.docker(), session.run_id());
         const CpuSnapshot cpu0 = sample_cpu();
-        const EngineCpu eng0 = sample_engine_cpu();
         const double self0 = self_cpu_seconds();
         std::vector<LaunchSample> v;
         for (int i = 0; i < o.runs; ++i) v.push_back(session.launch(scripts.at(name), env));
         const double busy = busy_cpu_seconds(cpu0, sample_cpu());
-        const EngineCpu eng = engine_cpu_delta(eng0, sample_engine_cpu());
         const double self = self_cpu_seconds() - self0;
+        const std::optional<BatchCost::Result> spent =
+            cost ? std::optional<BatchCost::Result>(cost->finish(v.size())) : std::nullopt;
         const std::string label = name + " [" + image + "]";
         const auto w = successful_walls(v);
         if (w.size() != v.size())
@@ -266,16 +367,7 @@ void bench_latency(BenchSession& session, const Scripts& scripts, const BenchSet
         samples[label] = w;
         if (name == "hello") hello_walls = w;
         phase_rows.push_back(phase_row(label, v, w));
-        if (name == "hello")
-            extra["bench_cpu"] = {
-                {"title", "CPU per launch (hello, serial batch)"},
-                {"note", "host busy CPU-s from /proc/stat over the batch ÷ launches (every process and "
-                         "kernel thread); engine stack = dockerd + containerd + shims + runc (utime+stime, "
-                         "children included) ÷ launches; harness = its own getrusage ÷ launches"},
-                {"launches", v.size()},
-                {"host_cpu_s_per_launch", busy / v.size()},
-                {"engine_cpu_s_per_launch", eng.seconds / v.size()},
-                {"harness_cpu_ms_per_launch", self * 1000 / v.size()}};
+        if (spent) extra["bench_cpu"] = cpu_section(*spent, v.size(), busy, self);
     }
     extra["bench_latency"] = {{"title", "Launch latency through the launcher (wall ms, spawn to exit)"},
                               {"columns", summary_columns()}, {"rows", lat_rows}, {"samples_ms", samples}};
@@ -295,16 +387,12 @@ void bench_overhead(BenchSession& session, const Scripts& scripts, const BenchSe
     std::vector<double> launcher, direct;
     for (int i = 0; i < o.runs; ++i) {
         const auto s = session.launch(scripts.at("hello"));
-        if (s.launch.exit_code == 0) launcher.push_back(s.launch.wall_ms);
-        direct.push_back(session.direct_lifecycle(*body));
+        const double d = session.direct_lifecycle(*body);
+        if (s.launch.exit_code != 0) continue;  // a pair counts only when both sides did the same work
+        launcher.push_back(s.launch.wall_ms);
+        direct.push_back(d);
     }
-    const double overhead = median(launcher) - median(direct);
-    extra["bench_overhead"] = {
-        {"title", "Launcher against the Engine API (same container configuration, interleaved)"},
-        {"columns", summary_columns()},
-        {"rows", {summary_row("launcher (hello)", launcher), summary_row("Engine API create+start+wait (hello)", direct)}},
-        {"launcher_overhead_ms_p50", overhead},
-        {"note", "the launcher's extra time is its bash profile validation, the host-side AST check, and the docker CLI client"}};
+    extra["bench_overhead"] = overhead_section(launcher, direct);
 }
 
 /// The latency cost of each control: hello under each weakening (one control removed), against

@@ -37,7 +37,10 @@ struct LaunchSample {
 /// Everything launches share in one measuring session.
 class BenchSession {
 public:
-    BenchSession(DockerEngine& docker, std::filesystem::path launcher, Profile profile);
+    /// `id_prefix` starts the session's run id ("bench-1a2b3c4d"), which labels and names its
+    /// containers: "bench" or "capacity", so that the engine's events tell the commands apart.
+    BenchSession(DockerEngine& docker, std::filesystem::path launcher, Profile profile,
+                 const std::string& id_prefix = "bench");
     ~BenchSession();
 
     /// Runs `script` through the launcher with the session's profile plus `overrides`.
@@ -89,6 +92,27 @@ struct BenchSettings {
     std::string command_line;    ///< for the report's meta
 };
 
+/// What the engine stack spent over a batch of launches, and every container start the engine
+/// reported meanwhile (a shared engine starts other runs' containers too). Measures from
+/// construction until finish(): an EngineCpuWatch and a stream of the engine's "start" events.
+class BatchCost {
+public:
+    BatchCost(DockerEngine&, std::string run_id);
+    ~BatchCost();
+    struct Result {
+        double engine_cpu_s = 0;
+        std::size_t own_starts = 0;     ///< starts of containers labelled with the session's run id
+        std::size_t engine_starts = 0;  ///< every start, own included
+        std::optional<std::string> problem;  ///< the event stream failed: the starts are unknown
+    };
+    /// Stops measuring; waits up to 2 s for the events of the batch's `own_launches` starts.
+    Result finish(std::size_t own_launches);
+
+private:
+    struct State;
+    std::unique_ptr<State> state_;
+};
+
 /// Every figure of `bench`, measured through `root`'s launcher with `profile`: a report without
 /// records whose meta.extra holds the sections bench_latency, bench_cpu, bench_phases and
 /// bench_host, and, unless only the science image is measured, bench_overhead, bench_controls,
@@ -111,6 +135,10 @@ nlohmann::json phase_row(const std::string& label, const std::vector<LaunchSampl
 /// less default's, and p50 over default's (0 without a default figure).
 nlohmann::json control_cost_rows(const std::vector<std::string>& profiles,
                                  const std::map<std::string, std::vector<double>>& samples_ms);
+/// bench_overhead from interleaved pairs (launcher, Engine API) of the same configuration:
+/// the median paired difference with its 95% interval; launcher_overhead_ms_p50 is null, with the
+/// reason, when the interval holds 0 (the overhead is smaller than the noise of this many pairs).
+nlohmann::json overhead_section(const std::vector<double>& launcher_ms, const std::vector<double>& direct_ms);
 /// Launcher timeout → container destroyed, in ms, for a launch with SANDBOX_TIMEOUT=`timeout_s`
 /// that the launcher's timeout stopped (exit 124) and whose destroy event was seen.
 std::optional<double> timeout_overshoot_ms(const LaunchSample&, double timeout_s);

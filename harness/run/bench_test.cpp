@@ -87,5 +87,23 @@ TEST(BenchFigures, ARatioOfAFigureThatWasNotMeasuredIsZero) {
     EXPECT_EQ(0.0, ratio_or_zero(3, std::nan("")));
 }
 
+TEST(BenchFigures, TheLaunchersOverheadIsTheMedianPairedDifferenceWhenItsSignIsClear) {
+    const json clear = overhead_section({120, 130, 125, 140, 135, 128, 131}, {100, 105, 101, 110, 108, 104, 102});
+    EXPECT_EQ(7, clear["pairs"].get<int>());
+    EXPECT_DOUBLE_EQ(25, clear["launcher_overhead_ms_p50"].get<double>());
+    EXPECT_DOUBLE_EQ(20, clear["launcher_overhead_ms_ci95_low"].get<double>());
+    EXPECT_DOUBLE_EQ(30, clear["launcher_overhead_ms_ci95_high"].get<double>());
+}
+
+TEST(BenchFigures, AnOverheadSmallerThanTheNoiseIsNotMeasurableNeverNegativeOrZero) {
+    // Medians 200 and 201.5 would give a "negative overhead" of -1.5 ms; the pairs say it is noise.
+    const json noisy = overhead_section({200, 260, 150, 240, 170, 230, 190}, {230, 180, 240, 160, 250, 170, 201.5});
+    EXPECT_TRUE(noisy["launcher_overhead_ms_p50"].is_null());
+    EXPECT_NE(std::string::npos, noisy["note"].get<std::string>().find(". Not measurable at this noise: the interval ["));
+    const json few = overhead_section({120, 130}, {100, 100});
+    EXPECT_TRUE(few["launcher_overhead_ms_p50"].is_null());
+    EXPECT_NE(std::string::npos, few["note"].get<std::string>().find("2 pairs are too few for a 95% interval"));
+}
+
 }  // namespace
 }  // namespace sh

@@ -147,7 +147,7 @@ RunReport run_capacity(DockerEngine& docker, const SuiteRequest& base, const Pro
     std::vector<ConcurrencyPoint> sweep;
     double cpu_per_launch = 0;
     {
-        BenchSession session(docker, base.root / "sandbox/run_secure_python.sh", profile);
+        BenchSession session(docker, base.root / "sandbox/run_secure_python.sh", profile, "capacity");
         report.meta.run_id = session.run_id();
         sweep = sweep_concurrency(session, scripts.at("hello"), o, cancel, cpu_per_launch);
         session.cleanup();

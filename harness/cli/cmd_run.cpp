@@ -54,7 +54,8 @@ Command add_run_command(CLI::App& app) {
         ->check(CLI::IsMember({"github"}));
     cmd->add_option("--baseline", *baseline,
                     "A previous report.json to compare with: new escapes, fixed cases and "
-                    "verdict changes are listed, and any regression makes the exit status 1")
+                    "verdict changes are listed, and any regression makes the exit status 1; its cases' "
+                    "wall times also order this run's, longest first")
         ->check(CLI::ExistingFile);
     cmd->add_option("--max-slowdown", *slowdown,
                     "With --baseline: a latency series whose p50 grew by more than this ratio, "
@@ -68,6 +69,7 @@ Command add_run_command(CLI::App& app) {
         const auto& cancel = install_interrupt_handler();
         auto progress = make_progress(stderr);
         SuiteRequest req = to_request(*opts, "default");
+        if (before) req.cost_history = CostHistory(before->records);
         SuiteResult result = execute_suite(req, cancel, *progress);
 
         RunReport report{result.meta, result.records};

@@ -129,13 +129,22 @@ namespace {
 double per(double total, std::size_t n) { return n ? total / static_cast<double>(n) : kNaN; }
 }  // namespace
 
+/// The share of the cores' time the host spent busy during the run (anything: the engine, the AST
+/// checks and docker clients the launchers run, the harness, other jobs). Near 1 with a ratio above
+/// 1: the run is bound by CPU that is not the engine's, not by idle cores.
+double cores_busy_fraction(const RunCost& c) {
+    return c.wall_s > 0 && c.cores > 0 ? c.host_busy_cpu_s / (c.wall_s * c.cores) : kNaN;
+}
+
 nlohmann::json run_efficiency_section(const RunCost& c) {
     const double cpu_per_launch = per(c.engine_cpu_s, c.launches);
     return {{"title", "Run efficiency: wall time against the engine's throughput ceiling"},
             {"note", "ratio = wall ÷ (launches × engine CPU-s per launch ÷ cores); 1 means the run was as fast as "
                      "the engine's CPU allows, more means idle cores (timeouts, sleeps, serial parts). Engine CPU "
                      "counts dockerd, containerd, shims and runc, including the cases' own CPU; the harness's "
-                     "CPU leaves out the sampler thread that measures it (shown apart)"},
+                     "CPU leaves out the sampler thread that measures it (shown apart). cores_busy_fraction = the host's busy "
+                     "CPU ÷ (wall × cores): near 1, the cores were busy and what remains of the ratio is CPU spent "
+                     "outside the engine (the launchers' AST checks and docker clients, the harness, other jobs)"},
             {"wall_s", c.wall_s},
             {"cases", c.cases},
             {"launches", c.launches},
@@ -145,7 +154,8 @@ nlohmann::json run_efficiency_section(const RunCost& c) {
             {"host_busy_cpu_s", c.host_busy_cpu_s},
             {"harness_cpu_ms_per_case", json_number(per(c.harness_cpu_s * 1000, c.cases))},
             {"sampler_cpu_ms_per_case", json_number(per(c.sampler_cpu_s * 1000, c.cases))},
-            {"efficiency_ratio", json_number(efficiency_ratio(c.wall_s, c.launches, cpu_per_launch, c.cores))}};
+            {"efficiency_ratio", json_number(efficiency_ratio(c.wall_s, c.launches, cpu_per_launch, c.cores))},
+            {"cores_busy_fraction", json_number(cores_busy_fraction(c))}};
 }
 
 std::string run_efficiency_line(const RunCost& c) {
@@ -156,6 +166,8 @@ std::string run_efficiency_line(const RunCost& c) {
                                          c.wall_s, c.launches, cpu_per_launch, c.cores, ratio)
                            : fmt::format("efficiency: wall {:.1f} s, {} launches (no ratio: nothing launched)",
                                          c.wall_s, c.launches);
+    if (const double busy = cores_busy_fraction(c); std::isfinite(ratio) && std::isfinite(busy))
+        line += fmt::format("; cores busy {:.0f}%", busy * 100);
     if (c.cases)
         line += fmt::format("; harness CPU {:.2f} ms per case (+ {:.2f} ms measuring the engine's)",
                             c.harness_cpu_s * 1000 / c.cases, c.sampler_cpu_s * 1000 / c.cases);

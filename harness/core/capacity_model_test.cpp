@@ -122,10 +122,11 @@ TEST(RunEfficiency, DividesTheRunsCostByItsLaunchesAndCases) {
     const nlohmann::json j = run_efficiency_section(c);
     EXPECT_DOUBLE_EQ(0.3, j.at("engine_cpu_s_per_launch").get<double>());
     EXPECT_DOUBLE_EQ(2.0, j.at("efficiency_ratio").get<double>());  // 30 s ÷ (100 × 0.3 ÷ 2)
+    EXPECT_DOUBLE_EQ(40.0 / 60, j.at("cores_busy_fraction").get<double>());  // 40 CPU-s ÷ (30 s × 2)
     EXPECT_DOUBLE_EQ(1.0, j.at("harness_cpu_ms_per_case").get<double>());
     EXPECT_DOUBLE_EQ(0.5, j.at("sampler_cpu_ms_per_case").get<double>());
     EXPECT_EQ(100u, j.at("launches").get<std::size_t>());
-    EXPECT_EQ("efficiency: wall 30.0 s ÷ (100 launches × 0.30 CPU-s ÷ 2 cores) = 2.0; harness CPU 1.00 ms per case (+ 0.50 ms measuring the engine's)",
+    EXPECT_EQ("efficiency: wall 30.0 s ÷ (100 launches × 0.30 CPU-s ÷ 2 cores) = 2.0; cores busy 67%; harness CPU 1.00 ms per case (+ 0.50 ms measuring the engine's)",
               run_efficiency_line(c));
 }
 

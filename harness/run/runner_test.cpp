@@ -10,6 +10,10 @@
 
 #include <filesystem>
 #include <fstream>
+#include <mutex>
+#include <set>
+
+#include <fmt/format.h>
 
 #include <gtest/gtest.h>
 
@@ -205,23 +209,55 @@ TEST(Runner, TheLauncherGetsTheCasesNameLabelsProfileAndADeadline) {
     EXPECT_GT(seen.deadline.count(), 5000);
 }
 
+TEST(Runner, RecordsComeOutInPlanOrderWhateverOrderTheCasesStartIn) {
+    Harness h;
+    CaseSpec a = probe("net.a"), b = probe("net.b"), slow = probe("timeout.slow", Expect::Timeout);
+    slow.timeout_s = 2;
+    std::vector<std::string> started;
+    std::mutex mu;
+    const auto records = h.run({&a, &b, &slow}, [&](const ProcessRequest& req, const std::atomic<bool>*) {
+        {
+            std::lock_guard lock(mu);
+            started.push_back(req.argv.at(1));
+        }
+        h.docker.launch(h.container_for(req));
+        return exited(0, kClean);
+    });
+    // The timeout probe is picked first (core/schedule.h); when each launcher runs is the threads' affair.
+    ASSERT_EQ(3u, started.size());
+    ASSERT_EQ(3u, records.size());
+    EXPECT_EQ("net.a", records[0].case_id);
+    EXPECT_EQ("net.b", records[1].case_id);
+    EXPECT_EQ("timeout.slow", records[2].case_id);
+}
+
 TEST(Runner, AJournalThatCannotTakeARecordStopsTheRunAndKeepsTheJudgedRecords) {
     // /dev/full: every write fails with ENOSPC, as on a full disk.
     Harness h;
     h.records_path = "/dev/full";
     const CaseSpec a = probe("net.a"), b = probe("net.b"), c = probe("net.c");
-    int launched = 0;
+    std::atomic<int> launched = 0;
+    std::set<std::string> scripts;
+    std::mutex mu;
     const auto records = h.run({&a, &b, &c}, [&](const ProcessRequest& req, const std::atomic<bool>*) {
         ++launched;
+        {
+            std::lock_guard lock(mu);
+            scripts.insert(req.argv.at(1));
+        }
         h.docker.launch(h.container_for(req));
         return exited(0, kClean);
     });
-    EXPECT_EQ(1, launched);
-    ASSERT_EQ(1u, records.size());
-    EXPECT_EQ(Verdict::Contained, records[0].judgement.verdict);
+    // One core holds two probes (core/schedule.h): the second may have started before the first
+    // record failed; the third starts only when a share is freed, after that failure, so never.
+    EXPECT_TRUE(launched == 1 || launched == 2) << launched;
+    EXPECT_EQ(0u, scripts.count(c.path));
+    ASSERT_EQ(static_cast<std::size_t>(launched.load()), records.size());
+    for (const auto& r : records) EXPECT_EQ(Verdict::Contained, r.judgement.verdict);
     ASSERT_EQ(1u, h.harness_errors.size());
     EXPECT_NE(std::string::npos, h.harness_errors[0].find("/dev/full: No space left on device")) << h.harness_errors[0];
-    EXPECT_NE(std::string::npos, h.harness_errors[0].find("2 of 3 cases not started")) << h.harness_errors[0];
+    EXPECT_NE(std::string::npos, h.harness_errors[0].find(fmt::format("{} of 3 cases not started", 3 - launched.load())))
+        << h.harness_errors[0];
 }
 
 }  // namespace

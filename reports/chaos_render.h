@@ -1,5 +1,6 @@
 #pragma once
-/// The `chaos` command's table as Markdown (chaos.md, and the terminal).
+/// The `chaos` command's table as Markdown (chaos.md, and the terminal) and as HTML sections
+/// (chaos.html, through standalone_html in reports/exporter.h).
 
 #include <string>
 #include <vector>
@@ -12,5 +13,7 @@ namespace sh {
 /// fault, status, recovery, deadline overrun, what the harness showed; then the reasons of broken
 /// and skipped rows.
 std::string render_chaos_markdown(const std::vector<FaultResult>&, double wall_s);
+/// The same table and notes as HTML sections, broken rows marked as problems.
+std::string render_chaos_html(const std::vector<FaultResult>&, double wall_s);
 
 }  // namespace sh

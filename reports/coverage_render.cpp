@@ -21,6 +21,7 @@ std::string symbol(Verdict v) {
         case Verdict::Skipped: return "S";
         case Verdict::Pass: return "P";
         case Verdict::Fail: return "F";
+        case Verdict::Flaky: return "~";
     }
     return "?";
 }

@@ -107,6 +107,29 @@ TEST(JUnitExporter, MapsVerdictsToJUnitElements) {
     EXPECT_NE(std::string::npos, out.find("\\x1b[31mred\\x1b[0m bad:\xEF\xBF\xBD\xEF\xBF\xBD nul:\\x00 end"));
 }
 
+TEST(Exporters, AFlakyWorkloadPassesWithItsFirstRunShownEverywhere) {
+    RunReport report = fixture_report();
+    Record flaky = fixture::make_record(
+        "wl.spin", "benign", "base", 0, Verdict::Flaky,
+        {"flaky: the first run timed out after its 4 s timeout (launcher exit 124) while the host was overloaded "
+         "(runnable tasks mean 17.9, max 21 on 2 CPUs (9.0 per CPU)); run again, it passed (runnable tasks mean 1.2, "
+         "max 3 on 2 CPUs (0.6 per CPU))",
+         "exit 0 and the expected stdout"},
+        1800);
+    flaky.first_attempt = FirstAttempt{.verdict = Verdict::Fail, .reasons = {"timed out"}, .wall_ms = 4100};
+    report.records = {flaky};
+    const std::string junit = JUnitExporter().render(report);
+    EXPECT_NE(std::string::npos, junit.find(R"(tests="1" failures="0" errors="0" skipped="0")")) << junit;
+    EXPECT_NE(std::string::npos, junit.find(R"(<flakyFailure type="timeout" message="flaky: the first run timed out)"))
+        << junit;
+    const std::string md = MarkdownExporter().render(report);
+    EXPECT_NE(std::string::npos, md.find("**PASS: 1 case (1 flaky)**")) << md;
+    EXPECT_NE(std::string::npos, md.find("| flaky | wl.spin |")) << md;
+    EXPECT_NE(std::string::npos, md.find("9.0 per CPU")) << md;
+    const std::string html = HtmlExporter().render(report);
+    EXPECT_NE(std::string::npos, html.find("v-flaky")) << "styled like every other verdict";
+}
+
 TEST(JUnitExporter, ReportWithoutRecordsIsAnEmptyTestsuites) {
     const std::string out = JUnitExporter().render(bench_report());
     EXPECT_EQ("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"

@@ -9,6 +9,8 @@
 #include "reports/exporter.h"
 #include "core/perf_sections.h"
 #include "reports/render_util.h"
+#include "reports/runtime_render.h"
+#include "core/runtime_comparison.h"
 #include "core/stats.h"
 #include "reports/svg.h"
 
@@ -55,6 +57,10 @@ table.matrix th.silent{color:#c62828;font-weight:600}
 table.matrix td.cell{text-align:center;color:#fff;font-weight:600;min-width:22px}
 table.matrix td.none{color:#999;background:#fafafa}
 table.matrix tr.uncovered th{color:#c62828}
+table.runtimes td:nth-child(2),table.runtimes td:nth-child(3){text-align:right;font-variant-numeric:tabular-nums;min-width:150px}
+table.runtimes th:nth-child(2),table.runtimes th:nth-child(3){text-align:right}
+.kw{font-weight:600} .kw-open{color:#b26a00} .kw-closed{color:#2e7d32} .kw-none{color:#57606a;font-weight:normal}
+table.cases td:nth-child(4){text-align:right}
 )";
 
 constexpr const char* kScript = R"(
@@ -106,7 +112,12 @@ std::string run_table(const RunReport& report, const RunSummary& s) {
     const RunMeta& m = report.meta;
     std::string t = "<table class=\"kv\">\n";
     t += kv_row("run", m.run_id);
-    t += kv_row("profile", profile_label(report) + (m.profile_path.empty() ? "" : "  (" + m.profile_path + ")"));
+    if (const auto compared = compared_profiles(m.extra)) {
+        t += kv_row("profiles", *compared);
+    } else {
+        t += kv_row("profile", profile_label(report) + (m.profile_path.empty() ? "" : "  (" + m.profile_path + ")"));
+        if (const std::string runtime = runtime_of(m); !runtime.empty()) t += kv_row("runtime", runtime);
+    }
     if (m.finished_at.empty()) t += kv_row("started", m.started_at);
     else t += kv_row("started / finished", m.started_at + " / " + m.finished_at);
     t += kv_row("wall time", s.total ? fmt::format("{:.1f} s (cases: {:.1f} s)", m.wall_s, s.wall_ms_total / 1000.0)
@@ -346,15 +357,19 @@ std::string standalone_html(std::string_view title, std::string_view sections) {
 
 namespace {
 
-/// A bench or capacity report: no records, so no verdicts, counts or record table; its headline
-/// names the command and its key figure, and its figures come first.
+/// A bench, capacity or review report: no records, so no verdicts, counts or record table; its
+/// headline names the command (and for bench and capacity the runtime they measured) and its key
+/// figure, and its figures come first.
 std::string render_measurement(const RunReport& report, const Measurement& m) {
     const RunSummary s = summarize(report.records);
-    std::string out = page_head("sandbox-harness " + m.command + " " + report.meta.run_id);
-    out += fmt::format("<header class=\"{}\"><h1>sandbox-harness {}</h1><p>{}</p></header>\n<main>\n",
-                       report.meta.interrupted ? "int" : "neutral", html_escape(m.command), html_escape(m.headline));
+    const std::string runtime = m.command == "review" ? "" : runtime_of(report.meta);
+    const std::string title = "sandbox-harness " + m.command + (runtime.empty() ? "" : " (runtime " + runtime + ")");
+    std::string out = page_head(title + " " + report.meta.run_id);
+    out += fmt::format("<header class=\"{}\"><h1>{}</h1><p>{}</p></header>\n<main>\n",
+                       report.meta.interrupted ? "int" : "neutral", html_escape(title), html_escape(m.headline));
     if (report.meta.interrupted)
         out += "<section><p>Interrupted: the figures are those measured before it stopped.</p></section>\n";
+    out += runtime_section_html(report.meta.extra, m.command != "review");
     out += measurement_sections(report.meta.extra);
     out += meta_section(report, s);
     out += environment_section(report.meta);
@@ -375,6 +390,7 @@ std::string HtmlExporter::render(const RunReport& report) const {
     if (opts_.diff) out += render_diff_html(*opts_.diff);
     // Without records there is nothing to count or list (and nothing for the filter script).
     if (s.total) out += counts_section(s) + wall_time_section(report) + records_section(report, s);
+    out += runtime_section_html(report.meta.extra);
     out += perf_section(report.meta.extra);
     if (opts_.coverage) out += coverage_html(*opts_.coverage);
     out += environment_section(report.meta);

@@ -68,6 +68,10 @@ std::string testcase(const Record& r) {
     } else if (v == Verdict::Error) {
         x += fmt::format("      <error type=\"error\" message=\"{}\">{}</error>\n",
                          xml_attr_escape(first_or(r.judgement.reasons, "error")), xml_escape(join_lines(ev)));
+    } else if (v == Verdict::Flaky) {
+        // Surefire's form for a test that passed when run again, which CI test views count as flaky.
+        x += fmt::format("      <flakyFailure type=\"timeout\" message=\"{}\">{}</flakyFailure>\n",
+                         xml_attr_escape(first_or(r.judgement.reasons, "flaky")), xml_escape(join_lines(ev)));
     } else if (v == Verdict::Skipped) {
         x += fmt::format("      <skipped message=\"{}\"/>\n",
                          xml_attr_escape(first_or(r.judgement.reasons, "skipped")));
@@ -94,7 +98,8 @@ std::string testcase(const Record& r) {
 
 /// One <testsuite> per image (testcases are grouped by family through `classname`, which CI test
 /// views show as the class). fail and escaped are <failure>, error is <error>, skipped is
-/// <skipped>; accepted-risk passes but names its weakness in a property and in <system-err>.
+/// <skipped>; accepted-risk passes but names its weakness in a property and in <system-err>;
+/// flaky passes with a <flakyFailure> holding the first run's timeout and the load figures.
 std::string JUnitExporter::render(const RunReport& report) const {
     std::map<std::string, std::vector<const Record*>> by_image;
     std::vector<const Record*> all = sorted_records(report.records);

@@ -6,6 +6,8 @@
 #include "reports/exporter.h"
 #include "core/perf_sections.h"
 #include "reports/render_util.h"
+#include "reports/runtime_render.h"
+#include "core/runtime_comparison.h"
 #include "core/stats.h"
 
 namespace sh {
@@ -44,9 +46,12 @@ std::string meta_line(const RunReport& report, const RunSummary& s) {
     std::vector<std::string> images;
     for (const auto& [image, c] : s.by_image) images.push_back(image);
     const std::string where = images.empty() ? m.host : fmt::format("{} on {}", fmt::join(images, ", "), m.host);
-    std::string line = fmt::format("Run {} · profile {} · {} · {} ({} cores, kernel {}, engine {}) · {:.1f} s",
-                                   m.run_id, profile_label(report), m.started_at, where, m.cores, m.kernel,
-                                   m.engine_version, m.wall_s);
+    const std::string runtime = runtime_of(m);
+    const auto compared = compared_profiles(m.extra);
+    const std::string profile = compared ? "profiles " + *compared
+                                         : "profile " + profile_label(report) + (runtime.empty() ? "" : " · runtime " + runtime);
+    std::string line = fmt::format("Run {} · {} · {} · {} ({} cores, kernel {}, engine {}) · {:.1f} s", m.run_id,
+                                   profile, m.started_at, where, m.cores, m.kernel, m.engine_version, m.wall_s);
     if (!m.shard.empty()) line += " · shard " + m.shard;
     return markdown_escape(line);
 }
@@ -102,13 +107,15 @@ std::string perf_markdown(const nlohmann::json& extra, bool top_level) {
     return out;
 }
 
-/// A bench or capacity report: its headline figure, then its sections. No verdicts: it has no records.
+/// A bench, capacity or review report: its headline figure, then its sections. No verdicts: it has
+/// no records. bench and capacity measured one runtime, which the heading names.
 std::string measurement_markdown(const RunReport& report, const Measurement& m) {
-    std::string out = "# sandbox-harness " + m.command + "\n\n";
+    const std::string runtime = m.command == "review" ? "" : runtime_of(report.meta);
+    std::string out = "# sandbox-harness " + m.command + (runtime.empty() ? "" : " (runtime " + markdown_escape(runtime) + ")") + "\n\n";
     out += fmt::format("**{}**\n\n", markdown_escape(m.headline));
     out += meta_line(report, summarize(report.records)) + "\n";
     if (report.meta.interrupted) out += "\nInterrupted: the figures are those measured before it stopped.\n";
-    return out + perf_markdown(report.meta.extra, true);
+    return out + runtime_section_markdown(report.meta.extra, m.command != "review") + perf_markdown(report.meta.extra, true);
 }
 
 }  // namespace
@@ -149,6 +156,7 @@ std::string MarkdownExporter::render(const RunReport& report) const {
         out += "\n## Accepted risks\n\nEscapes covered by a Known Weakness in sandbox/README.md.\n\n";
         out += md_table({"case", "image", "rep", "weakness", "evidence"}, risks);
     }
+    out += runtime_section_markdown(report.meta.extra);
     out += perf_markdown(report.meta.extra, false);
     if (opts_.diff) out += render_diff_markdown(*opts_.diff);
     if (opts_.coverage) out += coverage_markdown(*opts_.coverage);

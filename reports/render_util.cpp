@@ -46,6 +46,7 @@ const char* verdict_color(Verdict v) {
         case Verdict::Error: return "#7b1fa2";
         case Verdict::AcceptedRisk: return "#f9a825";
         case Verdict::Skipped: return "#9e9e9e";
+        case Verdict::Flaky: return "#8d6e63";
         case Verdict::Contained: return "#2e7d32";
         case Verdict::Pass: return "#66bb6a";
     }

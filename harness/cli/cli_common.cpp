@@ -25,8 +25,15 @@ void add_suite_options(CLI::App& cmd, SuiteOptions& o, bool with_profile) {
                        "Launcher profile (default sandbox/profiles/default.env); SANDBOX_* "
                        "variables in the environment override it, as they do for the launcher")
             ->check(CLI::ExistingFile);
-    cmd.add_option("--jobs,-j", o.jobs, "Cases run at once")->check(CLI::Range(1, 64))->capture_default_str();
+    cmd.add_option("--jobs,-j", o.jobs, "Cores to keep busy: two probes run per core, one workload, and beside them a few cases that "
+                   "only wait (timeout probes, AST rejections); longest first")->check(CLI::Range(1, 64))->capture_default_str();
     cmd.add_option("--repeat", o.repeat, "Runs of each case")->check(CLI::Range(1, 1000))->capture_default_str();
+    cmd.add_option("--overloaded-at", o.overloaded_at,
+                   "Runnable tasks per CPU (mean, while a case runs) from which the host counts as "
+                   "overloaded: a workload that times out then is run once more, and reported flaky "
+                   "if it passes; 0: never run again")
+        ->check(CLI::Range(0.0, 1000.0))
+        ->capture_default_str();
     cmd.add_option("--shard", o.shard, "Run only shard K of N (K/N, 1-based); merge the records with `merge`");
     cmd.add_option("--out", o.out, "Output directory for records and reports")->required();
     cmd.add_option("--root", o.root, "The checkout holding sandbox/, attacks/, workloads/ (default: $SH_ROOT, else the source tree)");
@@ -49,6 +56,7 @@ SuiteRequest to_request(const SuiteOptions& o, const std::string& profile_label)
     r.jobs = o.jobs;
     r.repeat = o.repeat;
     r.shard = o.shard;
+    r.overloaded_at = o.overloaded_at;
     r.out_dir = o.out;
     r.command_line = command_line();
     return r;

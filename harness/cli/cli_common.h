@@ -22,6 +22,7 @@ struct SuiteOptions {
     int repeat = 1;
     std::string shard;
     std::string out;
+    double overloaded_at = 2.0;
 };
 
 /// `with_profile`: whether --profile is offered (review takes two profiles of its own).

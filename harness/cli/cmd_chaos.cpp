@@ -12,8 +12,10 @@
 #include "io/interrupt.h"
 #include "io/process_runner.h"
 #include "reports/chaos_render.h"
+#include "reports/exporter.h"
 #include "run/chaos.h"
 #include "util/error.h"
+#include "util/files.h"
 
 namespace sh {
 
@@ -25,9 +27,11 @@ Command add_chaos_command(CLI::App& app) {
         "Inject faults into real runs of this harness, from outside, and check that each run shows them: "
         "someone's docker kill, pause or stop of a case's container (an error that names the interference), "
         "the launcher or the harness killed with SIGKILL (no container outlives its deadline or its harness), "
+        "the harness stopped by SIGINT or SIGTERM (reports of what it judged, no container left), CPU and "
+        "memory pressure (a benign workload that times out is re-run and reported flaky, never pass), "
         "a full disk (exit 2 naming it, every record on disk whole), and, with --allow-engine-restart, dockerd "
-        "restarted mid-run. One fault with no fault injected is the negative control. Writes chaos.md and "
-        "chaos.json, plus each fault's run reports, under --out. Exit 0 when every fault was flagged as it "
+        "restarted mid-run. One fault with no fault injected is the negative control. Writes chaos.md, "
+        "chaos.html and chaos.json, plus each fault's run reports, under --out. Exit 0 when every fault was flagged as it "
         "must be, 1 when one was not, 2 on a harness error.");
     struct Options {
         std::string root, profile, out;
@@ -59,8 +63,10 @@ Command add_chaos_command(CLI::App& app) {
         const std::vector<FaultResult> results = run_chaos(req, docker, processes, cancel);
         const double wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
         const std::string md = render_chaos_markdown(results, wall_s);
-        std::ofstream(req.out_dir / "chaos.md") << md;
-        std::ofstream(req.out_dir / "chaos.json") << nlohmann::json{{"wall_s", wall_s}, {"faults", to_json(results)}}.dump(2) << "\n";
+        write_atomically(req.out_dir / "chaos.md", md);
+        write_atomically(req.out_dir / "chaos.html", standalone_html("Chaos", render_chaos_html(results, wall_s)));
+        write_atomically(req.out_dir / "chaos.json",
+                         nlohmann::json{{"wall_s", wall_s}, {"faults", to_json(results)}}.dump(2) + "\n");
         fmt::print("{}\nreports: {}\n", md, req.out_dir.string());
         if (cancel.load()) return 128 + interrupt_signal();
         return chaos_exit_status(results);

@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "core/host_claims.h"
+
 namespace sh {
 
 /// One difference between the profile and the container's actual HostConfig.
@@ -15,8 +17,20 @@ struct FlagDrift {
     std::string actual;
 };
 
+/// The host's load while a case ran: runnable tasks (procs_running in /proc/stat, which counts
+/// every task on a CPU or waiting for one), sampled every 100 ms from the launch to its end.
+struct HostLoadDuring {
+    double runnable_mean = 0;
+    int runnable_max = 0;
+    int cores = 0;    ///< online CPUs
+    int samples = 0;
+};
+
 struct Observation {
     bool engine_reachable = true;
+    /// The host's own values (read once per run), against which judge() checks the probe's
+    /// host_claims (core/host_claims.h); unset: not checked. Not recorded: the run's meta has the host.
+    std::optional<HostFacts> host;
     std::optional<std::string> container_id;
     bool inspected = false;              ///< HostConfig was read while the container existed
     std::vector<FlagDrift> drift;        ///< empty when inspected and all flags matched
@@ -33,6 +47,7 @@ struct Observation {
     std::vector<std::string> canary_hits;     ///< every canary hit that counts against this case, described (core/canary_evidence.h)
     std::vector<std::string> host_file_changes;  ///< host files whose hash changed
     std::vector<std::string> notes;      ///< anything the observer could not determine, and why
+    std::optional<HostLoadDuring> host_load;  ///< unset when no sample fell inside the case
 };
 
 }  // namespace sh

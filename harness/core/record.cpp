@@ -113,6 +113,13 @@ void fields(auto& io, Is<FlagDrift> auto& d) {
     io("actual", d.actual);
 }
 
+void fields(auto& io, Is<HostLoadDuring> auto& h) {
+    io("runnable_mean", h.runnable_mean);
+    io("runnable_max", h.runnable_max);
+    io("cores", h.cores);
+    io("samples", h.samples);
+}
+
 void fields(auto& io, Is<Observation> auto& o) {
     io("engine_reachable", o.engine_reachable);
     io("container_id", o.container_id);
@@ -131,6 +138,7 @@ void fields(auto& io, Is<Observation> auto& o) {
     io("canary_hits", o.canary_hits);
     io("host_file_changes", o.host_file_changes);
     io("notes", o.notes);
+    io("host_load", o.host_load);
 }
 
 void fields(auto& io, Is<Judgement> auto& jd) {
@@ -138,6 +146,13 @@ void fields(auto& io, Is<Judgement> auto& jd) {
     io("reasons", jd.reasons);
     io("stopped_by", jd.stopped_by);
     io("report", jd.report);
+}
+
+void fields(auto& io, Is<FirstAttempt> auto& a) {
+    io("verdict", a.verdict);
+    io("reasons", a.reasons);
+    io("wall_ms", a.wall_ms);
+    io("host_load", a.host_load);
 }
 
 void fields(auto& io, Is<Record> auto& r) {
@@ -158,6 +173,7 @@ void fields(auto& io, Is<Record> auto& r) {
     io("expect", r.expect);
     io("timeout_s", r.timeout_s);
     io("tags", r.tags);
+    io("first_attempt", r.first_attempt);
 }
 
 void fields(auto& io, Is<ImageInfo> auto& i) {
@@ -263,7 +279,7 @@ struct EnumCodec {
 template <>
 struct Codec<Verdict> : EnumCodec<Verdict, verdict_from_string, Verdict::Error> {
     static Verdict read(const json& v, const Reader& at, const char* key) {
-        return EnumCodec::read(v, at, key, "pass, fail, contained, escaped, accepted-risk, error, skipped");
+        return EnumCodec::read(v, at, key, "pass, fail, contained, escaped, accepted-risk, error, skipped, flaky");
     }
 };
 

@@ -5,20 +5,25 @@
 /// JSON schema, version 1. Keys are the C++ field names (snake_case) and are always written;
 /// an absent optional is `null`; numbers are JSON numbers; enums are their to_string() text
 /// (kind "probe"/"workload", expect "report"/"killed"/"timeout"/"exit", verdict "pass"/"fail"/
-/// "contained"/"escaped"/"accepted-risk"/"error"/"skipped"). Reading is lenient about missing keys
+/// "contained"/"escaped"/"accepted-risk"/"error"/"skipped"/"flaky"). Reading is lenient about missing keys
 /// (they take the C++ defaults, so older files stay readable) and strict about types: a key of the
 /// wrong type, an unknown enum text or another schema_version is an error naming the key.
 ///
 ///   record      {schema_version, case_id, kind, family, controls[], image, repetition,
 ///                container_name, profile_name, launch{}, observation{}, judgement{},
-///                accepted_risk|null, summary, expect|null, timeout_s|null, tags[]}
+///                accepted_risk|null, summary, expect|null, timeout_s|null, tags[],
+///                first_attempt|null}
+///   first_attempt {verdict, reasons[], wall_ms, host_load|null}: a workload run a second time
+///                because it timed out on an overloaded host (core/host_pressure.h)
 ///   launch      {started, start_error, exit_code, signal|null, harness_deadline_hit, stdout_text,
 ///                stderr_text, stdout_truncated, stderr_truncated, stdout_bytes, stderr_bytes,
 ///                wall_ms, start_unix_s, cpu_user_ms, cpu_sys_ms}
 ///   observation {engine_reachable, container_id|null, inspected, drift[{field, expected, actual}],
 ///                exit_code|null, oom_killed, t_create|null, t_start|null, t_die|null,
 ///                t_destroy|null, memory_peak_bytes|null, container_gone, leftovers[],
-///                canary_hits[], host_file_changes[], notes[]}
+///                canary_hits[], host_file_changes[], notes[], host_load|null}
+///   host_load   {runnable_mean, runnable_max, cores, samples}: runnable tasks on the host while
+///                the case ran
 ///   judgement   {verdict, reasons[], stopped_by|null, report|null}: report is the probe's whole
 ///                report object as printed (it holds "escaped" and "detail")
 ///   run meta    {schema_version, run_id, started_at, finished_at, wall_s, host, kernel, cores,
@@ -52,6 +57,14 @@ public:
     using Error::Error;
 };
 
+/// The first run of a case that was run again (core/host_pressure.h); the record holds the second.
+struct FirstAttempt {
+    Verdict verdict = Verdict::Error;
+    std::vector<std::string> reasons;
+    double wall_ms = 0;
+    std::optional<HostLoadDuring> host_load;
+};
+
 struct Record {
     std::string case_id;
     CaseKind kind = CaseKind::Probe;
@@ -70,6 +83,7 @@ struct Record {
     std::optional<Expect> expect;
     std::optional<double> timeout_s;
     std::vector<std::string> tags;
+    std::optional<FirstAttempt> first_attempt;
 };
 
 /// Copies what the header says (id, kind, family, controls, accepted-risk, summary, expect,

@@ -90,13 +90,13 @@ TEST(RecordJson, StableKeysWithNullForAbsentOptionals) {
     r.kind = CaseKind::Workload;
     r.judgement.verdict = Verdict::Skipped;
     const json j = to_json(r);
-    EXPECT_EQ(R"({"accepted_risk":null,"case_id":"w","container_name":"","controls":[],"expect":null,"family":"",)"
+    EXPECT_EQ(R"({"accepted_risk":null,"case_id":"w","container_name":"","controls":[],"expect":null,"family":"","first_attempt":null,)"
               R"("image":"","judgement":{"reasons":[],"report":null,"stopped_by":null,"verdict":"skipped"},"kind":"workload",)"
               R"("launch":{"cpu_sys_ms":0.0,"cpu_user_ms":0.0,"exit_code":-1,"harness_deadline_hit":false,"signal":null,)"
               R"("start_error":"","start_unix_s":0.0,"started":false,"stderr_bytes":0,"stderr_text":"",)"
               R"("stderr_truncated":false,"stdout_bytes":0,"stdout_text":"","stdout_truncated":false,"wall_ms":0.0},)"
               R"("observation":{"canary_hits":[],"container_gone":false,"container_id":null,"drift":[],)"
-              R"("engine_actions":[],"engine_reachable":true,"exit_code":null,"host_file_changes":[],"inspected":false,"leftovers":[],)"
+              R"("engine_actions":[],"engine_reachable":true,"exit_code":null,"host_file_changes":[],"host_load":null,"inspected":false,"leftovers":[],)"
               R"("memory_peak_bytes":null,"notes":[],"oom_killed":false,"t_create":null,"t_destroy":null,)"
               R"("t_die":null,"t_start":null},"profile_name":"","repetition":0,"schema_version":1,"summary":"",)"
               R"("tags":[],"timeout_s":null})",
@@ -129,7 +129,7 @@ TEST(RecordJson, ErrorsNameTheKey) {
     EXPECT_EQ("bad record key 'launch.exit_code': expected an integer, got \"0\"",
               error_of(json{{"launch", {{"exit_code", "0"}}}}));
     EXPECT_EQ("bad record key 'judgement.verdict': unknown value \"safe\" (allowed: pass, fail, contained, escaped, "
-              "accepted-risk, error, skipped)",
+              "accepted-risk, error, skipped, flaky)",
               error_of(json{{"judgement", {{"verdict", "safe"}}}}));
     EXPECT_EQ("bad record key 'kind': unknown value \"attack\" (allowed: probe, workload)",
               error_of(json{{"kind", "attack"}}));

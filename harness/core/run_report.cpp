@@ -12,7 +12,7 @@ namespace sh {
 
 const std::vector<Verdict>& verdicts_by_severity() {
     static const std::vector<Verdict> v = {Verdict::Escaped,      Verdict::Fail,    Verdict::Error,
-                                           Verdict::AcceptedRisk, Verdict::Skipped, Verdict::Contained,
+                                           Verdict::AcceptedRisk, Verdict::Flaky,   Verdict::Skipped, Verdict::Contained,
                                            Verdict::Pass};
     return v;
 }

@@ -14,7 +14,7 @@ TEST(SummarizeRecords, CountsByVerdictKindFamilyAndImage) {
     EXPECT_EQ(4u, s.by_verdict.at(Verdict::Contained));
     EXPECT_EQ(1u, s.by_verdict.at(Verdict::Escaped));
     EXPECT_EQ(1u, s.by_verdict.at(Verdict::Skipped));
-    EXPECT_EQ(7u, s.by_verdict.size()) << "every verdict is listed, zeros included";
+    EXPECT_EQ(8u, s.by_verdict.size()) << "every verdict is listed, zeros included";
     EXPECT_EQ(1u, s.by_kind.at("workload").at(Verdict::Pass));
     EXPECT_EQ(2u, s.by_family.at("resource").at(Verdict::Contained));
     EXPECT_EQ(2u, s.by_image.at("science").size());

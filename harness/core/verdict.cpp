@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "core/flag_drift.h"
+#include "core/host_claims.h"
 #include "util/escape.h"
 #include "util/text.h"
 
@@ -39,6 +40,7 @@ public:
             report_problem_ = problem;
         }
         decide();
+        if (j_.report && obs_.host) check_claims();
         if (j_.verdict == Verdict::Escaped && spec_.accepted_risk) {
             j_.verdict = Verdict::AcceptedRisk;
             j_.reasons.insert(j_.reasons.begin(),
@@ -130,6 +132,17 @@ private:
         judge_workload(outcome);
     }
 
+    /// 7. The probe's host claims against the host's own values (core/host_claims.h). A value of
+    /// the host's seen inside is an escape whatever rules 2-6 said, as a canary hit is; an escape
+    /// the probe reports on claims the host's values refute is an error, not the probe's word.
+    void check_claims() {
+        HostClaimsCheck c = check_host_claims(j_.report->raw, *obs_.host);
+        if (c.outcome == ClaimOutcome::Escaped) set(Verdict::Escaped, std::move(c.reason));
+        if (c.outcome == ClaimOutcome::Error && j_.verdict == Verdict::Escaped && escape_rests_on_report_)
+            set(Verdict::Error, std::move(c.reason));
+        for (auto& note : c.notes) j_.reasons.push_back(std::move(note));
+    }
+
     /// The control that stopped the script from outside, if outside evidence shows one: the
     /// engine's OOM event (or State.OOMKilled), or the launcher's own timeout. An exit status alone
     /// never does: a script can exit 137, 152 or 153 itself, and someone else's `docker kill`
@@ -189,7 +202,10 @@ private:
     void judge_probe(LauncherOutcome outcome) {
         const auto& report = j_.report;
         const int status = launch_.exit_code;
-        if (report && report->escaped) return escaped_or_fail("the probe reports an escape: " + report->detail);
+        if (report && report->escaped) {
+            escape_rests_on_report_ = true;
+            return escaped_or_fail("the probe reports an escape: " + report->detail);
+        }
         const auto killer = killed_by(outcome);
         const bool named_killer = killer && spec_.has_control(*killer);
 
@@ -251,6 +267,7 @@ private:
     const bool probe_;
     Judgement j_;
     std::string report_problem_;
+    bool escape_rests_on_report_ = false;  ///< escaped by rule 6: the report said so
 };
 
 std::vector<std::string_view> lines_of(std::string_view s) {
@@ -277,13 +294,14 @@ const char* to_string(Verdict v) {
         case Verdict::AcceptedRisk: return "accepted-risk";
         case Verdict::Error: return "error";
         case Verdict::Skipped: return "skipped";
+        case Verdict::Flaky: return "flaky";
     }
     return "?";
 }
 
 std::optional<Verdict> verdict_from_string(const std::string& s) {
     for (Verdict v : {Verdict::Pass, Verdict::Fail, Verdict::Contained, Verdict::Escaped, Verdict::AcceptedRisk,
-                      Verdict::Error, Verdict::Skipped})
+                      Verdict::Error, Verdict::Skipped, Verdict::Flaky})
         if (s == to_string(v)) return v;
     return std::nullopt;
 }
@@ -292,7 +310,9 @@ bool is_failure(Verdict v) { return v == Verdict::Fail || v == Verdict::Escaped;
 
 bool makes_run_fail(Verdict v) { return is_failure(v) || v == Verdict::Error; }
 
-bool did_what_it_must(Verdict v) { return v == Verdict::Pass || v == Verdict::Contained || v == Verdict::AcceptedRisk; }
+bool did_what_it_must(Verdict v) {
+    return v == Verdict::Pass || v == Verdict::Contained || v == Verdict::AcceptedRisk || v == Verdict::Flaky;
+}
 
 bool shows_escape(Verdict v) { return v == Verdict::Escaped || v == Verdict::AcceptedRisk; }
 

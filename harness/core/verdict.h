@@ -19,7 +19,15 @@
 ///     `timeout`) is contained even without a report; otherwise a missing report is error. An
 ///     exit status alone (137, 152, 153) never shows a kill: without the OOM event or the
 ///     launcher's timeout it is error.
-///  7. Escaped + the spec's accepted-risk → accepted-risk, the evidence kept as reasons.
+///  7. Host claims (core/host_claims.h), when the observation carries the host's own values: a
+///     value the probe took for the runtime's own (is_host false) that is the host's → escaped,
+///     whatever rules 2-6 said; an escape reported by the probe (rule 6) that rests only on
+///     is_host claims whose values all differ from the host's → error; claims that hold change
+///     nothing. Every claim checked, or not checkable, is added to the reasons.
+///  8. Escaped + the spec's accepted-risk → accepted-risk, the evidence kept as reasons.
+/// After judge(), the runner compares kernel.syscall-sweep with its runtime's golden baseline
+/// (core/syscall_baseline.h): a changed set on the baseline's engine and kernel turns contained
+/// into fail.
 /// `stopped_by` is the control the evidence shows (ast, timeout, memory), else the
 /// report's "stopped_by" when it is one of the spec's controls (never "ast"), else the first one.
 
@@ -35,11 +43,14 @@
 
 namespace sh {
 
-/// The closed set. Probes end contained/escaped/accepted-risk; workloads pass/fail; any case can
+/// The closed set. Probes end contained/escaped/accepted-risk (or fail: the syscall sweep against
+/// its golden baseline, core/syscall_baseline.h); workloads pass/fail; any case can
 /// end error (the harness or the probe itself broke: never counted as contained) or skipped.
-enum class Verdict { Pass, Fail, Contained, Escaped, AcceptedRisk, Error, Skipped };
+/// Flaky is a workload that timed out while the host was overloaded and passed when run again
+/// (core/host_pressure.h): it did its job, but the night's host did not let it the first time.
+enum class Verdict { Pass, Fail, Contained, Escaped, AcceptedRisk, Error, Skipped, Flaky };
 
-/// "pass", "fail", "contained", "escaped", "accepted-risk", "error", "skipped".
+/// "pass", "fail", "contained", "escaped", "accepted-risk", "error", "skipped", "flaky".
 const char* to_string(Verdict);
 std::optional<Verdict> verdict_from_string(const std::string&);
 
@@ -51,7 +62,7 @@ std::optional<Verdict> verdict_from_string(const std::string&);
 bool is_failure(Verdict);
 /// Fail, Escaped or Error: a verdict that makes a run fail, shown as a problem in every report.
 bool makes_run_fail(Verdict);
-/// Pass, Contained or AcceptedRisk: the case did what it must.
+/// Pass, Contained, AcceptedRisk or Flaky: the case did what it must.
 bool did_what_it_must(Verdict);
 /// Escaped or AcceptedRisk: the probe got out (an accepted risk is an escape of a documented
 /// Known Weakness), so it is seen to be able to fail.

@@ -554,5 +554,63 @@ TEST(JudgeCoverage, EveryVerdictButSkippedIsReachableFromJudge) {
               reached);
 }
 
+// Host claims (rule 7), checked when the observation carries the host's values.
+
+Judgement judge_claims(const CaseSpec& s, const std::string& escaped, const std::string& seen_release, bool is_host) {
+    Observation o = seen(0);
+    o.host = HostFacts{"6.18.44-fc-v669", 24684084, "Intel(R) Xeon(R) Processor", "b00t", "vm"};
+    const std::string out = "SANDBOX-PROBE {\"escaped\": " + escaped + ", \"detail\": \"d\", \"host_claims\": "
+                            "{\"kernel_release\": {\"seen\": \"" + seen_release + "\", \"is_host\": " +
+                            (is_host ? "true" : "false") + "}}}\n";
+    return judge(s, exited(0, out), o);
+}
+
+TEST(JudgeHostClaims, TheHostsValueTakenForTheRuntimesIsAnEscape) {
+    Judgement j = judge_claims(probe(Expect::Report), "false", "6.18.44-fc-v669", false);
+    EXPECT_EQ(Verdict::Escaped, j.verdict);
+    EXPECT_EQ((Reasons{"the host's own kernel_release '6.18.44-fc-v669' seen inside the sandbox, where the probe "
+                       "took it for the runtime's own (is_host false)",
+                       "the probe reports no escape: d"}),
+              j.reasons);
+    EXPECT_FALSE(j.stopped_by);
+    CaseSpec risky = probe(Expect::Report);
+    risky.accepted_risk = 1;  // an escape of a Known Weakness stays one
+    EXPECT_EQ(Verdict::AcceptedRisk, judge_claims(risky, "false", "6.18.44-fc-v669", false).verdict);
+}
+
+TEST(JudgeHostClaims, AnEscapeOnARefutedClaimIsAnErrorEvenWithAnAcceptedRisk) {
+    CaseSpec risky = probe(Expect::Report);
+    risky.accepted_risk = 1;
+    for (const CaseSpec& s : {probe(Expect::Report), risky}) {
+        Judgement j = judge_claims(s, "true", "0.0.1-made-up", true);
+        EXPECT_EQ(Verdict::Error, j.verdict);
+        ASSERT_EQ(3u, j.reasons.size());
+        EXPECT_EQ("the probe reports an escape: d", j.reasons[1]);
+        EXPECT_EQ("host claim contradicted: kernel_release: the probe took '0.0.1-made-up' for the host's, the host "
+                  "has '6.18.44-fc-v669'",
+                  j.reasons[2]);
+    }
+}
+
+TEST(JudgeHostClaims, ClaimsThatHoldOnlyAddTheirNote) {
+    Judgement escaped = judge_claims(probe(Expect::Report), "true", "6.18.44-fc-v669", true);
+    EXPECT_EQ(Verdict::Escaped, escaped.verdict);
+    EXPECT_EQ((Reasons{"the probe reports an escape: d",
+                       "host claims checked against the host: kernel_release is the host's"}),
+              escaped.reasons);
+    Judgement contained = judge_claims(probe(Expect::Report), "false", "4.4.0", false);
+    EXPECT_EQ(Verdict::Contained, contained.verdict);
+    EXPECT_EQ("host claims checked against the host: kernel_release is not the host's", contained.reasons.back());
+}
+
+TEST(JudgeHostClaims, WithoutTheHostsValuesNothingIsChecked) {
+    Observation o = seen(0);
+    const std::string out = "SANDBOX-PROBE {\"escaped\": false, \"detail\": \"d\", \"host_claims\": "
+                            "{\"kernel_release\": {\"seen\": \"6.18.44-fc-v669\", \"is_host\": false}}}\n";
+    Judgement j = judge(probe(Expect::Report), exited(0, out), o);
+    EXPECT_EQ(Verdict::Contained, j.verdict);
+    EXPECT_EQ(Reasons{"the probe reports no escape: d"}, j.reasons);
+}
+
 }  // namespace
 }  // namespace sh

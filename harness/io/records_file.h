@@ -3,13 +3,16 @@
 /// judged, so neither a crash of the harness nor one of the host loses a record already judged.
 /// One fdatasync per case: a case takes at least a container's start (~0.2 s here), the sync a
 /// few milliseconds (harness_bench BM_RecordsAppend), and a nightly run has a few hundred cases.
+/// Only whole lines stay: a line the disk could not take in full (ENOSPC halfway) is cut off again,
+/// so a reader finds every record that was kept and nothing else.
 
-#include <cstdio>
+#include <sys/types.h>
 #include <filesystem>
 #include <mutex>
 #include <vector>
 
 #include "util/error.h"
+#include "util/files.h"
 
 #include "core/record.h"
 
@@ -23,12 +26,14 @@ public:
     RecordsWriter(const RecordsWriter&) = delete;
     RecordsWriter& operator=(const RecordsWriter&) = delete;
     /// Thread-safe. Throws Error naming the path and errno text (a full disk: ENOSPC) when the line
-    /// cannot be written and synced; after a failure every later append throws too.
+    /// cannot be written and synced (what part of it was written is truncated away); after a
+    /// failure every later append throws too.
     void append(const Record&);
 
 private:
     std::mutex mu_;
-    std::FILE* f_ = nullptr;
+    UniqueFd fd_;
+    off_t kept_ = 0;  ///< bytes of whole lines written and synced
     bool failed_ = false;
     std::filesystem::path path_;
 };

@@ -4,12 +4,15 @@
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
+#include <limits>
 #include <optional>
 #include <thread>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 #include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
 #include <sys/mount.h>
 #include <unistd.h>
 
@@ -69,7 +72,10 @@ public:
         p.argv.insert(p.argv.end(), extra.begin(), extra.end());
         p.deadline = std::chrono::minutes(10);
         p.output_cap_bytes = 256 * 1024;
-        task_.emplace([this, &processes, p] { result_ = processes.run(p, &stop_); });
+        task_.emplace([this, &processes, p] {
+            result_ = processes.run(p, &stop_);
+            ended_ = true;
+        });
     }
     ~HarnessRun() {
         stop_ = true;
@@ -80,6 +86,8 @@ public:
         const auto found = find_processes(needle_);
         return found.empty() ? std::nullopt : std::optional(found.front());
     }
+    /// The run's process has exited (its pid may be unknown before it starts: ask this, not pid()).
+    bool ended() const { return ended_.load(); }
     const LaunchResult& wait() {
         task_->wait();
         return result_;
@@ -91,6 +99,7 @@ private:
     fs::path out_;
     std::string needle_;
     std::atomic<bool> stop_{false};
+    std::atomic<bool> ended_{false};
     LaunchResult result_;
     std::optional<BackgroundTask> task_;  // last: started once everything it uses exists
 };
@@ -101,7 +110,7 @@ std::optional<ContainerSummary> wait_running(DockerEngine& docker, const std::st
     while (Clock::now() - t0 < kAppearWithin) {
         for (const auto& c : docker.list_containers("sandbox-harness.case=" + case_id))
             if (c.state == "running") return c;
-        if (run && !run->pid()) return std::nullopt;  // the run ended without it
+        if (run && run->ended()) return std::nullopt;  // the run ended without it
         nap();
     }
     return std::nullopt;
@@ -365,6 +374,173 @@ FaultResult harness_killed(const ChaosRequest& req, DockerEngine& docker, Proces
     return held(f);
 }
 
+/// CPU and memory pressure, the way another job on a shared host makes it: busy loops (8 per CPU)
+/// in a session of their own at nice -15, and a quarter of the available memory (at most 4 GiB)
+/// touched and held by this process. The session matters: with autogroup scheduling, which Linux
+/// enables by default, a session's tasks share one weight, so busy loops at nice 0 in this session
+/// would take no more than half the CPU from a container; at -15 their group outweighs a
+/// container's cgroup about 14 to 1, and every other task as much (root may lower nice, so chaos
+/// runs as root). stop() ends the loops (SIGKILL to their process group) and frees the memory.
+class HostPressure {
+public:
+    HostPressure() {
+        const unsigned cpus = std::max(1u, std::thread::hardware_concurrency());
+        const std::string script = fmt::format(
+            "echo -15 >/proc/self/autogroup 2>/dev/null; renice -n -15 -p $$ >/dev/null 2>&1; "
+            "i=0; while [ $i -lt {} ]; do (while :; do :; done) & i=$((i+1)); done; wait", 8 * cpus);
+        const char* argv[] = {"/bin/sh", "-c", script.c_str(), nullptr};
+        posix_spawnattr_t attr;
+        posix_spawnattr_init(&attr);
+        posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSID);
+        if (const int rc = ::posix_spawn(&hogs_, "/bin/sh", nullptr, &attr, const_cast<char* const*>(argv), environ); rc != 0)
+            hogs_ = -1;
+        posix_spawnattr_destroy(&attr);
+        std::size_t available_kib = 0;
+        std::ifstream in("/proc/meminfo");
+        for (std::string key; in >> key;) {
+            if (key == "MemAvailable:") {
+                in >> available_kib;
+                break;
+            }
+            in.ignore(std::numeric_limits<std::streamsize>::max(), '\n');
+        }
+        held_.assign(std::min<std::size_t>(available_kib * 1024 / 4, std::size_t(4) << 30), 1);  // touched
+    }
+    ~HostPressure() { stop(); }
+    HostPressure(const HostPressure&) = delete;
+    HostPressure& operator=(const HostPressure&) = delete;
+    bool started() const { return hogs_ > 0; }
+    void stop() {
+        if (hogs_ > 0) {
+            ::kill(-hogs_, SIGKILL);
+            ::waitpid(hogs_, nullptr, 0);
+            hogs_ = -1;
+        }
+        std::vector<char>().swap(held_);
+    }
+
+private:
+    pid_t hogs_ = -1;
+    std::vector<char> held_;
+};
+
+/// Waits until the first attempt of the case is over: its first container came and went, or a
+/// second one (the re-run) exists. False when no container of the case appeared within kAppearWithin.
+bool wait_first_attempt_over(DockerEngine& docker, const std::string& case_id, HarnessRun& run) {
+    std::optional<std::string> first;
+    for (const auto t0 = Clock::now(); Clock::now() - t0 < kAppearWithin + kRunEndsWithin; nap()) {
+        const auto now = docker.list_containers("sandbox-harness.case=" + case_id);
+        if (!first) {
+            if (!now.empty()) first = now.front().id;
+            else if (Clock::now() - t0 > kAppearWithin || run.ended()) return false;
+            continue;
+        }
+        const bool over = std::none_of(now.begin(), now.end(), [&](const auto& c) { return c.id == *first; }) ||
+                          now.size() > 1;
+        if (over || run.ended()) return true;
+    }
+    return false;
+}
+
+/// A benign workload that needs one CPU second under a 4 s timeout, on a host made overloaded.
+/// First with re-runs off (--overloaded-at 0): it must fail, which shows the pressure is real;
+/// then as the nightly runs it: the first attempt times out, the pressure is lifted, and the
+/// re-run passes: flaky, with the load of both attempts, never pass.
+FaultResult host_pressure(const ChaosRequest& req, DockerEngine& docker, ProcessRunner& processes) {
+    FaultResult f{.fault = "host-pressure",
+                  .injected = "8 busy loops per CPU at nice -15 in a session of their own and a quarter of the available memory held, while a workload "
+                              "that needs 1 CPU-second runs under a 4 s timeout; once with re-runs off, then with "
+                              "the pressure lifted after the first attempt.",
+                  .expected = "re-runs off: exit 1, the workload failed (the pressure is real); default: exit 0, "
+                              "the workload flaky with the load figures of both attempts, never pass"};
+    const std::string case_id = "chaos.spins-a-cpu-second";
+    const Scratch scratch(req, f.fault, {"workloads/spins_a_cpu_second.py"});
+    Finished control, flaky;
+    {
+        HostPressure pressure;
+        if (!pressure.started()) return skipped(f, "cannot start /bin/sh for the busy loops");
+        HarnessRun run(processes, req, scratch, req.out_dir / f.fault / "no-rerun", {"--overloaded-at", "0"});
+        control = finish(run);
+    }
+    if (!control.problem.empty()) return broken(f, "re-runs off: " + control.problem);
+    if (control.records.size() == 1 && control.records[0].judgement.verdict == Verdict::Pass)
+        return skipped(f, "the workload passed under the pressure (" + verdict_text(control.records[0]) +
+                              "): this host's scheduler shields containers from it (their cgroups outweigh the busy "
+                              "loops), so a timeout under load cannot be produced here");
+    const auto t0 = Clock::now();
+    {
+        std::optional<HostPressure> pressure;
+        pressure.emplace();
+        HarnessRun run(processes, req, scratch, req.out_dir / f.fault / "default", {});
+        const bool over = wait_first_attempt_over(docker, case_id, run);
+        pressure.reset();
+        if (!over) return broken(f, "the workload's first container was never seen to run and end: " + finish(run).stderr_text);
+        flaky = finish(run);
+    }
+    f.recovery_s = since(t0);  // pressure on, until the workload was judged
+    if (!flaky.problem.empty()) return broken(f, flaky.problem);
+    f.observed = fmt::format("re-runs off: exit {}; {} — default: exit {}; {}", control.status,
+                             verdicts_text(control.records), flaky.status, verdicts_text(flaky.records));
+    if (control.records.size() != 1 || control.records[0].judgement.verdict != Verdict::Fail || control.status != 1)
+        return broken(f, "with re-runs off, the overloaded workload did not fail: the pressure did not bite here, so "
+                         "the flaky check below shows nothing");
+    if (flaky.records.size() != 1) return broken(f, "expected one record");
+    const Record& r = flaky.records.front();
+    if (r.judgement.verdict != Verdict::Flaky || !r.first_attempt || !r.first_attempt->host_load)
+        return broken(f, "the workload was judged " + verdict_text(r) + ", not flaky with its first attempt's load");
+    if (flaky.status != 0) return broken(f, fmt::format("exit {}, expected 0", flaky.status));
+    return held(f);
+}
+
+/// The harness stopped by SIGINT or SIGTERM mid-case: it stops the case, removes its containers,
+/// writes the reports of what it judged and exits 128 + the signal; the next run finds nothing.
+FaultResult harness_signalled(const ChaosRequest& req, DockerEngine& docker, ProcessRunner& processes, int sig) {
+    const std::string name = sig == SIGINT ? "SIGINT" : "SIGTERM";
+    FaultResult f{.fault = sig == SIGINT ? "harness-sigint" : "harness-sigterm",
+                  .injected = name + " to `sandbox-harness run` while its case (110 s of sleep) runs; then a new run.",
+                  .expected = fmt::format("exit {}, the case an error (interrupted), report.json written and marked "
+                                          "interrupted, no container left; the next run exits 0", 128 + sig)};
+    const Scratch scratch(req, f.fault, {"attacks/sleeps_for_minutes.py"});
+    Finished done;
+    fs::path out = req.out_dir / f.fault / "signalled";
+    {
+        HarnessRun run(processes, req, scratch, out, {});
+        if (!wait_running(docker, "chaos.sleeps-for-minutes", &run))
+            return broken(f, "the case's container was never seen running: " + finish(run).stderr_text);
+        const auto pid = run.pid();
+        if (!pid) return broken(f, "the run's process was not found");
+        const auto t0 = Clock::now();
+        ::kill(*pid, sig);
+        done = finish(run);
+        f.recovery_s = since(t0);
+    }
+    if (!done.problem.empty()) return broken(f, done.problem);
+    const bool left = !docker.list_containers("sandbox-harness.case=chaos.sleeps-for-minutes").empty();
+    bool interrupted = false;
+    try {
+        std::ifstream in(out / "report.json");
+        interrupted = nlohmann::json::parse(in).value("/meta/interrupted"_json_pointer, false);
+    } catch (const std::exception&) {
+    }
+    f.observed = fmt::format("exit {} after {:.1f} s; {}; report.json {}; containers left: {}", done.status,
+                             *f.recovery_s, verdicts_text(done.records),
+                             interrupted ? "marked interrupted" : "missing or not marked", left ? "yes" : "none");
+    if (done.status != 128 + sig) return broken(f, fmt::format("exit {}, expected {}", done.status, 128 + sig));
+    if (done.records.size() != 1 || done.records[0].judgement.verdict != Verdict::Error)
+        return broken(f, "the interrupted case was not an error");
+    if (!interrupted) return broken(f, "no report.json marked interrupted");
+    if (left) return broken(f, "the case's container outlived the run");
+    const Scratch next(req, f.fault + "-next", {"workloads/says_hello.py"});
+    HarnessRun again(processes, req, next, req.out_dir / f.fault / "next", {});
+    const Finished after = finish(again);
+    if (!after.problem.empty()) return broken(f, "next run: " + after.problem);
+    f.observed += fmt::format("; next run: exit {}", after.status);
+    if (after.stderr_text.find("left by an earlier run") != std::string::npos)
+        return broken(f, "the next run found something of the interrupted run: " + after.stderr_text);
+    if (after.status != 0) return broken(f, "the next run did not pass");
+    return held(f);
+}
+
 /// records.jsonl on a disk that fills up: the run stops with exit 2 naming the cause, and every
 /// line that reached the disk is a whole record.
 FaultResult disk_full(const ChaosRequest& req, DockerEngine& docker, ProcessRunner& processes) {
@@ -469,9 +645,10 @@ FaultResult engine_restart(const ChaosRequest& req, DockerEngine& docker, Proces
 }  // namespace
 
 const std::vector<std::string>& chaos_faults() {
-    static const std::vector<std::string> faults = {"none",           "docker-kill",      "docker-pause",
-                                                    "docker-stop",    "launcher-sigkill-in-run", "launcher-sigkill",
-                                                    "harness-sigkill", "disk-full",       "engine-restart"};
+    static const std::vector<std::string> faults = {
+        "none",           "docker-kill",     "docker-pause",    "docker-stop", "launcher-sigkill-in-run",
+        "launcher-sigkill", "harness-sigint", "harness-sigterm", "harness-sigkill", "host-pressure",
+        "disk-full",      "engine-restart"};
     return faults;
 }
 
@@ -503,7 +680,10 @@ std::vector<FaultResult> run_chaos(const ChaosRequest& req, DockerEngine& docker
                                            "`docker stop` of the case's container by someone else."));
         else if (f == "launcher-sigkill-in-run") results.push_back(launcher_killed_in_run(req, docker, processes));
         else if (f == "launcher-sigkill") results.push_back(launcher_killed_alone(req, docker, processes));
+        else if (f == "harness-sigint") results.push_back(harness_signalled(req, docker, processes, SIGINT));
+        else if (f == "harness-sigterm") results.push_back(harness_signalled(req, docker, processes, SIGTERM));
         else if (f == "harness-sigkill") results.push_back(harness_killed(req, docker, processes));
+        else if (f == "host-pressure") results.push_back(host_pressure(req, docker, processes));
         else if (f == "disk-full") results.push_back(disk_full(req, docker, processes));
         else if (f == "engine-restart") results.push_back(engine_restart(req, docker, processes));
     }

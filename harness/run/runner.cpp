@@ -7,6 +7,7 @@
 #include <charconv>
 #include <chrono>
 #include <cmath>
+#include <condition_variable>
 #include <deque>
 #include <filesystem>
 #include <mutex>
@@ -22,9 +23,12 @@
 #include "core/flag_drift.h"
 #include "io/host_files.h"
 #include "io/host_sampler.h"
+#include "io/load_watch.h"
+#include "core/host_pressure.h"
 #include "io/process_runner.h"
 #include "run/progress.h"
 #include "io/records_file.h"
+#include "core/schedule.h"
 #include "core/verdict.h"
 
 namespace sh {
@@ -61,6 +65,22 @@ const std::string& owner_labels_text() {
     return labels;
 }
 
+/// Frees a started case's share of the budget on every way out of the worker's loop body, and
+/// wakes the workers waiting for one.
+struct Finished {
+    Admission& admission;
+    std::mutex& mu;
+    std::condition_variable& may_start;
+    std::size_t index;
+    ~Finished() {
+        {
+            std::lock_guard lock(mu);
+            admission.finish(index);
+        }
+        may_start.notify_all();
+    }
+};
+
 Record skipped_record(const PlanItem& item, const RunConfig& cfg, const std::string& reason) {
     Record r;
     describe_case(r, *item.spec);
@@ -80,6 +100,7 @@ Observation observe(const PlanItem& item, const Profile& effective, const Launch
                     const std::optional<std::string>& cgroup_parent, std::size_t canary_window,
                     std::chrono::steady_clock::time_point started) {
     Observation obs;
+    obs.host = cfg.host_facts;
     // A launcher that reached Docker leaves create..destroy events; one that refused early leaves none.
     const bool reached_docker = launcher_reached_engine(launch);
     ContainerTimeline t = ctx.events.wait_destroyed(
@@ -167,9 +188,12 @@ Record run_one(const PlanItem& item, const RunConfig& cfg, RunContext& ctx) {
         ctx.canary.sync());
     const auto started = std::chrono::steady_clock::now();
     r.launch = ctx.processes.run(req, &ctx.cancel);
+    const auto ended = std::chrono::steady_clock::now();
     r.observation =
         observe(item, effective, r.launch, cfg, ctx, files_before, cgroup_parent, canary_window, started);
+    if (ctx.load) r.observation.host_load = ctx.load->window(started, ended);
     r.judgement = judge(*item.spec, r.launch, r.observation);
+    if (cfg.syscall_baseline) apply_syscall_baseline(r.judgement, item.spec->id, *cfg.syscall_baseline);
     if (ctx.cancel.load()) {
         // An interrupted case tells nothing about the sandbox.
         r.judgement.verdict = Verdict::Error;
@@ -179,13 +203,25 @@ Record run_one(const PlanItem& item, const RunConfig& cfg, RunContext& ctx) {
     return r;
 }
 
+/// One case, run once more when it is a workload that timed out on an overloaded host
+/// (core/host_pressure.h).
+Record run_judged(const PlanItem& item, const RunConfig& cfg, RunContext& ctx) {
+    Record first = run_one(item, cfg, ctx);
+    if (ctx.cancel.load() || !deserves_rerun(first, cfg.overloaded_at)) return first;
+    return settle_rerun(first, run_one(rerun_item(item), cfg, ctx));
+}
+
 }  // namespace
 
 std::vector<Record> run_plan(const std::vector<PlanItem>& items, const RunConfig& cfg,
                              RunContext& ctx) {
     std::vector<std::optional<Record>> results(items.size());
     std::mutex mu;
-    std::size_t next = 0;
+    std::condition_variable may_start;
+    // Which case starts next and how many run at once, by expected cost (core/schedule.h).
+    Admission admission(expected_costs(items, cfg.cost_history, cfg.profile), cfg.jobs);
+    const auto begin = std::chrono::steady_clock::now();
+    std::size_t next = 0;  // cases started
     // Set when records.jsonl cannot take a record (a full disk): no further case starts, since its
     // record could not be kept; the cases running finish and are reported from memory.
     bool journal_failed = false;
@@ -195,14 +231,23 @@ std::vector<Record> run_plan(const std::vector<PlanItem>& items, const RunConfig
         for (;;) {
             std::size_t i;
             {
-                std::lock_guard lock(mu);
-                if (next >= items.size() || ctx.cancel.load() || journal_failed) return;
-                i = next++;
+                std::unique_lock lock(mu);
+                std::optional<std::size_t> picked;
+                // Woken when a case finishes; a launch's share ends by the clock, so look again
+                // every 50 ms.
+                while (!(admission.all_started() || ctx.cancel.load() || journal_failed ||
+                         (picked = admission.start_next(
+                              std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count()))))
+                    may_start.wait_for(lock, std::chrono::milliseconds(50));
+                if (!picked) return;
+                i = *picked;
+                ++next;
             }
+            const Finished finished{admission, mu, may_start, i};
             const PlanItem& item = items[i];
             Record rec;
             try {
-                rec = item.skip ? skipped_record(item, cfg, item.skip_reason) : run_one(item, cfg, ctx);
+                rec = item.skip ? skipped_record(item, cfg, item.skip_reason) : run_judged(item, cfg, ctx);
             } catch (const std::exception& e) {
                 // The harness broke on this case (the engine went away mid-observation, ...): the
                 // case is an error, the run goes on.
@@ -225,7 +270,7 @@ std::vector<Record> run_plan(const std::vector<PlanItem>& items, const RunConfig
             results[i] = std::move(rec);
         }
     };
-    run_on_threads(cfg.jobs, worker);
+    run_on_threads(static_cast<int>(admission.max_in_flight()), worker);
     ctx.progress.end();
 
     std::vector<Record> out;

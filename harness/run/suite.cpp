@@ -21,10 +21,13 @@
 #include "core/catalogue.h"
 #include "io/docker_client.h"
 #include "io/event_monitor.h"
+#include "io/host_facts.h"
 #include "io/host_files.h"
 #include "io/host_sampler.h"
+#include "io/load_watch.h"
 #include "io/process_runner.h"
 #include "core/plan.h"
+#include "core/syscall_baseline.h"
 #include "run/progress.h"
 #include "io/records_file.h"
 #include "io/run_lease.h"
@@ -113,6 +116,30 @@ std::set<std::string> dead_runs(const std::string& own_run) {
         if (lease.run_id != own_run && owner_is_gone(lease.labels, lease.age_s, why)) dead.insert(lease.run_id);
     }
     return dead;
+}
+
+/// The syscall sweep's baseline for the profile's runtime, next to the sweep's script, when the
+/// run includes the sweep. One that exists but cannot be read stops the run before any case, as
+/// a header error does: a night's sweep would be compared with nothing.
+std::optional<SyscallBaselineCheck> syscall_baseline_for(const std::vector<const CaseSpec*>& cases,
+                                                         const Profile& profile, const fs::path& root,
+                                                         const std::string& engine, const std::string& kernel) {
+    const auto sweep =
+        std::find_if(cases.begin(), cases.end(), [](const CaseSpec* c) { return c->id == kSyscallSweepId; });
+    if (sweep == cases.end()) return std::nullopt;
+    SyscallBaselineCheck check;
+    check.runtime = profile.get("SANDBOX_RUNTIME", "runc");
+    const fs::path file = fs::path((*sweep)->path).parent_path() / syscall_baseline_file_name(check.runtime);
+    const fs::path shown = file.lexically_relative(root);
+    check.file = shown.empty() || *shown.begin() == ".." ? file.string() : shown.string();
+    check.engine = engine;
+    check.kernel = kernel;
+    std::error_code ec;
+    if (!fs::exists(file, ec)) return check;
+    std::string error;
+    if (const auto text = read_regular_file(file, 16 << 20, error)) check.baseline = parse_syscall_baseline(*text, error);
+    if (!check.baseline) throw CatalogueError({file.string() + ": " + error});
+    return check;
 }
 
 }  // namespace
@@ -293,6 +320,11 @@ SuiteResult execute_suite(const SuiteRequest& req, const std::atomic<bool>& canc
         fmt::print(stderr, "sandbox-harness: removed container {} left by an earlier run\n", id.substr(0, 12));
 
     describe_host(meta, engine);
+    // The host's identity, once per run: probes' host claims are checked against it, and the
+    // sweep's baseline counts only on the kernel it was recorded with.
+    const HostFacts host = read_host_facts();
+    const auto syscall_baseline =
+        syscall_baseline_for(cases, profile, req.root, engine.version, host.kernel_release.value_or(meta.kernel));
 
     Canary canary;
     PlanOptions opts;
@@ -328,11 +360,16 @@ SuiteResult execute_suite(const SuiteRequest& req, const std::atomic<bool>& canc
     cfg.launcher = req.root / "sandbox/run_secure_python.sh";
     cfg.profile = profile;
     cfg.profile_label = req.profile_label;
+    cfg.host_facts = host;
+    cfg.syscall_baseline = syscall_baseline;
     cfg.jobs = req.jobs;
+    cfg.cost_history = req.cost_history;
     cfg.cgroup_root = cgroup_root;
+    cfg.overloaded_at = req.overloaded_at;
     CanaryLedger canary_windows;
+    const LoadWatch load;
     RunContext ctx{docker, env.processes, events, canary, canary_windows, records, progress, cancel,
-                   &result.harness_errors};
+                   &result.harness_errors, &load};
     const CpuSnapshot host0 = sample_cpu();
     const double harness0 = self_cpu_seconds();
     // Polled every 100 ms, not the default 20: each poll scans /proc (~0.5 ms CPU here), and a run

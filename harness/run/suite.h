@@ -15,6 +15,7 @@
 #include "core/engine_parse.h"
 #include "core/profile.h"
 #include "core/record.h"
+#include "core/schedule.h"
 
 namespace sh {
 
@@ -37,7 +38,8 @@ struct SuiteRequest {
     std::filesystem::path profile_path;  ///< empty = sandbox/profiles/default.env
     std::map<std::string, std::string> overrides;  ///< SANDBOX_* on top of the profile
     std::string profile_label = "default";
-    int jobs = 1;
+    int jobs = 1;                        ///< cores' worth of cases at once (core/schedule.h)
+    CostHistory cost_history;            ///< an earlier run's records: what each case cost then
     int repeat = 1;
     std::string shard;                   ///< "K/N" or empty
     /// Each case's own `timeout` header wins over SANDBOX_TIMEOUT; false keeps the profile's
@@ -47,6 +49,8 @@ struct SuiteRequest {
     bool self_test = false;
     std::filesystem::path out_dir;       ///< records.jsonl goes here
     std::string command_line;
+    /// Runnable tasks per CPU from which the host counts as overloaded (core/host_pressure.h).
+    double overloaded_at = 2.0;
 };
 
 struct SuiteResult {

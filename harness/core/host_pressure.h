@@ -1,0 +1,44 @@
+#pragma once
+/// Host noise, told apart from a workload that broke. A shared CI host runs other jobs beside the
+/// night's suite: a benign workload that times out while the host is overloaded says more about
+/// the host than about the sandbox. Such a case is run once more; if it then passes, it is
+/// reported as flaky with the load figures of both attempts, not as a pass and not as a silent
+/// failure. Pure logic: the load itself is sampled by io/load_watch.h.
+///
+/// Overloaded: the mean number of runnable tasks while the case ran (procs_running of /proc/stat:
+/// tasks on a CPU or waiting for one, the harness's own included) was at least `per_core` times
+/// the host's online CPUs. The default, 2, means every task got at most half a CPU on average; a
+/// run with --jobs equal to the cores stays near 1 per core. `run --overloaded-at X` changes it;
+/// 0 turns the re-run off.
+
+#include <optional>
+#include <string>
+
+#include "core/launch_result.h"
+#include "core/observation.h"
+#include "core/plan.h"
+#include "core/record.h"
+
+namespace sh {
+
+inline constexpr double kDefaultOverloadedAt = 2.0;
+
+/// True when the load reached `per_core` runnable tasks per online CPU (never when per_core <= 0).
+bool overloaded(const HostLoadDuring&, double per_core);
+
+/// "runnable tasks mean 17.9, max 21 on 2 CPUs (8.9 per CPU)".
+std::string describe(const HostLoadDuring&);
+
+/// The record is a workload that failed because the launcher's timeout stopped it, while the host
+/// was overloaded: it earns one more run.
+bool deserves_rerun(const Record&, double per_core);
+
+/// The item for the second run: its own container name (sh-<run id>-<n>r, so that a dead run's
+/// sweep still reads the run id from it) and cgroup parent; everything else the same.
+PlanItem rerun_item(const PlanItem&);
+
+/// The record of the second run, `again`, with the first run kept in it: flaky when it passed,
+/// otherwise its own verdict, the first attempt named in the reasons either way.
+Record settle_rerun(const Record& first, Record again);
+
+}  // namespace sh

@@ -26,7 +26,7 @@ void add_suite_options(CLI::App& cmd, SuiteOptions& o, bool with_profile) {
                        "variables in the environment override it, as they do for the launcher")
             ->check(CLI::ExistingFile);
     cmd.add_option("--jobs,-j", o.jobs, "Cores to keep busy: two probes run per core, one workload, and beside them a few cases that "
-                   "only wait (timeout probes, AST rejections); longest first")->check(CLI::Range(1, 64))->capture_default_str();
+                   "only wait (timeout probes, AST rejections); longest first. 1: one case at a time")->check(CLI::Range(1, 64))->capture_default_str();
     cmd.add_option("--repeat", o.repeat, "Runs of each case")->check(CLI::Range(1, 1000))->capture_default_str();
     cmd.add_option("--overloaded-at", o.overloaded_at,
                    "Runnable tasks per CPU (mean, while a case runs) from which the host counts as "

@@ -442,14 +442,14 @@ bool wait_first_attempt_over(DockerEngine& docker, const std::string& case_id, H
     return false;
 }
 
-/// A benign workload that needs one CPU second under a 4 s timeout, on a host made overloaded.
+/// A benign workload that needs one CPU second under a 6 s timeout, on a host made overloaded.
 /// First with re-runs off (--overloaded-at 0): it must fail, which shows the pressure is real;
 /// then as the nightly runs it: the first attempt times out, the pressure is lifted, and the
 /// re-run passes: flaky, with the load of both attempts, never pass.
 FaultResult host_pressure(const ChaosRequest& req, DockerEngine& docker, ProcessRunner& processes) {
     FaultResult f{.fault = "host-pressure",
                   .injected = "8 busy loops per CPU at nice -15 in a session of their own and a quarter of the available memory held, while a workload "
-                              "that needs 1 CPU-second runs under a 4 s timeout; once with re-runs off, then with "
+                              "that needs 1 CPU-second runs under a 6 s timeout; once with re-runs off, then with "
                               "the pressure lifted after the first attempt.",
                   .expected = "re-runs off: exit 1, the workload failed (the pressure is real); default: exit 0, "
                               "the workload flaky with the load figures of both attempts, never pass"};

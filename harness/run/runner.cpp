@@ -270,7 +270,9 @@ std::vector<Record> run_plan(const std::vector<PlanItem>& items, const RunConfig
             results[i] = std::move(rec);
         }
     };
-    run_on_threads(static_cast<int>(admission.max_in_flight()), worker);
+    // --jobs 1 keeps its old meaning, one case at a time (every canary hit then belongs to the one
+    // case running); more jobs are a budget of cores that cases share by their expected cost.
+    run_on_threads(cfg.jobs == 1 ? 1 : static_cast<int>(admission.max_in_flight()), worker);
     ctx.progress.end();
 
     std::vector<Record> out;

@@ -9,7 +9,10 @@
 /// tasks on a CPU or waiting for one, the harness's own included) was at least `per_core` times
 /// the host's online CPUs. The default, 2, means every task got at most half a CPU on average; a
 /// run with --jobs equal to the cores stays near 1 per core. `run --overloaded-at X` changes it;
-/// 0 turns the re-run off.
+/// 0 turns the re-run off. The count is the whole host's, the case's own tasks included: a
+/// workload that runs many threads can overload the host itself. That is why only workloads (the
+/// catalogue's benign cases, never a probe) are run again, only after the launcher's timeout with
+/// no outside evidence against them, and why a pass the second time is flaky, never pass.
 
 #include <optional>
 #include <string>

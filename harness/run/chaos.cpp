@@ -388,11 +388,13 @@ public:
         const std::string script = fmt::format(
             "echo -15 >/proc/self/autogroup 2>/dev/null; renice -n -15 -p $$ >/dev/null 2>&1; "
             "i=0; while [ $i -lt {} ]; do (while :; do :; done) & i=$((i+1)); done; wait", 8 * cpus);
-        const char* argv[] = {"/bin/sh", "-c", script.c_str(), nullptr};
+        // Under coreutils timeout, which ends its whole process group after 10 minutes: the loops
+        // do not outlive a chaos command killed before stop() (SIGKILL runs no destructor).
+        const char* argv[] = {"/usr/bin/timeout", "-s", "KILL", "600", "/bin/sh", "-c", script.c_str(), nullptr};
         posix_spawnattr_t attr;
         posix_spawnattr_init(&attr);
         posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSID);
-        if (const int rc = ::posix_spawn(&hogs_, "/bin/sh", nullptr, &attr, const_cast<char* const*>(argv), environ); rc != 0)
+        if (const int rc = ::posix_spawn(&hogs_, argv[0], nullptr, &attr, const_cast<char* const*>(argv), environ); rc != 0)
             hogs_ = -1;
         posix_spawnattr_destroy(&attr);
         std::size_t available_kib = 0;
@@ -458,7 +460,7 @@ FaultResult host_pressure(const ChaosRequest& req, DockerEngine& docker, Process
     Finished control, flaky;
     {
         HostPressure pressure;
-        if (!pressure.started()) return skipped(f, "cannot start /bin/sh for the busy loops");
+        if (!pressure.started()) return skipped(f, "cannot start /usr/bin/timeout and /bin/sh for the busy loops");
         HarnessRun run(processes, req, scratch, req.out_dir / f.fault / "no-rerun", {"--overloaded-at", "0"});
         control = finish(run);
     }

@@ -17,6 +17,7 @@
 #include "io/process_runner.h"
 #include "run/suite.h"
 #include "util/error.h"
+#include "util/files.h"
 #include "util/threads.h"
 
 namespace sh {
@@ -491,21 +492,12 @@ void bench_hyperfine(const BenchSession& session, const fs::path& script, const 
                                 {"note", "measured one after the other in the same run; agreement within 5% is the target"}};
 }
 
-/// Removes the scripts' directory on every exit path.
-struct RemoveDirectory {
-    fs::path dir;
-    ~RemoveDirectory() {
-        std::error_code ec;
-        fs::remove_all(dir, ec);
-    }
-};
-
 }  // namespace
 
 RunReport run_bench(DockerEngine& docker, const fs::path& root, const Profile& profile, const BenchSettings& o) {
     const EngineVersion engine = docker.version();
     const fs::path launcher = root / "sandbox/run_secure_python.sh";
-    const RemoveDirectory tmp{fs::temp_directory_path() / fmt::format("sandbox-harness-bench-{}", getpid())};
+    const RemovedOnExit tmp{fs::temp_directory_path() / fmt::format("sandbox-harness-bench-{}", getpid())};
     const auto scripts = write_bench_scripts(tmp.dir);
 
     RunReport report;

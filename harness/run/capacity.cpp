@@ -11,6 +11,7 @@
 #include "io/host_sampler.h"
 #include "run/bench.h"
 #include "run/progress.h"
+#include "util/files.h"
 #include "util/threads.h"
 
 namespace sh {
@@ -119,21 +120,12 @@ nlohmann::json sweep_limits(const SuiteRequest& base, const CapacitySettings& o,
             {"rows", rows}};
 }
 
-/// Removes the scripts' directory on every exit path.
-struct RemoveDirectory {
-    fs::path dir;
-    ~RemoveDirectory() {
-        std::error_code ec;
-        fs::remove_all(dir, ec);
-    }
-};
-
 }  // namespace
 
 RunReport run_capacity(DockerEngine& docker, const SuiteRequest& base, const Profile& profile,
                        const CapacitySettings& o, const std::atomic<bool>& cancel) {
     const EngineVersion engine = docker.version();
-    const RemoveDirectory tmp{fs::temp_directory_path() / fmt::format("sandbox-harness-capacity-{}", getpid())};
+    const RemovedOnExit tmp{fs::temp_directory_path() / fmt::format("sandbox-harness-capacity-{}", getpid())};
     const auto scripts = write_bench_scripts(tmp.dir);
 
     RunReport report;

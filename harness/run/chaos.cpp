@@ -329,6 +329,20 @@ FaultResult launcher_killed_alone(const ChaosRequest& req, DockerEngine& docker,
     return held(f);
 }
 
+/// After a run that was stopped or killed: a new run of a quick case must pass and find nothing
+/// of the old one to remove. Held when it does; `f.observed` gets the new run's outcome.
+FaultResult then_a_clean_run(const ChaosRequest& req, ProcessRunner& processes, FaultResult f) {
+    const Scratch next(req, f.fault + "-next", {"workloads/says_hello.py"});
+    HarnessRun run(processes, req, next, req.out_dir / f.fault / "next", {});
+    const Finished done = finish(run);
+    if (!done.problem.empty()) return broken(f, "next run: " + done.problem);
+    f.observed += fmt::format("; next run: exit {}; {}", done.status, verdicts_text(done.records));
+    if (done.stderr_text.find("left by an earlier run") != std::string::npos)
+        return broken(f, "the next run still found something of the earlier run: " + done.stderr_text);
+    if (done.status != 0) return broken(f, "the next run did not pass");
+    return held(f);
+}
+
 /// The harness SIGKILLed mid-case: its launcher must learn of it and remove the container long
 /// before the case would end, and the next run must find nothing of it.
 FaultResult harness_killed(const ChaosRequest& req, DockerEngine& docker, ProcessRunner& processes) {
@@ -362,16 +376,8 @@ FaultResult harness_killed(const ChaosRequest& req, DockerEngine& docker, Proces
         }
         f.recovery_s = gone;
     }
-    const Scratch next(req, f.fault + "-next", {"workloads/says_hello.py"});
-    HarnessRun run(processes, req, next, req.out_dir / f.fault / "next", {});
-    const Finished done = finish(run);
-    if (!done.problem.empty()) return broken(f, done.problem);
-    f.observed = fmt::format("gone {:.1f} s after the kill; next run: exit {}; {}", *f.recovery_s, done.status,
-                             verdicts_text(done.records));
-    if (done.stderr_text.find("left by an earlier run") != std::string::npos)
-        return broken(f, "the next run still found something of the dead run: " + done.stderr_text);
-    if (done.status != 0) return broken(f, "the next run did not pass");
-    return held(f);
+    f.observed = fmt::format("gone {:.1f} s after the kill", *f.recovery_s);
+    return then_a_clean_run(req, processes, std::move(f));
 }
 
 /// CPU and memory pressure, the way another job on a shared host makes it: busy loops (8 per CPU)
@@ -532,15 +538,7 @@ FaultResult harness_signalled(const ChaosRequest& req, DockerEngine& docker, Pro
         return broken(f, "the interrupted case was not an error");
     if (!interrupted) return broken(f, "no report.json marked interrupted");
     if (left) return broken(f, "the case's container outlived the run");
-    const Scratch next(req, f.fault + "-next", {"workloads/says_hello.py"});
-    HarnessRun again(processes, req, next, req.out_dir / f.fault / "next", {});
-    const Finished after = finish(again);
-    if (!after.problem.empty()) return broken(f, "next run: " + after.problem);
-    f.observed += fmt::format("; next run: exit {}", after.status);
-    if (after.stderr_text.find("left by an earlier run") != std::string::npos)
-        return broken(f, "the next run found something of the interrupted run: " + after.stderr_text);
-    if (after.status != 0) return broken(f, "the next run did not pass");
-    return held(f);
+    return then_a_clean_run(req, processes, std::move(f));
 }
 
 /// records.jsonl on a disk that fills up: the run stops with exit 2 naming the cause, and every

@@ -1,6 +1,7 @@
 #pragma once
 /// Files, without any domain: reading a regular file with a size cap (never a device, a FIFO or
-/// a directory, which can hang or exhaust memory), writing one atomically, and an owned fd.
+/// a directory, which can hang or exhaust memory), writing one atomically, an owned fd, and a
+/// scratch directory removed on every exit path.
 
 #include <cstddef>
 #include <filesystem>
@@ -48,5 +49,14 @@ std::optional<std::string> read_regular_file(const std::filesystem::path&, std::
 /// and fsyncs the directory. Throws Error naming the failed call, the path and the errno text;
 /// the temporary file is removed on failure.
 void write_atomically(const std::filesystem::path& path, std::string_view content);
+
+/// A directory removed, with everything in it, when this goes out of scope (errors ignored).
+struct RemovedOnExit {
+    std::filesystem::path dir;
+    ~RemovedOnExit() {
+        std::error_code ec;
+        std::filesystem::remove_all(dir, ec);
+    }
+};
 
 }  // namespace sh

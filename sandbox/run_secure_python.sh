@@ -328,6 +328,14 @@ gate=
 client_status=
 sleeper=
 
+# SIGKILLs the client and reaps it, so that no client outlives this launcher as a zombie for PID 1
+# to reap (and its CPU stays with this launcher's caller).
+kill_client() {
+  [[ -n $client_pid ]] || return 0
+  kill -KILL "$client_pid" 2>/dev/null || true
+  wait "$client_pid" 2>/dev/null || true
+}
+
 close_gate() { # close_gate go|no
   [[ -n $gate ]] || return 0
   if [[ $1 == go ]]; then
@@ -336,7 +344,7 @@ close_gate() { # close_gate go|no
   else
     # The client is still starting or reading the pipe: no container exists. Kill it anyway, so
     # that it cannot linger on the pipe.
-    kill -KILL "$client_pid" 2>/dev/null || true
+    kill_client
   fi
   exec {gate}>&-
   gate=
@@ -373,13 +381,13 @@ remove_container() {
   for ((i = 0; i < 20; i++)); do
     out=$(docker rm -f "$name" 2>&1) || true
     if [[ $out == "$name" ]]; then
-      kill -KILL "$client_pid" 2>/dev/null || true
+      kill_client
       return 0
     fi
     wait_client 0.5 && return 0 # the client is done: no container can appear any more
   done
   # The engine did not let the client finish within ~10 s: stop it, and try a last time.
-  kill -KILL "$client_pid" 2>/dev/null || true
+  kill_client
   docker rm -f "$name" >/dev/null 2>&1 || true
   printf '%s: warning: the docker engine is not responding; container %s may remain\n' "$ME" "$name" >&2
 }

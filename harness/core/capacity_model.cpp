@@ -136,15 +136,32 @@ double cores_busy_fraction(const RunCost& c) {
     return c.wall_s > 0 && c.cores > 0 ? c.host_busy_cpu_s / (c.wall_s * c.cores) : kNaN;
 }
 
+EfficiencyFactors efficiency_factors(const RunCost& c) {
+    EfficiencyFactors f;
+    f.idle_cores = c.host_busy_cpu_s > 0 && c.cores > 0 ? c.wall_s * c.cores / c.host_busy_cpu_s : kNaN;
+    f.outside_engine = c.engine_cpu_s > 0 ? c.host_busy_cpu_s / c.engine_cpu_s : kNaN;
+    f.launchers_s = c.launchers_cpu_s;
+    f.kernel_threads_s = c.kernel_threads_cpu_s;
+    f.harness_s = c.harness_cpu_s + c.sampler_cpu_s;
+    // The parts come from per-process clocks and the total from per-CPU ticks: their rounding can
+    // leave the sum a tick above the total.
+    f.other_s = std::max(0.0, c.host_busy_cpu_s - c.engine_cpu_s - f.launchers_s - f.kernel_threads_s - f.harness_s);
+    return f;
+}
+
 nlohmann::json run_efficiency_section(const RunCost& c) {
     const double cpu_per_launch = per(c.engine_cpu_s, c.launches);
+    const EfficiencyFactors f = efficiency_factors(c);
     return {{"title", "Run efficiency: wall time against the engine's throughput ceiling"},
             {"note", "ratio = wall ÷ (launches × engine CPU-s per launch ÷ cores); 1 means the run was as fast as "
-                     "the engine's CPU allows, more means idle cores (timeouts, sleeps, serial parts). Engine CPU "
-                     "counts dockerd, containerd, shims and runc, including the cases' own CPU; the harness's "
-                     "CPU leaves out the sampler thread that measures it (shown apart). cores_busy_fraction = the host's busy "
-                     "CPU ÷ (wall × cores): near 1, the cores were busy and what remains of the ratio is CPU spent "
-                     "outside the engine (the launchers' AST checks and docker clients, the harness, other jobs)"},
+                     "the engine's CPU allows. Engine CPU counts dockerd, containerd, shims and runc, including the "
+                     "cases' own CPU; the harness's CPU leaves out the sampler thread that measures it (shown "
+                     "apart). cores_busy_fraction = the host's busy CPU ÷ (wall × cores). The ratio is the product "
+                     "of two factors: idle_cores = 1 ÷ cores_busy_fraction, what scheduling can still win (timeouts, "
+                     "sleeps, serial parts); outside_engine = host busy CPU ÷ engine CPU, the CPU spent outside the "
+                     "engine, itemised in CPU-s: launchers (the launcher scripts with their docker clients and AST "
+                     "checks), kernel threads (writeback, journal, cgroup release; a lower bound), the harness with "
+                     "its sampler, and the rest of the host"},
             {"wall_s", c.wall_s},
             {"cases", c.cases},
             {"launches", c.launches},
@@ -155,7 +172,14 @@ nlohmann::json run_efficiency_section(const RunCost& c) {
             {"harness_cpu_ms_per_case", json_number(per(c.harness_cpu_s * 1000, c.cases))},
             {"sampler_cpu_ms_per_case", json_number(per(c.sampler_cpu_s * 1000, c.cases))},
             {"efficiency_ratio", json_number(efficiency_ratio(c.wall_s, c.launches, cpu_per_launch, c.cores))},
-            {"cores_busy_fraction", json_number(cores_busy_fraction(c))}};
+            {"cores_busy_fraction", json_number(cores_busy_fraction(c))},
+            {"factors",
+             {{"idle_cores", json_number(f.idle_cores)},
+              {"outside_engine", json_number(f.outside_engine)},
+              {"launchers_cpu_s", f.launchers_s},
+              {"kernel_threads_cpu_s", f.kernel_threads_s},
+              {"harness_cpu_s", f.harness_s},
+              {"other_cpu_s", f.other_s}}}};
 }
 
 std::string run_efficiency_line(const RunCost& c) {
@@ -166,8 +190,13 @@ std::string run_efficiency_line(const RunCost& c) {
                                          c.wall_s, c.launches, cpu_per_launch, c.cores, ratio)
                            : fmt::format("efficiency: wall {:.1f} s, {} launches (no ratio: nothing launched)",
                                          c.wall_s, c.launches);
-    if (const double busy = cores_busy_fraction(c); std::isfinite(ratio) && std::isfinite(busy))
-        line += fmt::format("; cores busy {:.0f}%", busy * 100);
+    if (const double busy = cores_busy_fraction(c); std::isfinite(ratio) && std::isfinite(busy)) {
+        const EfficiencyFactors f = efficiency_factors(c);
+        line += fmt::format("; cores busy {:.0f}%; {:.2f} = {:.2f} idle cores × {:.2f} CPU outside the engine "
+                            "(launchers {:.1f}, kernel threads {:.1f}, harness {:.1f}, other {:.1f} CPU-s)",
+                            busy * 100, ratio, f.idle_cores, f.outside_engine, f.launchers_s, f.kernel_threads_s,
+                            f.harness_s, f.other_s);
+    }
     if (c.cases)
         line += fmt::format("; harness CPU {:.2f} ms per case (+ {:.2f} ms measuring the engine's)",
                             c.harness_cpu_s * 1000 / c.cases, c.sampler_cpu_s * 1000 / c.cases);

@@ -94,7 +94,22 @@ struct RunCost {
     double host_busy_cpu_s = 0;    ///< every process on the host, from /proc/stat
     double harness_cpu_s = 0;      ///< the harness's own getrusage (all threads) less the sampler's
     double sampler_cpu_s = 0;      ///< the thread that measured engine_cpu_s (EngineCpuWatch)
+    double launchers_cpu_s = 0;    ///< the harness's reaped children: launchers, their docker clients and AST checks
+    double kernel_threads_cpu_s = 0;  ///< kthreadd's children (writeback, journal, cgroup release): a lower bound
 };
+
+/// The efficiency ratio as a product of two factors, each a different remedy:
+/// ratio = idle_cores × outside_engine, where idle_cores = wall × cores ÷ host busy CPU (1 when no
+/// core was ever idle: scheduling's part) and outside_engine = host busy CPU ÷ engine CPU (1 when
+/// the engine was the only thing running: the rest is the CPU of the launchers, the kernel's
+/// threads, the harness and other jobs). NaN factors when an input is 0.
+struct EfficiencyFactors {
+    double idle_cores = 0;
+    double outside_engine = 0;
+    double launchers_s = 0, kernel_threads_s = 0, harness_s = 0;  ///< harness_s includes the sampler
+    double other_s = 0;  ///< host busy CPU less the engine and the above (other jobs, interrupts), ≥ 0
+};
+EfficiencyFactors efficiency_factors(const RunCost&);
 
 /// The `run_efficiency` section of report.json's meta.extra: the figures above, CPU per launch,
 /// harness and sampler CPU per case, and the efficiency ratio.

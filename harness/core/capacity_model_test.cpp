@@ -119,6 +119,8 @@ TEST(RunEfficiency, DividesTheRunsCostByItsLaunchesAndCases) {
     c.host_busy_cpu_s = 40;
     c.harness_cpu_s = 0.12;
     c.sampler_cpu_s = 0.06;
+    c.launchers_cpu_s = 5;
+    c.kernel_threads_cpu_s = 3;
     const nlohmann::json j = run_efficiency_section(c);
     EXPECT_DOUBLE_EQ(0.3, j.at("engine_cpu_s_per_launch").get<double>());
     EXPECT_DOUBLE_EQ(2.0, j.at("efficiency_ratio").get<double>());  // 30 s ÷ (100 × 0.3 ÷ 2)
@@ -126,8 +128,27 @@ TEST(RunEfficiency, DividesTheRunsCostByItsLaunchesAndCases) {
     EXPECT_DOUBLE_EQ(1.0, j.at("harness_cpu_ms_per_case").get<double>());
     EXPECT_DOUBLE_EQ(0.5, j.at("sampler_cpu_ms_per_case").get<double>());
     EXPECT_EQ(100u, j.at("launches").get<std::size_t>());
-    EXPECT_EQ("efficiency: wall 30.0 s ÷ (100 launches × 0.30 CPU-s ÷ 2 cores) = 2.0; cores busy 67%; harness CPU 1.00 ms per case (+ 0.50 ms measuring the engine's)",
+    EXPECT_EQ("efficiency: wall 30.0 s ÷ (100 launches × 0.30 CPU-s ÷ 2 cores) = 2.0; cores busy 67%; 2.00 = 1.50 "
+              "idle cores × 1.33 CPU outside the engine (launchers 5.0, kernel threads 3.0, harness 0.2, other 1.8 "
+              "CPU-s); harness CPU 1.00 ms per case (+ 0.50 ms measuring the engine's)",
               run_efficiency_line(c));
+    const nlohmann::json& f = j.at("factors");
+    EXPECT_DOUBLE_EQ(1.5, f.at("idle_cores").get<double>());       // 30 s × 2 ÷ 40 busy CPU-s
+    EXPECT_DOUBLE_EQ(4.0 / 3, f.at("outside_engine").get<double>());  // 40 busy ÷ 30 engine
+    EXPECT_DOUBLE_EQ(j.at("efficiency_ratio").get<double>(),
+                     f.at("idle_cores").get<double>() * f.at("outside_engine").get<double>());
+    EXPECT_NEAR(40.0 - 30 - 5 - 3 - 0.18, f.at("other_cpu_s").get<double>(), 1e-9);
+}
+
+TEST(RunEfficiency, NeverShowsANegativeRemainder) {
+    RunCost c;
+    c.wall_s = 10;
+    c.launches = 10;
+    c.cores = 2;
+    c.engine_cpu_s = 15;
+    c.host_busy_cpu_s = 16;
+    c.launchers_cpu_s = 1.02;  // the per-process clocks came to a tick more than the host's
+    EXPECT_EQ(0.0, efficiency_factors(c).other_s);
 }
 
 TEST(RunEfficiency, HasNoRatioWithoutLaunches) {

@@ -156,6 +156,28 @@ EngineCpu sample_engine_cpu(const fs::path& proc_root) {
     return to_engine_cpu(by_name);
 }
 
+KernelThreadsCpu sample_kernel_threads_cpu(const fs::path& proc_root) {
+    KernelThreadsCpu out;
+    const UniqueDir dir(::opendir(proc_root.c_str()));
+    if (!dir) return out;
+    while (const dirent* ent = ::readdir(dir.get())) {
+        const auto pid = parse_pid(ent->d_name);
+        if (!pid) continue;
+        const auto cpu = read_proc_cpu(proc_root, *pid);
+        if (cpu && (cpu->pid == 2 || cpu->ppid == 2)) out[{cpu->pid, cpu->starttime}] = cpu->self_s;
+    }
+    return out;
+}
+
+double kernel_threads_cpu_delta(const KernelThreadsCpu& before, const KernelThreadsCpu& after) {
+    double s = 0;
+    for (const auto& [id, cpu] : after) {
+        const auto it = before.find(id);
+        s += cpu - (it == before.end() ? 0.0 : it->second);
+    }
+    return s;
+}
+
 EngineCpu engine_cpu_delta(const EngineCpu& before, const EngineCpu& after) {
     std::map<std::string, double> by_name;
     for (const auto& [name, s] : after.by_process) by_name[name] += s;

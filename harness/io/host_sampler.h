@@ -126,6 +126,17 @@ private:
     std::thread thread_;
 };
 
+/// The CPU of the kernel's own threads: kthreadd (PID 2) and its children (kworkers, jbd2,
+/// ksoftirqd, ...). They do work no process's utime/stime shows: writeback of dirty pages (the
+/// engine's fsync'd metadata, on every container create and removal), journal commits, cgroup
+/// release. Keyed by (pid, starttime), utime + stime in seconds.
+using KernelThreadsCpu = std::map<std::pair<int, unsigned long long>, double>;
+KernelThreadsCpu sample_kernel_threads_cpu(const std::filesystem::path& proc_root = "/proc");
+/// The kernel threads' CPU between two samples: over the threads of `after`, their time less what
+/// `before` saw of them (all of it for a thread started since). A thread that exited in between
+/// takes its time with it, so the figure is a lower bound.
+double kernel_threads_cpu_delta(const KernelThreadsCpu& before, const KernelThreadsCpu& after);
+
 struct HostLoad {
     double load1 = 0, load5 = 0, load15 = 0;
     int cores = 0;  ///< "cpuN" lines in <proc_root>/stat: online CPUs, not a container's CPU quota

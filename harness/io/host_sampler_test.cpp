@@ -133,6 +133,28 @@ TEST(EngineCpuTracker, KeepsTheLastSeenCpuOfExitedShimsButNotOfReapedChildren) {
     EXPECT_NEAR(ticks(14), by_name(t.total(), "containerd-shim"), 1e-9);
 }
 
+TEST(KernelThreadsCpu, CountsKthreaddAndItsChildrenIncludingNewOnes) {
+    FakeProc proc;
+    proc.set(2, "kthreadd", 0, 1, 0, 0, 0, 1);
+    proc.set(30, "kworker/u8:1-writeback", 2, 40, 10, 0, 0, 5);
+    proc.set(31, "jbd2/vda-8", 2, 0, 20, 0, 0, 6);
+    proc.set(40, "dockerd", 1, 500, 0, 0, 0, 7);       // not a kernel thread
+    proc.set(41, "bash", 40, 9, 0, 0, 0, 8);
+    const KernelThreadsCpu before = sample_kernel_threads_cpu(proc.root());
+    EXPECT_EQ(3u, before.size());
+
+    proc.set(30, "kworker/u8:1-writeback", 2, 60, 10, 0, 0, 5);  // +20
+    proc.set(31, "jbd2/vda-8", 2, 0, 25, 0, 0, 6);                // +5
+    proc.set(32, "kworker/0:2-cgroup_release", 2, 3, 4, 0, 0, 90);  // new: all of its 7
+    proc.set(40, "dockerd", 1, 900, 0, 0, 0, 7);
+    EXPECT_NEAR(ticks(32), kernel_threads_cpu_delta(before, sample_kernel_threads_cpu(proc.root())), 1e-9);
+
+    // A kworker that exited takes its time with it; one reusing its pid is a new thread.
+    proc.exit(32);
+    proc.set(30, "kworker/u8:1-writeback", 2, 1, 0, 0, 0, 200);
+    EXPECT_NEAR(ticks(1 + 5), kernel_threads_cpu_delta(before, sample_kernel_threads_cpu(proc.root())), 1e-9);
+}
+
 TEST(EngineCpuWatch, ReportsTheEngineCpuSpentWhileItRan) {
     FakeProc proc;
     proc.set(10, "dockerd", 1, 100, 0, 0, 0, 1);

@@ -372,6 +372,8 @@ SuiteResult execute_suite(const SuiteRequest& req, const std::atomic<bool>& canc
                    &result.harness_errors, &load};
     const CpuSnapshot host0 = sample_cpu();
     const double harness0 = self_cpu_seconds();
+    const double children0 = children_cpu_seconds();
+    const KernelThreadsCpu kernel0 = sample_kernel_threads_cpu();
     // Polled every 100 ms, not the default 20: each poll scans /proc (~0.5 ms CPU here), and a run
     // needs the total, not bench's precision (what a shim spends after the last poll is lost).
     EngineCpuWatch engine_cpu("/proc", std::chrono::milliseconds(100));
@@ -381,6 +383,8 @@ SuiteResult execute_suite(const SuiteRequest& req, const std::atomic<bool>& canc
     cost.host_busy_cpu_s = busy_cpu_seconds(host0, sample_cpu());
     cost.sampler_cpu_s = engine_cpu.poll_cpu_seconds();
     cost.harness_cpu_s = self_cpu_seconds() - harness0 - cost.sampler_cpu_s;
+    cost.launchers_cpu_s = children_cpu_seconds() - children0;
+    cost.kernel_threads_cpu_s = kernel_threads_cpu_delta(kernel0, sample_kernel_threads_cpu());
 
     // A canary hit that arrived while no case was running cannot be tied to any case: it fails
     // the run, as a record of its own, so that every report and the exit status show it.

@@ -22,6 +22,18 @@ bad=$(json_get "$TMP/out/report.json" 'sum(1 for x in r["records"] if x["judgeme
 /usr/bin/python3 -c 'import sys, xml.etree.ElementTree as E; E.parse(sys.argv[1])' "$TMP/out/junit.xml" ||
   fail "junit.xml is not well-formed XML"
 
+# run_efficiency's split is measured, not left at zero: the launchers' CPU (the harness's reaped
+# children over the run) is the sum of every record's own launcher CPU (wait4 of each launcher),
+# two measurements taken apart; and the two factors multiply to the ratio.
+eff='r["meta"]["extra"]["run_efficiency"]'
+launchers=$(json_get "$TMP/out/report.json" "$eff"'["factors"]["launchers_cpu_s"]')
+per_record=$(json_get "$TMP/out/report.json" 'sum(x["launch"]["cpu_user_ms"] + x["launch"]["cpu_sys_ms"] for x in r["records"]) / 1000')
+/usr/bin/python3 -c 'import sys; a, b = map(float, sys.argv[1:]); sys.exit(not (b > 0 and abs(a - b) <= 0.01 + 0.02 * b))' \
+  "$launchers" "$per_record" || fail "run_efficiency: launchers_cpu_s $launchers, but the records' launchers used $per_record CPU-s"
+product=$(json_get "$TMP/out/report.json" 'abs('"$eff"'["factors"]["idle_cores"] * '"$eff"'["factors"]["outside_engine"] - '"$eff"'["efficiency_ratio"]) < 1e-9')
+[[ $product == True ]] || fail "run_efficiency: idle_cores × outside_engine is not the efficiency ratio"
+echo "ok: run_efficiency: launchers $launchers CPU-s, the records' launchers $per_record CPU-s"
+
 # The output probes (attacks/output/) attack the harness itself: its capture cap, the escaping of
 # every report, the console. Their own reports always say "escaped": false; the evidence is here.
 cap=262144 # RunnerConfig::output_cap_bytes, harness/run/runner.h

@@ -3,7 +3,7 @@
 # container is ever created (the engine's event log is checked, so a container that came and went
 # would be seen). Positive control: with SANDBOX_AST_CHECK=0 the same script does create one. A
 # syntax error is rejected with its line; a benign workload (os, sys, json, time, tempfile, math)
-# passes the check and runs.
+# passes the check and runs. The launcher leaves no process behind (checked under a subreaper).
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 source "$(dirname "$0")/lib.sh"
 require_docker
@@ -41,6 +41,15 @@ launch "SANDBOX_NAME=$name-syntax" -- "$syntax"
 expect_eq "syntax error: launcher status" "$status" 126
 expect_contains "syntax error: message" "$(cat "$TMP/err")" "$syntax:2:"
 expect_contains "syntax error: rule" "$(cat "$TMP/err")" "syntax-error"
+
+# The docker client, started beside the check and killed on the rejection, is reaped by the
+# launcher: nothing of it is left for PID 1. Positive control: the same check sees a child that a
+# shell killed without reaping.
+launch_as_subreaper -- "$LAUNCHER" "$rejected"
+expect_eq "rejected script under a subreaper: launcher status" "$status" 126
+expect_eq "rejected script: processes the launcher left behind" "$left" ""
+launch_as_subreaper -- bash -c 'sleep 30 & kill -KILL $!; exit 0'
+expect_contains "positive control: a child killed and not reaped is seen (a zombie)" "$left" ") Z"
 
 sleep 1 # let the event log catch up with anything that might have happened
 expect_created_since "containers created for rejected scripts (docker events)" "$since" ""

@@ -73,6 +73,37 @@ launch() {
   elapsed=$(micros_to_seconds $((${EPOCHREALTIME//[!0-9]/} - start)))
 }
 
+# launch_as_subreaper [ENV=VALUE...] -- COMMAND [ARGS...]: runs COMMAND (normally the launcher)
+# under a child subreaper (prctl PR_SET_CHILD_SUBREAPER), so that whatever it leaves behind (a
+# child it neither reaped nor waited for, running or a zombie) is re-parented there instead of to
+# PID 1. Sets $status and $left ("PID (comm) STATE; ...", empty when nothing was left).
+launch_as_subreaper() {
+  local envs=() out
+  while [[ $1 != -- ]]; do
+    envs+=("$1")
+    shift
+  done
+  shift
+  out=$(env "${envs[@]}" /usr/bin/python3 -c '
+import ctypes, os, subprocess, sys
+ctypes.CDLL(None, use_errno=True).prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER
+status = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode
+left = []
+for pid in filter(str.isdigit, os.listdir("/proc")):
+    try:
+        stat = open(f"/proc/{pid}/stat").read()
+    except OSError:
+        continue
+    rest = stat[stat.rindex(")") + 2:].split()
+    if int(rest[1]) == os.getpid():
+        left.append(pid + " " + stat[stat.index("("):stat.rindex(")") + 1] + " " + rest[0])
+print(status)
+print("; ".join(left))
+' "$@")
+  left=
+  { read -r status && IFS= read -r left; } <<<"$out" || true
+}
+
 micros_to_seconds() { printf '%d.%06d' $(($1 / 1000000)) $(($1 % 1000000)); }
 
 # now_us: current time in microseconds

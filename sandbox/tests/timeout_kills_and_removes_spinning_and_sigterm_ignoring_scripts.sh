@@ -3,7 +3,8 @@
 # second of the deadline: for a CPU-spinning script, and for one that ignores SIGTERM and SIGINT
 # and forks children. Bound on the overshoot: 1.0 s (SANDBOX_TEST_OVERSHOOT), or, on a
 # host so loaded that the engine itself needs longer, the time of a bare `docker rm -f` of a spinning
-# container measured just before, plus 0.5 s. The measured figures are printed.
+# container measured just before, plus 0.5 s. The measured figures are printed. The launcher
+# leaves no process behind (checked under a subreaper).
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 source "$(dirname "$0")/lib.sh"
 require_docker
@@ -62,3 +63,8 @@ check_timeout() { # check_timeout WHAT SCRIPT EXPECTED-FIRST-LINE [ENV...]
 
 check_timeout "CPU-spinning script" "$spin" spinning
 check_timeout "SIGTERM-ignoring script with children" "$stubborn" "forked 3 children" SANDBOX_AST_CHECK=0
+
+# The client the timeout kills is reaped by the launcher: under a subreaper nothing is left.
+launch_as_subreaper SANDBOX_TIMEOUT=1 -- "$LAUNCHER" "$spin"
+expect_eq "timed out under a subreaper: launcher status" "$status" 124
+expect_eq "timed out: processes the launcher left behind" "$left" ""

@@ -44,12 +44,13 @@ expect_contains "syntax error: rule" "$(cat "$TMP/err")" "syntax-error"
 
 # The docker client, started beside the check and killed on the rejection, is reaped by the
 # launcher: nothing of it is left for PID 1. Positive control: the same check sees a child that a
-# shell killed without reaping.
+# shell killed without reaping (a zombie, or on a busy host still dying: either is left behind).
 launch_as_subreaper -- "$LAUNCHER" "$rejected"
 expect_eq "rejected script under a subreaper: launcher status" "$status" 126
 expect_eq "rejected script: processes the launcher left behind" "$left" ""
 launch_as_subreaper -- bash -c 'sleep 30 & kill -KILL $!; exit 0'
-expect_contains "positive control: a child killed and not reaped is seen (a zombie)" "$left" ") Z"
+[[ -n $left ]] || fail "positive control: a child killed and not reaped was not seen"
+ok "positive control: a child killed and not reaped is seen: $left"
 
 sleep 1 # let the event log catch up with anything that might have happened
 expect_created_since "containers created for rejected scripts (docker events)" "$since" ""

@@ -44,11 +44,18 @@ expect_contains "syntax error: rule" "$(cat "$TMP/err")" "syntax-error"
 
 # The docker client, started beside the check and killed on the rejection, is reaped by the
 # launcher: nothing of it is left for PID 1. Positive control: the same check sees a child that a
-# shell killed without reaping (a zombie, or on a busy host still dying: either is left behind).
+# process killed without reaping (a zombie, or on a busy host still dying: either is left behind).
+# The stand-in is Python, not a shell: bash reaps a child that dies before it exits (its SIGCHLD
+# handler), so a shell stand-in leaves a zombie only when it loses that race; Python installs no
+# such handler and os._exit skips every cleanup, so its killed child is always left.
 launch_as_subreaper -- "$LAUNCHER" "$rejected"
 expect_eq "rejected script under a subreaper: launcher status" "$status" 126
 expect_eq "rejected script: processes the launcher left behind" "$left" ""
-launch_as_subreaper -- bash -c 'sleep 30 & kill -KILL $!; exit 0'
+launch_as_subreaper -- /usr/bin/python3 -c '
+import os, signal, subprocess
+child = subprocess.Popen(["sleep", "30"])
+os.kill(child.pid, signal.SIGKILL)
+os._exit(0)'
 [[ -n $left ]] || fail "positive control: a child killed and not reaped was not seen"
 ok "positive control: a child killed and not reaped is seen: $left"
 

@@ -52,8 +52,14 @@ for attempt in 1 2 3; do
 done
 [[ -n $checker ]] || fail "could not catch the AST check running in 3 attempts (launcher stderr: $(cat "$TMP/err"))"
 ok "the AST check (pid $checker) is stopped mid-check, $(wc -l <"$script") lines"
-client=$(pgrep -f -- "--name=$name" | head -1 || true)
-[[ -n $client ]] || fail "no docker client for $name is running while the AST check runs"
+# The client is forked before the check, but on a busy host its exec of docker may come later.
+client=
+for ((i = 0; i < 50; i++)); do
+  client=$(pgrep -f -- "--name=$name" | head -1 || true)
+  [[ -z $client ]] || break
+  sleep 0.1
+done
+[[ -n $client ]] || fail "no docker client for $name appeared within 5 s while the AST check was stopped"
 kill -0 "$launcher_pid" 2>/dev/null || fail "the launcher exited while its AST check was stopped"
 kill -KILL "$launcher_pid"
 wait "$launcher_pid" 2>/dev/null || true

@@ -35,7 +35,9 @@ struct Observation {
     bool inspected = false;              ///< HostConfig was read while the container existed
     std::vector<FlagDrift> drift;        ///< empty when inspected and all flags matched
     std::optional<int> exit_code;        ///< from the "die" event
-    bool oom_killed = false;             ///< "oom" event seen (or State.OOMKilled)
+    /// The container's memory limit killed a process of it: the engine's "oom" event (or
+    /// State.OOMKilled), or, when the engine lost that event, the kernel log's record (a note says so).
+    bool oom_killed = false;
     /// kill/stop/pause/unpause/restart requests the engine carried out on the container, in order
     /// ("kill (signal 9)"): the launcher sends one only when its timeout fires or it is stopped.
     std::vector<std::string> engine_actions;

@@ -143,10 +143,10 @@ private:
         for (auto& note : c.notes) j_.reasons.push_back(std::move(note));
     }
 
-    /// The control that stopped the script from outside, if outside evidence shows one: the
-    /// engine's OOM event (or State.OOMKilled), or the launcher's own timeout. An exit status alone
-    /// never does: a script can exit 137, 152 or 153 itself, and someone else's `docker kill`
-    /// leaves the same status.
+    /// The control that stopped the script from outside, if outside evidence shows one: an OOM kill
+    /// by the container's memory limit (the engine's event, State.OOMKilled or the kernel log's
+    /// record), or the launcher's own timeout. An exit status alone never does: a script can exit
+    /// 137, 152 or 153 itself, and someone else's `docker kill` leaves the same status.
     std::optional<std::string> killed_by(LauncherOutcome outcome) const {
         if (obs_.oom_killed) return "memory";
         if (outcome == LauncherOutcome::Timeout) return "timeout";
@@ -162,8 +162,8 @@ private:
                                                       : nullptr;
         if (!name) return "";
         return fmt::format("exit {} looks like a {} death, but nothing outside shows a kill by the sandbox (no OOM "
-                           "event, no launcher timeout): a script can exit {} itself, and a kill by someone else "
-                           "leaves the same status",
+                           "kill in the engine's events or the kernel log, no launcher timeout): a script can exit "
+                           "{} itself, and a kill by someone else leaves the same status",
                            status, name, status);
     }
 

@@ -1,9 +1,6 @@
-// The Docker client against the real engine: the only unit tests that need one (and an image with
-// /bin/sh). They run in engine_tests, after the image fixture; without an engine they skip, and
-// under CI=true a skip is a failure.
+// The Docker client against the real engine (testing/engine_fixture.h: without an engine these
+// tests skip, and under CI=true a skip is a failure).
 #include "io/docker_client.h"
-
-#include <unistd.h>
 
 #include <cstdlib>
 #include <map>
@@ -13,66 +10,14 @@
 
 #include <gtest/gtest.h>
 
+#include "testing/engine_fixture.h"
+
 namespace sh {
 namespace {
 
+using namespace fixture;
 using namespace std::chrono_literals;
 using nlohmann::json;
-
-// ---- against the real engine (skipped without one; under CI=true a skip is a failure) -----------
-
-bool in_ci() {
-    const char* ci = std::getenv("CI");
-    return ci && std::string(ci) == "true";
-}
-
-/// Skips (or, under CI, fails) the calling test when `why` is set.
-#define SH_REQUIRE(why)                                                            \
-    do {                                                                           \
-        if (auto reason_ = (why)) {                                                \
-            if (in_ci()) FAIL() << "CI=true and this needs " << *reason_;          \
-            GTEST_SKIP() << "needs " << *reason_;                                  \
-        }                                                                          \
-    } while (0)
-
-std::optional<std::string> engine_missing() {
-    try {
-        DockerClient().version();
-        return std::nullopt;
-    } catch (const DockerError& e) {
-        return std::string("a Docker engine: ") + e.what();
-    }
-}
-
-/// An image with /bin/sh: SH_TEST_IMAGE, else the first local one of the project's images.
-std::optional<std::string> find_image(std::string& image) {
-    std::vector<std::string> candidates = {"secure-python:latest", "sandbox-dev:base", "secure-python-rootfs:bookworm"};
-    if (const char* env = std::getenv("SH_TEST_IMAGE")) candidates.insert(candidates.begin(), env);
-    DockerClient c;
-    for (const auto& ref : candidates)
-        if (c.inspect_image(ref)) {
-            image = ref;
-            return std::nullopt;
-        }
-    return std::string("a local image with /bin/sh (build one with sandbox/build_secure_python.sh base, or set SH_TEST_IMAGE)");
-}
-
-std::string unique_run_id() {
-    return "dc-test-" + std::to_string(::getpid()) + "-" +
-           std::to_string(std::chrono::steady_clock::now().time_since_epoch().count());
-}
-
-/// Removes the container on every exit path.
-struct ContainerGuard {
-    std::string id;
-    ~ContainerGuard() {
-        if (id.empty()) return;
-        try {
-            DockerClient().remove_container(id);
-        } catch (...) {
-        }
-    }
-};
 
 TEST(DockerClientEngine, VersionReportsApiAndCgroupVersion) {
     SH_REQUIRE(engine_missing());

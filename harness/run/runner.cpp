@@ -23,6 +23,7 @@
 #include "core/flag_drift.h"
 #include "io/host_files.h"
 #include "io/host_sampler.h"
+#include "io/kernel_log.h"
 #include "io/load_watch.h"
 #include "core/host_pressure.h"
 #include "io/process_runner.h"
@@ -93,6 +94,20 @@ Record skipped_record(const PlanItem& item, const RunConfig& cfg, const std::str
     return r;
 }
 
+/// The engine loses its "oom" event when the container's cgroup is gone before the shim reads the
+/// OOM notification; the kernel's own record of the kill (core/kernel_oom.h) then stands in for it.
+void check_kernel_oom(Observation& obs, const std::string& container_id, KernelLog& log) {
+    if (auto kill = log.oom_kill_by_limit_of(container_id)) {
+        obs.oom_killed = true;
+        obs.notes.push_back(fmt::format("OOM kill seen in the kernel log only (pid {} in {}): the engine's oom "
+                                        "event was lost",
+                                        kill->pid, kill->oom_memcg));
+    } else if (log.unavailable() && obs.exit_code == 128 + SIGKILL) {
+        obs.notes.push_back("an OOM kill the engine did not report cannot be seen: the kernel log is unreadable (" +
+                            *log.unavailable() + "; run as root, or set kernel.dmesg_restrict=0)");
+    }
+}
+
 /// Observes what happened to the item's container once the launcher has returned.
 Observation observe(const PlanItem& item, const Profile& effective, const LaunchResult& launch,
                     const RunConfig& cfg, RunContext& ctx,
@@ -125,6 +140,7 @@ Observation observe(const PlanItem& item, const Profile& effective, const Launch
     } else if (t.t_create) {
         obs.notes.push_back("flags not verified: " + t.inspect_error.value_or("no inspect"));
     }
+    if (!obs.oom_killed && t.id && ctx.kernel_log) check_kernel_oom(obs, *t.id, *ctx.kernel_log);
 
     // Leftovers: the launcher must have removed its container on every path.
     try {

@@ -23,6 +23,7 @@ class Canary;
 class CanaryLedger;
 class DockerEngine;
 class EventMonitor;
+class KernelLog;
 class LoadWatch;
 class ProcessRunner;
 class Progress;
@@ -65,6 +66,9 @@ struct RunContext {
     std::vector<std::string>* harness_errors = nullptr;
     /// The host's load, sampled while cases run; null: cases carry no load figures.
     const LoadWatch* load = nullptr;
+    /// The kernel's OOM kills, a second witness when the engine loses its "oom" event; null: the
+    /// engine's word only.
+    KernelLog* kernel_log = nullptr;
 };
 
 /// Runs every item; returns the records in plan order (items not reached when cancelled are absent).

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <functional>
 #include <fstream>
 #include <mutex>
 #include <set>
@@ -19,6 +20,7 @@
 
 #include "io/canary.h"
 #include "io/event_monitor.h"
+#include "io/kernel_log.h"
 #include "io/records_file.h"
 #include "run/progress.h"
 #include "testing/fake_docker.h"
@@ -95,6 +97,7 @@ struct Harness {
 
     fs::path records_path;  ///< empty: dir/records.jsonl
     std::vector<std::string> harness_errors;
+    KernelLog* kernel_log = nullptr;
 
     std::vector<Record> run(const std::vector<const CaseSpec*>& cases, FakeProcessRunner::Script launcher, int jobs = 1) {
         PlanOptions opts;
@@ -113,7 +116,8 @@ struct Harness {
         cfg.launcher = "/fake/run_secure_python.sh";
         cfg.profile = profile;
         cfg.jobs = jobs;
-        RunContext ctx{docker, processes, events, canary, windows, records, *progress, cancel, &harness_errors};
+        RunContext ctx{docker, processes, events, canary, windows, records, *progress, cancel, &harness_errors,
+                       nullptr, kernel_log};
         return run_plan(plan, cfg, ctx);
     }
 };
@@ -171,6 +175,57 @@ TEST(Runner, AContainerLeftBehindIsAnEscapeAndIsRemoved) {
     EXPECT_EQ(Verdict::Escaped, records[0].judgement.verdict);
     EXPECT_EQ(1u, h.docker.removed().size());
     EXPECT_FALSE(h.docker.exists(records[0].container_name));
+}
+
+/// A probe the memory limit stops: killed with exit 137, the engine's "oom" event lost, and the
+/// kernel log (a file here) given `record_for`'s record, if any, once the container exists.
+Record memory_probe_with_lost_oom_event(Harness& h, const std::function<std::string(const std::string&)>& record_for) {
+    const fs::path kmsg = h.dir / "kmsg";
+    { std::ofstream(kmsg) << "6,1,100,-;Memory cgroup out of memory: Killed process 7 (python3)\n"; }
+    KernelLog log(kmsg.string());
+    h.kernel_log = &log;
+    CaseSpec p = probe("res.balloon");
+    p.family = "resource";
+    p.controls = {"memory"};
+    const auto records = h.run({&p}, [&](const ProcessRequest& req, const std::atomic<bool>*) {
+        auto l = h.container_for(req, 137);
+        l.oom = false;
+        const std::string id = h.docker.launch(l);
+        std::ofstream(kmsg, std::ios::app) << record_for(id);
+        return exited(137);
+    });
+    h.kernel_log = nullptr;
+    EXPECT_EQ(1u, records.size());
+    return records.at(0);
+}
+
+std::string kmsg_oom_kill(const std::string& memcg_id, const std::string& constraint = "CONSTRAINT_MEMCG") {
+    return "3,2,200,-;oom-kill:constraint=" + constraint + ",nodemask=(null),cpuset=" + memcg_id +
+           ",mems_allowed=0,oom_memcg=/docker/" + memcg_id + ",task_memcg=/docker/" + memcg_id +
+           ",task=python3,pid=30357,uid=65534\n";
+}
+
+TEST(Runner, AnOomKillTheEngineLostIsTakenFromTheKernelLogAndSaysSo) {
+    Harness h;
+    const Record r = memory_probe_with_lost_oom_event(h, [](const std::string& id) { return kmsg_oom_kill(id); });
+    EXPECT_EQ(Verdict::Contained, r.judgement.verdict) << r.judgement.reasons.at(0);
+    EXPECT_TRUE(r.observation.oom_killed);
+    ASSERT_EQ(1u, r.observation.notes.size());
+    EXPECT_NE(std::string::npos, r.observation.notes[0].find("OOM kill seen in the kernel log only")) << r.observation.notes[0];
+}
+
+TEST(Runner, WithoutTheKernelsRecordOfThisContainersOwnLimitExit137StaysUnproven) {
+    for (const auto& record_for : std::vector<std::function<std::string(const std::string&)>>{
+             [](const std::string&) { return std::string(); },                                   // nothing logged
+             [](const std::string&) { return kmsg_oom_kill(std::string(64, 'f')); },              // another container
+             [](const std::string& id) { return kmsg_oom_kill(id, "CONSTRAINT_NONE"); },          // the host's OOM
+             [](const std::string& id) { return "4,3,300,-;python3: oom-kill:oom_memcg=/docker/" + id + "\n"; }}) {
+        Harness h;
+        const Record r = memory_probe_with_lost_oom_event(h, record_for);
+        EXPECT_EQ(Verdict::Error, r.judgement.verdict);
+        EXPECT_FALSE(r.observation.oom_killed);
+        EXPECT_NE(std::string::npos, r.judgement.reasons.at(0).find("nothing outside shows a kill")) << r.judgement.reasons[0];
+    }
 }
 
 TEST(Runner, AReportLinePastTheCaptureIsCountedFromTheWatchedStream) {

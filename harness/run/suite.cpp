@@ -24,6 +24,7 @@
 #include "io/host_facts.h"
 #include "io/host_files.h"
 #include "io/host_sampler.h"
+#include "io/kernel_log.h"
 #include "io/load_watch.h"
 #include "io/process_runner.h"
 #include "core/plan.h"
@@ -368,8 +369,9 @@ SuiteResult execute_suite(const SuiteRequest& req, const std::atomic<bool>& canc
     cfg.overloaded_at = req.overloaded_at;
     CanaryLedger canary_windows;
     const LoadWatch load;
+    KernelLog kernel_log;
     RunContext ctx{docker, env.processes, events, canary, canary_windows, records, progress, cancel,
-                   &result.harness_errors, &load};
+                   &result.harness_errors, &load, &kernel_log};
     const CpuSnapshot host0 = sample_cpu();
     const double harness0 = self_cpu_seconds();
     const double children0 = children_cpu_seconds();

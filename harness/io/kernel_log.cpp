@@ -37,9 +37,10 @@ std::optional<std::string_view> kmsg_message(std::string_view line) {
 
 void KernelLog::drain() {
     if (fd_ < 0) return;
-    // One read gives one whole record on /dev/kmsg (a record is at most 8 KiB with its
-    // continuation lines), and any number of lines on a file.
-    char buf[8192];
+    // One read gives one whole record on /dev/kmsg, and any number of lines on a file. A record
+    // is at most 8 KiB with its continuation lines; a buffer too small for one would fail every
+    // later read with EINVAL, so this one is twice that.
+    char buf[16384];
     for (;;) {
         const ssize_t n = ::read(fd_, buf, sizeof buf);
         if (n < 0 && errno == EINTR) continue;

@@ -102,9 +102,15 @@ void check_kernel_oom(Observation& obs, const std::string& container_id, KernelL
         obs.notes.push_back(fmt::format("OOM kill seen in the kernel log only (pid {} in {}): the engine's oom "
                                         "event was lost",
                                         kill->pid, kill->oom_memcg));
-    } else if (log.unavailable() && obs.exit_code == 128 + SIGKILL) {
+    } else if (obs.exit_code != 128 + SIGKILL) {
+        return;
+    } else if (log.unavailable()) {
         obs.notes.push_back("an OOM kill the engine did not report cannot be seen: the kernel log is unreadable (" +
                             *log.unavailable() + "; run as root, or set kernel.dmesg_restrict=0)");
+    } else if (const unsigned long lost = log.lost_records()) {
+        obs.notes.push_back(fmt::format("the kernel log overwrote {} records before the harness read them: an OOM "
+                                        "kill the engine did not report may be among them",
+                                        lost));
     }
 }
 

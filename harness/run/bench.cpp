@@ -79,6 +79,8 @@ LaunchSample BenchSession::launch(const fs::path& script, const std::map<std::st
     s.launch = run_process(req);
     s.timeline =
         events_->wait_destroyed(name, std::chrono::milliseconds(launcher_reached_engine(s.launch) ? 5000 : 200));
+    // The engine loses its "oom" event at times (io/kernel_log.h): the kernel's record stands in.
+    if (!s.timeline.oom && s.timeline.id && kernel_log_.oom_kill_by_limit_of(*s.timeline.id)) s.timeline.oom = true;
     const double spawn = s.launch.start_unix_s;
     const double exit = spawn + s.launch.wall_ms / 1000.0;
     s.client_to_create = ms_between(spawn, s.timeline.t_create);

@@ -17,6 +17,7 @@
 #include <nlohmann/json.hpp>
 
 #include "io/event_monitor.h"
+#include "io/kernel_log.h"
 #include "core/launch_result.h"
 #include "core/profile.h"
 #include "core/run_report.h"
@@ -66,6 +67,7 @@ private:
     Profile profile_;
     std::string run_id_;
     std::unique_ptr<EventMonitor> events_;
+    KernelLog kernel_log_;  ///< the witness of OOM kills whose engine event was lost
     std::atomic<int> counter_{0};
     mutable std::mutex mu_;
     std::optional<nlohmann::json> last_inspect_;
@@ -142,7 +144,7 @@ nlohmann::json overhead_section(const std::vector<double>& launcher_ms, const st
 /// Launcher timeout → container destroyed, in ms, for a launch with SANDBOX_TIMEOUT=`timeout_s`
 /// that the launcher's timeout stopped (exit 124) and whose destroy event was seen.
 std::optional<double> timeout_overshoot_ms(const LaunchSample&, double timeout_s);
-/// Start → die, in ms, of a launch the engine reported OOM-killed.
+/// Start → die, in ms, of an OOM-killed launch (the engine's oom event, or the kernel log's record).
 std::optional<double> time_to_oom_kill_ms(const LaunchSample&);
 /// Start → die, in ms, of a fork bomb that exited 0 (its forks were refused, it did not hang).
 std::optional<double> fork_bomb_contained_ms(const LaunchSample&);

@@ -26,7 +26,6 @@ struct KernelOomKill {
     std::string task_memcg;  ///< the killed task's cgroup
     std::string task;        ///< the killed task's name (chosen by the task: never trusted)
     long pid = 0;
-    bool operator==(const KernelOomKill&) const = default;
 };
 
 /// The kill a record's message (the text after "prio,seq,usec,flags;" of a /dev/kmsg record, or a

@@ -327,6 +327,36 @@ ast_pid=
 gate=
 client_status=
 sleeper=
+watchdog=
+
+# The second deadline keeper, outside the container: PID 1's deadline holds when this launcher is
+# SIGKILLed, but not when the script can stop PID 1. runc drops a signal from inside to a
+# namespace's init; gVisor lets uid 65534 SIGSTOP it, and the container then ran on long past its
+# deadline. So once the client runs, a watchdog in a session of its own (no kill of this
+# launcher's process group reaches it) sleeps until WATCHDOG_MARGIN_S after PID 1's deadline,
+# then removes the container by name. Every exit of this launcher stops it (on_exit); only a
+# launcher killed with SIGKILL leaves it to do its job. Its sleep and `docker rm -f` are host
+# processes the script cannot reach.
+readonly WATCHDOG_MARGIN_S=1
+# On SIGTERM the watchdog stops and reaps its sleep before it exits, so that nothing of it is left
+# for PID 1 or a subreaper to reap.
+# shellcheck disable=SC2016 # expanded by sh, not here
+readonly WATCHDOG_SH='trap '"'"'kill $s 2>/dev/null; wait $s; exit 0'"'"' TERM
+sleep "$1" & s=$!
+wait $s && exec docker rm -f "$2"'
+start_watchdog() {
+  [[ -n $timeout_us ]] || return 0
+  setsid sh -c "$WATCHDOG_SH" watchdog "$((${deadline%.*} + 1 + WATCHDOG_MARGIN_S))" "$name" \
+    </dev/null >/dev/null 2>&1 &
+  watchdog=$!
+}
+# shellcheck disable=SC2317 # invoked by on_exit, a trap
+stop_watchdog() {
+  [[ -n $watchdog ]] || return 0
+  kill "$watchdog" 2>/dev/null || true
+  wait "$watchdog" 2>/dev/null || true
+  watchdog=
+}
 
 # SIGKILLs the client and reaps it, so that no client outlives this launcher as a zombie for PID 1
 # to reap (and its CPU stays with this launcher's caller).
@@ -410,7 +440,10 @@ trap 'on_signal INT 130' INT
 trap 'on_signal TERM 143' TERM
 trap 'on_signal HUP 129' HUP
 # shellcheck disable=SC2317 # invoked by the trap
-on_exit() { close_gate no; }
+on_exit() {
+  close_gate no
+  stop_watchdog
+}
 trap on_exit EXIT
 
 started_us=${EPOCHREALTIME//[!0-9]/} # the deadline counts from here: the client's start
@@ -428,7 +461,10 @@ if [[ $ast_check == 1 ]]; then
   wait "$ast_pid" || ast_status=$?
   ast_pid=
   case $ast_status in
-    0) close_gate go ;;
+    0)
+      close_gate go
+      start_watchdog
+      ;;
     1)
       close_gate no
       exit 126
@@ -441,6 +477,7 @@ if [[ $ast_check == 1 ]]; then
 else
   docker "${docker_args[@]}" "${CONTAINER_ENV[@]/#/--env=}" "${run_cmd[@]}" &
   client_pid=$!
+  start_watchdog
 fi
 
 if [[ -n $timeout_us ]]; then

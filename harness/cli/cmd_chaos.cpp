@@ -26,7 +26,8 @@ Command add_chaos_command(CLI::App& app) {
         "chaos",
         "Inject faults into real runs of this harness, from outside, and check that each run shows them: "
         "someone's docker kill, pause or stop of a case's container (an error that names the interference), "
-        "the launcher or the harness killed with SIGKILL (no container outlives its deadline or its harness), "
+        "the launcher or the harness killed with SIGKILL (no container outlives its deadline or its harness, "
+        "also when the script stops PID 1, its deadline keeper inside), "
         "the harness stopped by SIGINT or SIGTERM (reports of what it judged, no container left), CPU and "
         "memory pressure (a benign workload that times out is re-run and reported flaky, never pass), "
         "a full disk (exit 2 naming it, every record on disk whole), and, with --allow-engine-restart, dockerd "

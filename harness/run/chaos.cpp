@@ -39,8 +39,9 @@ constexpr auto kRunEndsWithin = std::chrono::seconds(120);
 /// A SIGKILLed harness's launchers must be gone long before the 110 s its case sleeps.
 constexpr double kOrphanGoneWithinS = 30;
 /// The launcher's deadline inside the container fires 3 s after the case's timeout
-/// (sandbox/run_secure_python.sh, DEADLINE_MARGIN_S); the engine then needs time to kill it.
-constexpr double kDeadlineOverrunLimitS = 3 + 5;
+/// (sandbox/run_secure_python.sh, DEADLINE_MARGIN_S), its watchdog outside 5 s after it counted
+/// from the launcher's start (earlier than the container's); the engine then needs time to kill it.
+constexpr double kDeadlineOverrunLimitS = 5 + 3;
 
 double now_s() { return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count(); }
 double since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
@@ -278,19 +279,24 @@ FaultResult launcher_killed_in_run(const ChaosRequest& req, DockerEngine& docker
 }
 
 /// The launcher alone, SIGKILLed once its container runs: nothing on the host stops the container
-/// now; the deadline inside it must, within a small bound past the case's timeout.
-FaultResult launcher_killed_alone(const ChaosRequest& req, DockerEngine& docker, ProcessRunner& processes) {
+/// now but the launcher's watchdog (its own session); the deadline inside it, or that watchdog
+/// when the script stopped PID 1 (gVisor lets it), must end it within a small bound past the
+/// case's timeout. `script` is a chaos case of 4 s timeout that ignores signals and sleeps.
+FaultResult launcher_killed_alone(const ChaosRequest& req, DockerEngine& docker, ProcessRunner& processes,
+                                  const std::string& fault, const std::string& script, const std::string& case_id,
+                                  const std::string& what) {
     constexpr double kTimeout = 4;
-    FaultResult f{.fault = "launcher-sigkill",
-                  .injected = fmt::format("The launcher alone (no harness) on a script that sleeps 100 s under a "
-                                          "{:.0f} s timeout; SIGKILL to the launcher and its subshells once the container runs.", kTimeout),
+    FaultResult f{.fault = fault,
+                  .injected = fmt::format("The launcher alone (no harness) on a script that {} under a {:.0f} s "
+                                          "timeout; SIGKILL to the launcher and its subshells once the container runs.",
+                                          what, kTimeout),
                   .expected = fmt::format("the container gone at most {:.0f} s past its timeout", kDeadlineOverrunLimitS)};
-    const Scratch scratch(req, f.fault, {"attacks/sleeps_past_its_deadline.py"});
-    const std::string name = fmt::format("sh-chaos-{}-launcher", ::getpid());
+    const Scratch scratch(req, f.fault, {script});
+    const std::string name = fmt::format("sh-chaos-{}-{}", ::getpid(), fault);
     ProcessRequest p;
-    p.argv = {(req.root / "sandbox/run_secure_python.sh").string(), scratch.script("attacks/sleeps_past_its_deadline.py").string()};
+    p.argv = {(req.root / "sandbox/run_secure_python.sh").string(), scratch.script(script).string()};
     p.env_set = {{"SANDBOX_NAME", name}, {"SANDBOX_TIMEOUT", fmt::format("{:.0f}", kTimeout)},
-                 {"SANDBOX_LABELS", "sandbox-harness.case=chaos.sleeps-past-its-deadline sandbox-harness.chaos=" + name}};
+                 {"SANDBOX_LABELS", "sandbox-harness.case=" + case_id + " sandbox-harness.chaos=" + name}};
     if (!req.profile.empty()) p.env_set["SANDBOX_PROFILE"] = req.profile.string();
     p.deadline = std::chrono::minutes(3);
     std::atomic<bool> stop{false};
@@ -309,7 +315,7 @@ FaultResult launcher_killed_alone(const ChaosRequest& req, DockerEngine& docker,
         return broken(f, "the container never ran: " + launch.stderr_text);
     }
     const auto started = parse_engine_time(running->value("/State/StartedAt"_json_pointer, std::string()));
-    const auto launchers = launcher_processes(scratch.script("attacks/sleeps_past_its_deadline.py"));
+    const auto launchers = launcher_processes(scratch.script(script));
     for (const pid_t pid : launchers) ::kill(pid, SIGKILL);
     const double killed_at = now_s();
     std::optional<double> gone_at;
@@ -647,8 +653,8 @@ FaultResult engine_restart(const ChaosRequest& req, DockerEngine& docker, Proces
 const std::vector<std::string>& chaos_faults() {
     static const std::vector<std::string> faults = {
         "none",           "docker-kill",     "docker-pause",    "docker-stop", "launcher-sigkill-in-run",
-        "launcher-sigkill", "harness-sigint", "harness-sigterm", "harness-sigkill", "host-pressure",
-        "disk-full",      "engine-restart"};
+        "launcher-sigkill", "launcher-sigkill-pid1-stopped", "harness-sigint", "harness-sigterm",
+        "harness-sigkill", "host-pressure", "disk-full", "engine-restart"};
     return faults;
 }
 
@@ -679,7 +685,14 @@ std::vector<FaultResult> run_chaos(const ChaosRequest& req, DockerEngine& docker
             results.push_back(interference(req, docker, processes, f, {{"stop", "--time", "1"}},
                                            "`docker stop` of the case's container by someone else."));
         else if (f == "launcher-sigkill-in-run") results.push_back(launcher_killed_in_run(req, docker, processes));
-        else if (f == "launcher-sigkill") results.push_back(launcher_killed_alone(req, docker, processes));
+        else if (f == "launcher-sigkill")
+            results.push_back(launcher_killed_alone(req, docker, processes, f, "attacks/sleeps_past_its_deadline.py",
+                                                    "chaos.sleeps-past-its-deadline", "sleeps 100 s"));
+        else if (f == "launcher-sigkill-pid1-stopped")
+            results.push_back(launcher_killed_alone(req, docker, processes, f, "attacks/stops_its_deadline_keeper.py",
+                                                    "chaos.stops-its-deadline-keeper",
+                                                    "ignores signals, sends SIGTERM, SIGHUP, SIGINT and SIGSTOP to "
+                                                    "PID 1 (the deadline keeper inside) and sleeps 100 s"));
         else if (f == "harness-sigint") results.push_back(harness_signalled(req, docker, processes, SIGINT));
         else if (f == "harness-sigterm") results.push_back(harness_signalled(req, docker, processes, SIGTERM));
         else if (f == "harness-sigkill") results.push_back(harness_killed(req, docker, processes));

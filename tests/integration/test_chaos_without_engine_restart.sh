@@ -15,9 +15,24 @@ others=$(json_get "$TMP/chaos/chaos.json" '"; ".join(f["fault"] + " " + f["statu
 echo "held: $held"
 [[ -z $others ]] || fail "faults not held: $others"
 for fault in none docker-kill docker-pause docker-stop launcher-sigkill-in-run launcher-sigkill \
-  harness-sigint harness-sigterm harness-sigkill host-pressure disk-full; do
+  launcher-sigkill-pid1-stopped harness-sigint harness-sigterm harness-sigkill host-pressure disk-full; do
   [[ " $held " == *" $fault "* ]] || fail "fault $fault missing from chaos.json"
 done
 [[ " $held " != *" engine-restart "* ]] || fail "the engine was restarted without --allow-engine-restart"
 expect_status 0 "$status" "chaos"
 expect_no_harness_containers "after chaos"
+
+# The deadline under gVisor, which lets a script stop PID 1: the same fault under runsc, where the
+# engine has it (the launcher's watchdog outside the container must end it).
+if docker info --format '{{range $name, $_ := .Runtimes}}{{$name}} {{end}}' | grep -qw runsc; then
+  status=0
+  "$HARNESS" chaos --root "$ROOT" --profile "$ROOT/sandbox/profiles/runsc.env" --fault launcher-sigkill-pid1-stopped \
+    --out "$TMP/chaos-runsc" >"$TMP/log" 2>&1 || status=$?
+  cat "$TMP/log"
+  held=$(json_get "$TMP/chaos-runsc/chaos.json" '" ".join(f["fault"] + "=" + f["status"] for f in r["faults"])')
+  [[ $held == "launcher-sigkill-pid1-stopped=held" ]] || fail "under runsc: $held"
+  expect_status 0 "$status" "chaos under runsc"
+  expect_no_harness_containers "after chaos under runsc"
+else
+  echo "skipped: the engine has no runsc: the launcher-sigkill-pid1-stopped fault under gVisor"
+fi

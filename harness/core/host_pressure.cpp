@@ -1,19 +1,31 @@
 #include "core/host_pressure.h"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "core/verdict.h"
 
 namespace sh {
 
+namespace {
+double others_mean(const HostLoadDuring& load) { return std::max(0.0, load.runnable_mean - load.own_runnable_mean); }
+}  // namespace
+
 bool overloaded(const HostLoadDuring& load, double per_core) {
-    return per_core > 0 && load.cores > 0 && load.samples > 0 && load.runnable_mean >= per_core * load.cores;
+    return per_core > 0 && load.cores > 0 && load.samples > 0 && load.own_counted &&
+           others_mean(load) >= per_core * load.cores;
 }
 
 std::string describe(const HostLoadDuring& load) {
     if (load.samples == 0 || load.cores <= 0) return "host load not sampled";
-    return fmt::format("runnable tasks mean {:.1f}, max {} on {} CPUs ({:.1f} per CPU)", load.runnable_mean,
-                       load.runnable_max, load.cores, load.runnable_mean / load.cores);
+    if (!load.own_counted)
+        return fmt::format("runnable tasks mean {:.1f}, max {} on {} CPUs ({:.1f} per CPU; the case's own not counted)",
+                           load.runnable_mean, load.runnable_max, load.cores, load.runnable_mean / load.cores);
+    return fmt::format("runnable tasks mean {:.1f} (the case's own {:.1f}, others {:.1f}), max {} on {} CPUs (others "
+                       "{:.1f} per CPU)",
+                       load.runnable_mean, load.own_runnable_mean, others_mean(load), load.runnable_max, load.cores,
+                       others_mean(load) / load.cores);
 }
 
 bool deserves_rerun(const Record& r, double per_core) {

@@ -6,13 +6,17 @@
 /// failure. Pure logic: the load itself is sampled by io/load_watch.h.
 ///
 /// Overloaded: the mean number of runnable tasks while the case ran (procs_running of /proc/stat:
-/// tasks on a CPU or waiting for one, the harness's own included) was at least `per_core` times
-/// the host's online CPUs. The default, 2, means every task got at most half a CPU on average; a
-/// run with --jobs equal to the cores stays near 1 per core. `run --overloaded-at X` changes it;
-/// 0 turns the re-run off. The count is the whole host's, the case's own tasks included: a
-/// workload that runs many threads can overload the host itself. That is why only workloads (the
-/// catalogue's benign cases, never a probe) are run again, only after the launcher's timeout with
-/// no outside evidence against them, and why a pass the second time is flaky, never pass.
+/// tasks on a CPU or waiting for one, the harness's own included), less the case's own (the
+/// runnable tasks of its cgroup parent in the same samples, io/load_watch.h), was at least
+/// `per_core` times the host's online CPUs. The default, 2, means every task got at most half a
+/// CPU on average; a run with --jobs equal to the cores stays near 1 per core. `run
+/// --overloaded-at X` changes it; 0 turns the re-run off. The case's own tasks never count: a
+/// workload that starts tens of threads overloads the host by itself, and a second run it could
+/// tell from the first (the host-wide /proc/pressure/cpu is readable inside) would be won from
+/// inside. When the case's own tasks could not be counted (no cgroup root: a remote engine), no
+/// load is known to be someone else's, and there is no re-run. Only workloads (the catalogue's
+/// benign cases, never a probe) are run again, only after the launcher's timeout with no outside
+/// evidence against them, and a pass the second time is flaky, never pass.
 
 #include <optional>
 #include <string>
@@ -26,10 +30,11 @@ namespace sh {
 
 inline constexpr double kDefaultOverloadedAt = 2.0;
 
-/// True when the load reached `per_core` runnable tasks per online CPU (never when per_core <= 0).
+/// True when the load of others (the case's own tasks taken off) reached `per_core` runnable tasks
+/// per online CPU; never when per_core <= 0 or the case's own tasks were not counted.
 bool overloaded(const HostLoadDuring&, double per_core);
 
-/// "runnable tasks mean 17.9, max 21 on 2 CPUs (8.9 per CPU)".
+/// "runnable tasks mean 17.9 (the case's own 9.0, others 8.9), max 21 on 2 CPUs (others 4.5 per CPU)".
 std::string describe(const HostLoadDuring&);
 
 /// The record is a workload that failed because the launcher's timeout stopped it, while the host

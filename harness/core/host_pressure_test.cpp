@@ -5,8 +5,10 @@
 namespace sh {
 namespace {
 
-HostLoadDuring load(double mean, int cores = 2) {
-    return HostLoadDuring{.runnable_mean = mean, .runnable_max = static_cast<int>(mean) + 1, .cores = cores, .samples = 30};
+/// `mean` runnable tasks on average, `own` of them the case's own.
+HostLoadDuring load(double mean, int cores = 2, double own = 0) {
+    return HostLoadDuring{.runnable_mean = mean, .runnable_max = static_cast<int>(mean) + 1, .cores = cores,
+                          .samples = 30, .own_runnable_mean = own, .own_counted = true};
 }
 
 /// A workload the launcher's timeout stopped (exit 124, the container seen running and killed).
@@ -32,7 +34,19 @@ TEST(Overloaded, IsRunnableTasksPerCpuAtOrAboveTheThreshold) {
     EXPECT_TRUE(overloaded(load(3.9, 1), 2));
     EXPECT_FALSE(overloaded(load(100), 0)) << "0 turns it off";
     EXPECT_FALSE(overloaded(HostLoadDuring{.runnable_mean = 9, .cores = 2, .samples = 0}, 2)) << "no sample, no claim";
-    EXPECT_EQ(describe(load(17.94)), "runnable tasks mean 17.9, max 18 on 2 CPUs (9.0 per CPU)");
+    EXPECT_EQ(describe(load(17.94)),
+              "runnable tasks mean 17.9 (the case's own 0.0, others 17.9), max 18 on 2 CPUs (others 9.0 per CPU)");
+}
+
+TEST(Overloaded, TheCasesOwnTasksNeverCount) {
+    // A workload that starts tens of threads shows 4-9 runnable tasks per CPU by itself.
+    EXPECT_FALSE(overloaded(load(17.9, 2, 16.5), 2)) << "its own load is no excuse";
+    EXPECT_TRUE(overloaded(load(17.9, 2, 9.0), 2)) << "others' 8.9 on 2 CPUs is";
+    HostLoadDuring unknown = load(17.94);
+    unknown.own_counted = false;
+    EXPECT_FALSE(overloaded(unknown, 2)) << "without its own count, no load is known to be someone else's";
+    EXPECT_EQ(describe(unknown), "runnable tasks mean 17.9, max 18 on 2 CPUs (9.0 per CPU; the case's own not counted)");
+    EXPECT_FALSE(deserves_rerun(timed_out_workload(load(17.9, 2, 16.5)), 2));
 }
 
 TEST(DeservesRerun, OnlyAWorkloadStoppedByItsTimeoutOnAnOverloadedHost) {

@@ -59,12 +59,56 @@ bool memcg_is_container(std::string_view memcg, std::string_view container_id) {
     return last == container_id;
 }
 
+namespace {
+
+/// The decimal number at the start of `s` (then `s` moves past it), if there is one.
+std::optional<long> leading_number(std::string_view& s) {
+    long n = 0;
+    const auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), n);
+    if (ec != std::errc() || n < 0) return std::nullopt;
+    s.remove_prefix(static_cast<std::size_t>(p - s.data()));
+    return n;
+}
+
+}  // namespace
+
+std::optional<long> parse_memcg_killed_pid(std::string_view message) {
+    constexpr std::string_view kKilled = "Memory cgroup out of memory: Killed process ";
+    if (!message.starts_with(kKilled)) return std::nullopt;
+    message.remove_prefix(kKilled.size());
+    const auto pid = leading_number(message);
+    if (!pid || *pid == 0 || !message.starts_with(" (")) return std::nullopt;
+    return pid;
+}
+
+std::optional<long> parse_oom_suppressed(std::string_view message) {
+    constexpr std::string_view kFunc = "oom_kill_process: ";
+    if (!message.starts_with(kFunc)) return std::nullopt;
+    message.remove_prefix(kFunc.size());
+    const auto n = leading_number(message);
+    if (!n || !message.starts_with(" callbacks suppressed")) return std::nullopt;
+    return n;
+}
+
+bool runtime_dies_whole(std::string_view runtime) { return runtime == "runsc"; }
+
+bool oom_killed_script(const std::vector<long>& killed, const ScriptProcess& script) {
+    if (script.dies_whole && !killed.empty()) return true;
+    auto killed_pid = [&](const std::optional<long>& pid) {
+        return pid && std::find(killed.begin(), killed.end(), *pid) != killed.end();
+    };
+    return killed_pid(script.script_pid) || killed_pid(script.init_pid);
+}
+
+bool made_by_limit_of(const KernelOomKill& k, std::string_view container_id) {
+    return k.constraint == "CONSTRAINT_MEMCG" && memcg_is_container(k.oom_memcg, container_id) &&
+           memcg_is_container(k.task_memcg, container_id);
+}
+
 std::optional<KernelOomKill> oom_kill_by_limit_of(const std::vector<KernelOomKill>& kills,
                                                   std::string_view container_id) {
     for (const auto& k : kills)
-        if (k.constraint == "CONSTRAINT_MEMCG" && memcg_is_container(k.oom_memcg, container_id) &&
-            memcg_is_container(k.task_memcg, container_id))
-            return k;
+        if (made_by_limit_of(k, container_id)) return k;
     return std::nullopt;
 }
 

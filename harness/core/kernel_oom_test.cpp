@@ -69,5 +69,29 @@ TEST(KernelOom, TheTasksOwnNameCannotReplaceTheCgroups) {
     EXPECT_FALSE(parse_oom_kill("oom-kill:constraint=CONSTRAINT_MEMCG,task=a,pid=1"));
 }
 
+TEST(KernelOom, TheKillLineNamesThePidEvenWhenTheSummaryWasDropped) {
+    EXPECT_EQ(12486, parse_memcg_killed_pid("Memory cgroup out of memory: Killed process 12486 (python3) total-vm:79328kB, "
+                                            "anon-rss:64600kB, file-rss:2376kB, shmem-rss:0kB, UID:65534"));
+    EXPECT_FALSE(parse_memcg_killed_pid("Out of memory: Killed process 12486 (python3) total-vm:1kB"))
+        << "the host's own shortage is no cgroup's limit";
+    EXPECT_FALSE(parse_memcg_killed_pid("Memory cgroup out of memory: Killed process x (python3)"));
+    EXPECT_FALSE(parse_memcg_killed_pid("Memory cgroup out of memory: Killed process 12486"));
+    EXPECT_EQ(3, parse_oom_suppressed("oom_kill_process: 3 callbacks suppressed"));
+    EXPECT_FALSE(parse_oom_suppressed("printk: 3 callbacks suppressed"));
+}
+
+TEST(KernelOom, OnlyAKillOfTheScriptsOwnProcessOrItsInitIsTheScripts) {
+    const ScriptProcess runc{100, 101, false};
+    EXPECT_TRUE(oom_killed_script({101}, runc));
+    EXPECT_TRUE(oom_killed_script({102, 100}, runc)) << "the init's kill ends every process";
+    EXPECT_FALSE(oom_killed_script({102}, runc)) << "a child the script forked";
+    EXPECT_FALSE(oom_killed_script({}, runc));
+    EXPECT_FALSE(oom_killed_script({101}, ScriptProcess{})) << "nothing of the script was seen";
+    EXPECT_TRUE(oom_killed_script({555}, ScriptProcess{100, std::nullopt, true})) << "runsc dies whole";
+    EXPECT_FALSE(oom_killed_script({}, ScriptProcess{100, std::nullopt, true}));
+    EXPECT_TRUE(runtime_dies_whole("runsc"));
+    EXPECT_FALSE(runtime_dies_whole("runc"));
+}
+
 }  // namespace
 }  // namespace sh

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/host_claims.h"
+#include "core/kernel_oom.h"
 
 namespace sh {
 
@@ -24,6 +25,10 @@ struct HostLoadDuring {
     int runnable_max = 0;
     int cores = 0;    ///< online CPUs
     int samples = 0;
+    /// The case's own share of runnable_mean: the runnable tasks of its cgroup parent (its
+    /// container's every task) in the same samples; meaningful only when own_counted.
+    double own_runnable_mean = 0;
+    bool own_counted = false;  ///< the case's cgroup was counted (the harness knew where it is)
 };
 
 struct Observation {
@@ -35,9 +40,15 @@ struct Observation {
     bool inspected = false;              ///< HostConfig was read while the container existed
     std::vector<FlagDrift> drift;        ///< empty when inspected and all flags matched
     std::optional<int> exit_code;        ///< from the "die" event
-    /// The container's memory limit killed a process of it: the engine's "oom" event (or
-    /// State.OOMKilled), or, when the engine lost that event, the kernel log's record (a note says so).
+    /// The container's memory limit killed a process of it, any process: the engine's "oom" event
+    /// (or State.OOMKilled), or, when the engine lost that event, the kernel log's record (a note
+    /// says so). Which process it was is `oom_killed_pids` against `script`.
     bool oom_killed = false;
+    /// Host pids the kernel's records show OOM-killed in the container while the case ran
+    /// (core/kernel_oom.h); empty when the kernel log is unreadable.
+    std::vector<long> oom_killed_pids;
+    /// The container's init and the process carrying the script, read from outside at its start.
+    ScriptProcess script;
     /// kill/stop/pause/unpause/restart requests the engine carried out on the container, in order
     /// ("kill (signal 9)"): the launcher sends one only when its timeout fires or it is stopped.
     std::vector<std::string> engine_actions;

@@ -118,6 +118,14 @@ void fields(auto& io, Is<HostLoadDuring> auto& h) {
     io("runnable_max", h.runnable_max);
     io("cores", h.cores);
     io("samples", h.samples);
+    io("own_runnable_mean", h.own_runnable_mean);
+    io("own_counted", h.own_counted);
+}
+
+void fields(auto& io, Is<ScriptProcess> auto& p) {
+    io("init_pid", p.init_pid);
+    io("script_pid", p.script_pid);
+    io("dies_whole", p.dies_whole);
 }
 
 void fields(auto& io, Is<Observation> auto& o) {
@@ -127,6 +135,8 @@ void fields(auto& io, Is<Observation> auto& o) {
     io("drift", o.drift);
     io("exit_code", o.exit_code);
     io("oom_killed", o.oom_killed);
+    io("oom_killed_pids", o.oom_killed_pids);
+    io("script", o.script);
     io("engine_actions", o.engine_actions);
     io("t_create", o.t_create);
     io("t_start", o.t_start);
@@ -239,6 +249,16 @@ struct Codec<std::vector<std::string>> {
         if (!v.is_array() || !std::all_of(v.begin(), v.end(), [](const json& e) { return e.is_string(); }))
             at.fail(key, "an array of strings", v);
         return v.get<std::vector<std::string>>();
+    }
+};
+
+template <>
+struct Codec<std::vector<long>> {
+    static json write(const std::vector<long>& v) { return v; }
+    static std::vector<long> read(const json& v, const Reader& at, const char* key) {
+        if (!v.is_array() || !std::all_of(v.begin(), v.end(), [](const json& e) { return e.is_number_integer(); }))
+            at.fail(key, "an array of integers", v);
+        return v.get<std::vector<long>>();
     }
 };
 

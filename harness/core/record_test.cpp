@@ -43,6 +43,8 @@ Record full_record() {
     o.drift = {{"HostConfig.Memory", "268435456 (SANDBOX_MEMORY=256m)", "0"}};
     o.exit_code = 137;
     o.oom_killed = true;
+    o.oom_killed_pids = {30357};
+    o.script = {30356, 30357};
     o.t_create = 1764275278.200000001;
     o.t_start = 1764275278.3;
     o.t_die = 1764275279.4;
@@ -77,6 +79,9 @@ TEST(RecordJson, RoundTripsEveryField) {
     EXPECT_EQ(1u << 20, back.launch.stdout_bytes);
     ASSERT_EQ(1u, back.observation.drift.size());
     EXPECT_EQ("HostConfig.Memory", back.observation.drift[0].field);
+    EXPECT_EQ(std::vector<long>{30357}, back.observation.oom_killed_pids);
+    EXPECT_EQ(30356, back.observation.script.init_pid);
+    EXPECT_EQ(30357, back.observation.script.script_pid);
     EXPECT_EQ(Verdict::AcceptedRisk, back.judgement.verdict);
     EXPECT_EQ("memory", back.judgement.stopped_by);
     ASSERT_TRUE(back.judgement.report);
@@ -97,7 +102,8 @@ TEST(RecordJson, StableKeysWithNullForAbsentOptionals) {
               R"("stderr_truncated":false,"stdout_bytes":0,"stdout_text":"","stdout_truncated":false,"wall_ms":0.0},)"
               R"("observation":{"canary_hits":[],"container_gone":false,"container_id":null,"drift":[],)"
               R"("engine_actions":[],"engine_reachable":true,"exit_code":null,"host_file_changes":[],"host_load":null,"inspected":false,"leftovers":[],)"
-              R"("memory_peak_bytes":null,"notes":[],"oom_killed":false,"t_create":null,"t_destroy":null,)"
+              R"("memory_peak_bytes":null,"notes":[],"oom_killed":false,"oom_killed_pids":[],)"
+              R"("script":{"dies_whole":false,"init_pid":null,"script_pid":null},"t_create":null,"t_destroy":null,)"
               R"("t_die":null,"t_start":null},"profile_name":"","repetition":0,"schema_version":1,"summary":"",)"
               R"("tags":[],"timeout_s":null})",
               j.dump());

@@ -40,6 +40,8 @@ public:
             report_problem_ = problem;
         }
         decide();
+        if (probe_ && obs_.oom_killed && !oom_killed_script(obs_.oom_killed_pids, obs_.script))
+            j_.reasons.push_back(oom_not_the_scripts());
         if (j_.report && obs_.host) check_claims();
         if (j_.verdict == Verdict::Escaped && spec_.accepted_risk) {
             j_.verdict = Verdict::AcceptedRisk;
@@ -144,11 +146,14 @@ private:
     }
 
     /// The control that stopped the script from outside, if outside evidence shows one: an OOM kill
-    /// by the container's memory limit (the engine's event, State.OOMKilled or the kernel log's
-    /// record), or the launcher's own timeout. An exit status alone never does: a script can exit
-    /// 137, 152 or 153 itself, and someone else's `docker kill` leaves the same status.
+    /// of the script's own process by the container's memory limit (the kernel log's records naming
+    /// the pid the harness saw carry the script, core/kernel_oom.h), or the launcher's own timeout.
+    /// The engine's oom event alone does not: it says that some process of the container was
+    /// killed, and a script can fork a child for the limit to kill. An exit status alone never
+    /// does either: a script can exit 137, 152 or 153 itself, and someone else's `docker kill`
+    /// leaves the same status.
     std::optional<std::string> killed_by(LauncherOutcome outcome) const {
-        if (obs_.oom_killed) return "memory";
+        if (oom_killed_script(obs_.oom_killed_pids, obs_.script)) return "memory";
         if (outcome == LauncherOutcome::Timeout) return "timeout";
         return std::nullopt;
     }
@@ -162,9 +167,20 @@ private:
                                                       : nullptr;
         if (!name) return "";
         return fmt::format("exit {} looks like a {} death, but nothing outside shows a kill by the sandbox (no OOM "
-                           "kill in the engine's events or the kernel log, no launcher timeout): a script can exit "
-                           "{} itself, and a kill by someone else leaves the same status",
+                           "kill of the script's own process in the kernel log, no launcher timeout): a script can "
+                           "exit {} itself, and a kill by someone else leaves the same status",
                            status, name, status);
+    }
+
+    /// Why a container's OOM kill did not count as the memory control stopping the script.
+    std::string oom_not_the_scripts() const {
+        const auto pid = [](const std::optional<long>& p) { return p ? std::to_string(*p) : std::string("unknown"); };
+        return fmt::format("an OOM kill in the container was not shown to be of the script's own process, so it does "
+                           "not count as the memory control stopping the script (killed: {}; the script's process: "
+                           "{}, the container's init: {})",
+                           obs_.oom_killed_pids.empty() ? "no pid in the kernel log"
+                                                        : fmt::format("pid {}", fmt::join(obs_.oom_killed_pids, ", ")),
+                           pid(obs_.script.script_pid), pid(obs_.script.init_pid));
     }
 
     std::string killed_reason(const std::string& control) const {

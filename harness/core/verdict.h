@@ -1,33 +1,54 @@
 #pragma once
 /// Judging: (CaseSpec, LaunchResult, Observation) → a verdict from a closed set, with reasons.
-/// Pure logic: no I/O. The rules, in the order they are applied (attacks/README.md has the table):
+/// Pure logic: no I/O. The rules, in the order they are applied (attacks/README.md has the table).
+/// Each says who produced its evidence and whether the script could have: a contained or pass
+/// rests only on evidence the script cannot forge; what it can forge may only make a case worse.
 ///
 ///  1. Outside evidence of an escape (any canary hit that counts against the case, see
 ///     core/canary_evidence.h; a changed host file) → escaped (workloads: fail), whatever else happened.
-///  2. The launcher could not be started → error.
+///     Evidence: the harness's canary (the socket's owner, its own timers) and its own hashes of
+///     host files. A script can forge a hit only by escaping; a flood or a forged token can only
+///     add hits against itself.
+///  2. The launcher could not be started → error. Evidence: the harness's own spawn.
 ///  3. AST rejection: launcher exit 126 with no container seen by a reachable engine → contained by
 ///     "ast" (workloads: fail). A script that exits 126 itself does not count: its container was seen.
+///     Evidence: the launcher's status (the host's) and the engine's events; the script cannot
+///     hide its container from the engine.
 ///  4. Harness or launcher faults → error: the harness's own deadline killed the launcher (but a
 ///     probe with expect=timeout escaped: the timeout control did not stop it), the launcher died of
 ///     a signal, exit 125 (not the script's own 125), engine unreachable, flag drift (the run did not
 ///     test the profile it claims), the launcher's status differs from the container's, the
 ///     container was killed, stopped, paused or restarted by someone else (interfered).
+///     Evidence: the harness's timers and kills, the engine's events and inspect. A script can
+///     exit 124 or 125 itself; the engine's die event then shows the same status, which makes it
+///     the script's own.
 ///  5. A container left behind after the launcher returned → escaped (its cleanup failed);
-///     workloads: fail. Not confirmed gone → error.
+///     workloads: fail. Not confirmed gone → error. Evidence: the engine's list of containers.
 ///  6. Probes by `expect` (report / killed / timeout); workloads by exit status and stdout.
 ///     A probe stopped by a control it names (OOM-killed with `memory`, launcher timeout with
 ///     `timeout`) is contained even without a report; otherwise a missing report is error. An
-///     exit status alone (137, 152, 153) never shows a kill: without the OOM event or the
+///     exit status alone (137, 152, 153) never shows a kill: without the OOM kill or the
 ///     launcher's timeout it is error.
+///     Evidence of a kill: for `memory`, the kernel log's records naming the script's own process
+///     (the pid the harness read from outside at the container's start, or the container's init:
+///     core/kernel_oom.h); the engine's oom event and State.OOMKilled only say that some process
+///     of the container died, which a script arranges by forking a child for the limit, so alone
+///     they never credit the control. For `timeout`, the launcher's exit 124 with a container that
+///     did not exit 124 itself. The exit status and the report are the script's: a report can only
+///     claim an escape (never prove containment on its own: a clean report needs exit 0 too, and
+///     its "stopped_by" may only name one of the spec's controls, never "ast").
 ///  7. Host claims (core/host_claims.h), when the observation carries the host's own values: a
 ///     value the probe took for the runtime's own (is_host false) that is the host's → escaped,
 ///     whatever rules 2-6 said; an escape reported by the probe (rule 6) that rests only on
 ///     is_host claims whose values all differ from the host's → error; claims that hold change
-///     nothing. Every claim checked, or not checkable, is added to the reasons.
+///     nothing. Every claim checked, or not checkable, is added to the reasons. Evidence: the
+///     host's values, read by the harness; the claims are the script's and can only be refuted.
 ///  8. Escaped + the spec's accepted-risk → accepted-risk, the evidence kept as reasons.
 /// After judge(), the runner compares kernel.syscall-sweep with its runtime's golden baseline
 /// (core/syscall_baseline.h): a changed set on the baseline's engine and kernel turns contained
-/// into fail.
+/// into fail. A workload that timed out is run again only when the host was overloaded by others
+/// (core/host_pressure.h): the load figure is the host's procs_running less the runnable tasks of
+/// the case's own cgroup, both read by the harness, so the case's own threads cannot earn it.
 /// `stopped_by` is the control the evidence shows (ast, timeout, memory), else the
 /// report's "stopped_by" when it is one of the spec's controls (never "ast"), else the first one.
 

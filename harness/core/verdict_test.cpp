@@ -49,6 +49,18 @@ Observation seen(std::optional<int> code) {
     return o;
 }
 
+constexpr long kInit = 4000, kScript = 4001, kChild = 4002;
+
+/// The container exited `code` after its memory limit killed host pid `killed`; the harness saw
+/// the script's process at start (kScript under init kInit) and the engine sent its oom event.
+Observation oom_killed(int code, long killed = kScript) {
+    Observation o = seen(code);
+    o.oom_killed = true;
+    o.oom_killed_pids = {killed};
+    o.script = {kInit, kScript};
+    return o;
+}
+
 /// No container: what an AST rejection (or an early launcher failure) leaves.
 Observation none_seen() {
     Observation o;
@@ -209,8 +221,7 @@ TEST(JudgeReport, ANonZeroExitAfterACleanReportIsAnError) {
 }
 
 TEST(JudgeReport, StoppedByANamedControlIsContainedWithoutAReport) {
-    Observation oom = seen(137);
-    oom.oom_killed = true;
+    Observation oom = oom_killed(137);
     Judgement j = judge(probe(Expect::Report, {"memory"}), exited(137), oom);
     EXPECT_EQ(Verdict::Contained, j.verdict);
     EXPECT_EQ("memory", j.stopped_by);
@@ -227,12 +238,54 @@ TEST(JudgeReport, StoppedByANamedControlIsContainedWithoutAReport) {
 // expect: killed
 
 TEST(JudgeKilled, OomKillIsContainedByMemory) {
-    Observation oom = seen(137);
-    oom.oom_killed = true;
+    Observation oom = oom_killed(137);
     Judgement j = judge(probe(Expect::Killed, {"memory"}), exited(137), oom);
     EXPECT_EQ(Verdict::Contained, j.verdict);
     EXPECT_EQ("memory", j.stopped_by);
     EXPECT_EQ(Reasons{"OOM-killed (exit 137)"}, j.reasons);
+    // A kill of the container's init ends the script with it (under runsc the Sentry is the carrier).
+    EXPECT_EQ(Verdict::Contained, judge(probe(Expect::Killed, {"memory"}), exited(137), oom_killed(137, kInit)).verdict);
+}
+
+// An OOM kill in the container counts for the script only when it was the script's own process:
+// a script can fork a child for the memory limit to kill and then do what it likes.
+
+TEST(JudgeOomOfAChild, ATimeoutProbeThatThenFinishesOnItsOwnEscaped) {
+    const Judgement j = judge(probe(Expect::Timeout, {"timeout", "memory"}), exited(0), oom_killed(0, kChild));
+    EXPECT_EQ(Verdict::Escaped, j.verdict);
+    EXPECT_NE(std::string::npos, j.reasons.at(0).find("finished on its own (exit 0)")) << j.reasons.at(0);
+    EXPECT_NE(std::string::npos, j.reasons.back().find("not shown to be of the script's own process")) << j.reasons.back();
+}
+
+TEST(JudgeOomOfAChild, AProbeThatThenCrashesWithoutAReportIsAnError) {
+    const Judgement j = judge(probe(Expect::Report, {"memory"}), exited(1), oom_killed(1, kChild));
+    EXPECT_EQ(Verdict::Error, j.verdict);
+    EXPECT_NE(std::string::npos, j.reasons.at(0).find("the probe broke")) << j.reasons.at(0);
+}
+
+TEST(JudgeOomOfAChild, AKilledProbeWhoseParentExits137ItselfIsAnError) {
+    Judgement j = judge(probe(Expect::Killed, {"memory"}), exited(137), oom_killed(137, kChild));
+    EXPECT_EQ(Verdict::Error, j.verdict);
+    EXPECT_NE(std::string::npos, j.reasons.at(0).find("nothing outside shows a kill")) << j.reasons.at(0);
+    // The engine's event with no kernel record of any pid, or a script whose process was never
+    // seen from outside: which process died cannot be told, so it is not the script's.
+    Observation unknown = oom_killed(137);
+    unknown.oom_killed_pids.clear();
+    EXPECT_EQ(Verdict::Error, judge(probe(Expect::Killed, {"memory"}), exited(137), unknown).verdict);
+    unknown = oom_killed(137);
+    unknown.script = {};
+    EXPECT_EQ(Verdict::Error, judge(probe(Expect::Killed, {"memory"}), exited(137), unknown).verdict);
+}
+
+TEST(JudgeOomOfAChild, UnderARuntimeThatDiesWholeAnyKillByTheLimitIsTheScripts) {
+    // gVisor: a guest child's stub killed by the limit takes the whole sandbox down.
+    Observation runsc = oom_killed(137, kChild);
+    runsc.script = {kInit, std::nullopt, true};
+    const Judgement j = judge(probe(Expect::Killed, {"memory"}), exited(137), runsc);
+    EXPECT_EQ(Verdict::Contained, j.verdict);
+    EXPECT_EQ("memory", j.stopped_by);
+    runsc.oom_killed_pids.clear();  // the engine's event alone still names no kill by the limit
+    EXPECT_EQ(Verdict::Error, judge(probe(Expect::Killed, {"memory"}), exited(137), runsc).verdict);
 }
 
 TEST(JudgeKilled, AKillStatusWithoutOutsideEvidenceIsAnErrorNeverContained) {
@@ -520,8 +573,7 @@ TEST(JudgeWorkload, TimeoutAndOomFail) {
     Judgement j = judge(workload(), exited(124), seen(137));
     EXPECT_EQ(Verdict::Fail, j.verdict);
     EXPECT_EQ(Reasons{"timed out after its 10 s timeout (launcher exit 124)"}, j.reasons);
-    Observation oom = seen(137);
-    oom.oom_killed = true;
+    Observation oom = oom_killed(137);
     EXPECT_EQ((Reasons{"OOM-killed (exit 137)", "stdout differs at line 1: expected 'hello', got the end of the output"}),
               judge(workload(), exited(137), oom).reasons);
 }

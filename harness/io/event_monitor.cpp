@@ -1,12 +1,23 @@
 #include "io/event_monitor.h"
 
+#include <thread>
+
 #include "io/docker_client.h"
+#include "io/processes.h"
 #include "core/engine_parse.h"
+#include "core/kernel_oom.h"
 
 namespace sh {
 
-EventMonitor::EventMonitor(DockerEngine& engine, const std::string& run_id)
+EventMonitor::EventMonitor(DockerEngine& engine, const std::string& run_id, FirstChild first_child)
     : engine_(engine),
+      first_child_(first_child ? std::move(first_child)
+                   : engine.endpoint().starts_with("unix://")
+                       ? FirstChild([](long pid) -> std::optional<long> {
+                             const auto child = sh::first_child(static_cast<pid_t>(pid));
+                             return child ? std::optional<long>(*child) : std::nullopt;
+                         })
+                       : nullptr),
       filters_({{"type", {"container"}}, {"label", {"sandbox-harness.run=" + run_id}}}) {
     stream_ = engine.watch_events(filters_, [this](const EngineEvent& e) { on_event(e); });
     if (!stream_->wait_ready(std::chrono::seconds(5))) {
@@ -68,8 +79,32 @@ std::optional<std::string> EventMonitor::outage_since(std::chrono::steady_clock:
     return std::nullopt;
 }
 
+/// The container's init (State.Pid) and the process that carries its script, from the host's
+/// process tree (core/kernel_oom.h). Under runc the carrier is the init's first child, which it
+/// forks before anything else, so a few short looks are enough; under runsc every host process
+/// of the container carries it.
+void EventMonitor::read_script_process(const std::string& id, ScriptProcess& into) const {
+    std::optional<nlohmann::json> state;
+    try {
+        state = engine_.inspect_container(id);
+    } catch (const std::exception&) {
+        return;
+    }
+    if (!state) return;
+    into.dies_whole = runtime_dies_whole(state->value("/HostConfig/Runtime"_json_pointer, std::string()));
+    const long init = state->value("/State/Pid"_json_pointer, 0L);
+    if (!first_child_ || init <= 0) return;
+    into.init_pid = init;
+    for (int attempt = 0; attempt < 20 && !into.dies_whole && !into.script_pid; ++attempt) {
+        into.script_pid = first_child_(init);
+        if (!into.script_pid) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+}
+
 void EventMonitor::on_event(const EngineEvent& e) {
     if (e.name.empty()) return;
+    ScriptProcess started;
+    if (e.action == "start") read_script_process(e.id, started);
     // The inspect happens outside the lock: it is an HTTP round trip.
     std::optional<nlohmann::json> inspected;
     std::optional<std::string> inspect_error;
@@ -90,6 +125,7 @@ void EventMonitor::on_event(const EngineEvent& e) {
         t.inspect_error = std::move(inspect_error);
     } else if (e.action == "start") {
         t.t_start = e.time_s;
+        t.script = started;
     } else if (e.action == "die") {
         t.t_die = e.time_s;
         if (auto it = e.attributes.find("exitCode"); it != e.attributes.end()) {

@@ -1,12 +1,15 @@
 #pragma once
 /// Watches the Engine API event stream of one run and keeps, per container name, what the engine
 /// said: create/start/die/oom/destroy times, the exit code, and the container's inspect JSON taken
-/// at its "create" event (while it still exists: the launcher runs containers with --rm).
+/// at its "create" event (while it still exists: the launcher runs containers with --rm); at its
+/// "start" event, on a local engine, the host pids of its init and of the process that carries
+/// the script (read before the script's own code can have run far, see core/kernel_oom.h).
 /// When the stream breaks (dockerd restarted), it is reopened as soon as the engine answers again;
 /// outage_since() tells a case whether the stream was away while it ran.
 
 #include <chrono>
 #include <condition_variable>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -16,6 +19,8 @@
 #include <vector>
 
 #include <nlohmann/json.hpp>
+
+#include "core/kernel_oom.h"
 
 namespace sh {
 
@@ -33,13 +38,21 @@ struct ContainerTimeline {
     std::vector<std::string> control_actions;
     std::optional<nlohmann::json> inspect;  ///< taken at "create"
     std::optional<std::string> inspect_error;
+    /// Read from outside at "start" (pids: a local engine only): the container's init, the
+    /// process that carries the script, whether its runtime dies whole (core/kernel_oom.h).
+    ScriptProcess script;
 };
 
 class EventMonitor {
 public:
+    /// The first child of a host pid, if it has one now (io/processes.h first_child).
+    using FirstChild = std::function<std::optional<long>(long pid)>;
+
     /// Starts streaming events labelled `sandbox-harness.run=<run_id>`. Throws DockerError when the
-    /// stream cannot be opened within a few seconds.
-    EventMonitor(DockerEngine& engine, const std::string& run_id);
+    /// stream cannot be opened within a few seconds. `first_child` reads the host's process tree
+    /// at each "start"; by default this host's /proc when the engine is local (a unix socket),
+    /// else nothing (a remote engine's pids are not this host's).
+    EventMonitor(DockerEngine& engine, const std::string& run_id, FirstChild first_child = nullptr);
     ~EventMonitor();
     EventMonitor(const EventMonitor&) = delete;
     EventMonitor& operator=(const EventMonitor&) = delete;
@@ -62,7 +75,10 @@ private:
         std::string reason;
     };
 
+    void read_script_process(const std::string& id, ScriptProcess& into) const;
+
     DockerEngine& engine_;
+    FirstChild first_child_;
     const nlohmann::json filters_;
     mutable std::mutex mu_;
     std::condition_variable cv_;

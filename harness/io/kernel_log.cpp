@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 
 #include "util/error.h"
@@ -53,8 +54,11 @@ void KernelLog::drain() {
         std::size_t start = 0;
         for (std::size_t nl; (nl = partial_.find('\n', start)) != std::string::npos; start = nl + 1) {
             const std::string_view line(partial_.data() + start, nl - start);
-            if (auto message = kmsg_message(line))
-                if (auto kill = parse_oom_kill(*message)) kills_.push_back(std::move(*kill));
+            const auto message = kmsg_message(line);
+            if (!message) continue;
+            if (auto kill = parse_oom_kill(*message)) kills_.push_back(std::move(*kill));
+            else if (auto pid = parse_memcg_killed_pid(*message)) killed_lines_.push_back(*pid);
+            else if (auto dropped = parse_oom_suppressed(*message)) suppressed_ += static_cast<unsigned long>(*dropped);
         }
         partial_.erase(0, start);
     }
@@ -64,6 +68,33 @@ std::optional<KernelOomKill> KernelLog::oom_kill_by_limit_of(const std::string& 
     std::lock_guard lock(mu_);
     drain();
     return sh::oom_kill_by_limit_of(kills_, container_id);
+}
+
+std::size_t KernelLog::mark() {
+    std::lock_guard lock(mu_);
+    drain();
+    return killed_lines_.size();
+}
+
+std::vector<long> KernelLog::oom_killed_pids(const std::string& container_id, std::size_t since,
+                                             const std::vector<long>& candidates) {
+    std::lock_guard lock(mu_);
+    drain();
+    std::vector<long> pids;
+    auto add = [&](long pid) {
+        if (std::find(pids.begin(), pids.end(), pid) == pids.end()) pids.push_back(pid);
+    };
+    for (const auto& k : kills_)
+        if (made_by_limit_of(k, container_id)) add(k.pid);
+    for (std::size_t i = since; i < killed_lines_.size(); ++i)
+        if (std::find(candidates.begin(), candidates.end(), killed_lines_[i]) != candidates.end())
+            add(killed_lines_[i]);
+    return pids;
+}
+
+unsigned long KernelLog::suppressed_summaries() const {
+    std::lock_guard lock(mu_);
+    return suppressed_;
 }
 
 unsigned long KernelLog::lost_records() const {

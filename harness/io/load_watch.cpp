@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "io/host_files.h"
 #include "io/host_sampler.h"
 #include "util/error.h"
 
@@ -40,6 +41,29 @@ int read_procs_running(const fs::path& proc_root) {
     throw Error(fmt::format("cannot parse {}: no procs_running line", stat.string()));
 }
 
+int count_runnable_in_cgroup(const fs::path& dir, const fs::path& proc_root) {
+    std::error_code ec;
+    if (!fs::is_directory(dir, ec)) return 0;
+    int runnable = 0;
+    auto count_file = [&](const fs::path& list) {
+        std::ifstream in(list);
+        for (std::string tid; std::getline(in, tid);) {
+            if (tid.empty()) continue;
+            std::ifstream stat(proc_root / tid / "stat");
+            std::string line;
+            std::getline(stat, line);
+            // "TID (comm) S ...": the state follows the last ')'.
+            const auto paren = line.rfind(')');
+            if (paren != std::string::npos && paren + 2 < line.size() && line[paren + 2] == 'R') ++runnable;
+        }
+    };
+    const char* list = fs::exists(dir / "cgroup.threads", ec) ? "cgroup.threads" : "tasks";
+    count_file(dir / list);
+    for (fs::recursive_directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec))
+        if (it->is_directory(ec)) count_file(it->path() / list);
+    return runnable;
+}
+
 LoadWatch::LoadWatch(fs::path proc_root, std::chrono::milliseconds interval)
     : root_(std::move(proc_root)), cores_(cores_of(root_)), interval_(interval), thread_([this] {
           while (interval_.count() > 0 && !stop_.load()) {
@@ -52,35 +76,62 @@ LoadWatch::LoadWatch(fs::path proc_root, std::chrono::milliseconds interval)
 
 LoadWatch::~LoadWatch() { stop_ = true; }
 
+void LoadWatch::track(const std::string& key, const fs::path& cgroup_root, const std::string& parent) {
+    std::lock_guard lock(mu_);
+    tracked_[key] = {cgroup_root, parent};
+}
+
+void LoadWatch::untrack(const std::string& key) {
+    std::lock_guard lock(mu_);
+    tracked_.erase(key);
+}
+
 void LoadWatch::sample() {
-    int running = 0;
+    Sample s;
     try {
-        running = std::max(0, read_procs_running(root_) - 1);  // the reader itself is running
+        s.running = std::max(0, read_procs_running(root_) - 1);  // the reader itself is running
     } catch (const std::exception&) {
         return;  // a host without the file: cases get no figures, which window() says
     }
-    const auto now = Clock::now();
+    std::map<std::string, Tracked> tracked;
+    {
+        std::lock_guard lock(mu_);
+        tracked = tracked_;
+    }
+    // Every v1 hierarchy holds every task of the container; the first that has any counts them.
+    for (const auto& [key, t] : tracked) {
+        int own = 0;
+        for (const auto& dir : cgroup_parent_dirs(t.cgroup_root, t.parent))
+            if ((own = count_runnable_in_cgroup(dir, root_)) > 0) break;
+        s.own.emplace_back(key, own);
+    }
+    s.at = Clock::now();
     std::lock_guard lock(mu_);
-    samples_.emplace_back(now, running);
-    while (!samples_.empty() && now - samples_.front().first > kKeep) samples_.pop_front();
+    samples_.push_back(std::move(s));
+    while (!samples_.empty() && samples_.back().at - samples_.front().at > kKeep) samples_.pop_front();
 }
 
-std::optional<HostLoadDuring> LoadWatch::window(Clock::time_point from, Clock::time_point to) const {
+std::optional<HostLoadDuring> LoadWatch::window(Clock::time_point from, Clock::time_point to,
+                                                 const std::string& key) const {
     std::lock_guard lock(mu_);
     // The last sample at or before `from`, then every one up to `to`.
     auto it = std::upper_bound(samples_.begin(), samples_.end(), from,
-                               [](Clock::time_point t, const auto& s) { return t < s.first; });
+                               [](Clock::time_point t, const Sample& s) { return t < s.at; });
     if (it != samples_.begin()) --it;
     HostLoadDuring load;
     load.cores = cores_;
-    double sum = 0;
-    for (; it != samples_.end() && it->first <= to; ++it) {
-        sum += it->second;
-        load.runnable_max = std::max(load.runnable_max, it->second);
+    load.own_counted = !key.empty() && tracked_.count(key);
+    double sum = 0, own_sum = 0;
+    for (; it != samples_.end() && it->at <= to; ++it) {
+        sum += it->running;
+        load.runnable_max = std::max(load.runnable_max, it->running);
         ++load.samples;
+        for (const auto& [k, n] : it->own)
+            if (k == key) own_sum += std::min(n, it->running);  // read a moment later than the host's count
     }
     if (load.samples == 0) return std::nullopt;
     load.runnable_mean = sum / load.samples;
+    if (load.own_counted) load.own_runnable_mean = own_sum / load.samples;
     return load;
 }
 

@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <utility>
+#include <vector>
 
 #include <unistd.h>
 
@@ -58,6 +60,39 @@ TEST(LoadWatch, AWindowHoldsTheSampleBeforeItAndEveryOneInside) {
     ASSERT_TRUE(blink) << "a case shorter than the interval still gets the last sample";
     EXPECT_EQ(blink->samples, 1);
     EXPECT_DOUBLE_EQ(blink->runnable_mean, 6);
+}
+
+TEST(LoadWatch, ATrackedCasesOwnRunnableTasksAreCountedApart) {
+    FakeStat proc;
+    // A v2 cgroup tree: the case's parent with its container below it, four tasks, three runnable.
+    const fs::path cg = proc.root() / "cgroup";
+    fs::create_directories(cg / "sh-runs/sh-r1-0/ctr");
+    std::ofstream(cg / "cgroup.controllers") << "cpu memory pids\n";
+    std::ofstream(cg / "sh-runs/sh-r1-0/cgroup.threads") << "";
+    std::ofstream(cg / "sh-runs/sh-r1-0/ctr/cgroup.threads") << "101\n102\n103\n104\n";
+    for (const auto& [tid, state] : std::vector<std::pair<std::string, char>>{{"101", 'R'}, {"102", 'S'}, {"103", 'R'}, {"104", 'R'}}) {
+        fs::create_directories(proc.root() / tid);
+        std::ofstream(proc.root() / tid / "stat") << tid << " (python3 (x)) " << state << " 1 1 1 0 -1\n";
+    }
+    EXPECT_EQ(3, count_runnable_in_cgroup(cg / "sh-runs/sh-r1-0", proc.root()));
+
+    LoadWatch watch(proc.root(), std::chrono::milliseconds(0));
+    proc.set(5);  // 4 others: one before the case was tracked
+    watch.sample();
+    const auto t0 = LoadWatch::Clock::now();
+    watch.track("case", cg, "/sh-runs/sh-r1-0");
+    proc.set(9);  // 8 runnable, 3 of them the case's own
+    watch.sample();
+    const auto t1 = LoadWatch::Clock::now();
+    const auto w = watch.window(t0, t1, "case");
+    ASSERT_TRUE(w);
+    EXPECT_TRUE(w->own_counted);
+    EXPECT_EQ(w->samples, 2);
+    EXPECT_DOUBLE_EQ(w->runnable_mean, (4 + 8) / 2.0);
+    EXPECT_DOUBLE_EQ(w->own_runnable_mean, (0 + 3) / 2.0);
+    EXPECT_FALSE(watch.window(t0, t1, "another")->own_counted);
+    watch.untrack("case");
+    EXPECT_FALSE(watch.window(t0, t1, "case")->own_counted);
 }
 
 TEST(LoadWatch, AHostWithoutTheFileGivesNoFigures) {

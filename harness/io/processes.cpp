@@ -1,5 +1,7 @@
 #include "io/processes.h"
 
+#include "io/host_sampler.h"
+
 #include <algorithm>
 #include <charconv>
 #include <fstream>
@@ -42,6 +44,22 @@ bool process_alive(pid_t pid, const fs::path& proc_root) {
     const std::string stat = read_all(proc_root / std::to_string(pid) / "stat");
     const auto paren = stat.rfind(')');
     return paren != std::string::npos && paren + 2 < stat.size() && stat[paren + 2] != 'Z';
+}
+
+std::optional<pid_t> first_child(pid_t pid, const fs::path& proc_root) {
+    const std::string pids = read_all(proc_root / std::to_string(pid) / "task" / std::to_string(pid) / "children");
+    std::optional<pid_t> first;
+    unsigned long long first_start = 0;
+    for (std::size_t pos = 0; pos < pids.size();) {
+        const std::size_t end = std::min(pids.find(' ', pos), pids.size());
+        pid_t child = 0;
+        const auto [p, ec] = std::from_chars(pids.data() + pos, pids.data() + end, child);
+        pos = end + 1;
+        if (ec != std::errc() || p != pids.data() + end || child <= 0) continue;
+        const auto stat = read_proc_cpu(proc_root, child);
+        if (stat && (!first || stat->starttime < first_start)) first = child, first_start = stat->starttime;
+    }
+    return first;
 }
 
 }  // namespace sh

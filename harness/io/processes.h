@@ -3,6 +3,7 @@
 /// they started themselves, found by a path only that run uses.
 
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -16,5 +17,10 @@ std::vector<pid_t> find_processes(const std::string& needle, const std::filesyst
 
 /// True while `pid` exists and is not a zombie.
 bool process_alive(pid_t pid, const std::filesystem::path& proc_root = "/proc");
+
+/// The child of `pid` that started first (/proc/PID/task/PID/children, then each child's start
+/// time), if it has one now. The first child is the one a parent forked before anything else ran:
+/// a process reparented to it later (an orphan, when `pid` is a PID namespace's init) started later.
+std::optional<pid_t> first_child(pid_t pid, const std::filesystem::path& proc_root = "/proc");
 
 }  // namespace sh

@@ -82,6 +82,25 @@ struct Finished {
     }
 };
 
+/// A case's cgroup parent counted by the load watch while the guard lives.
+class LoadTracking {
+public:
+    LoadTracking(LoadWatch* load, const std::optional<std::filesystem::path>& cgroup_root,
+                 const std::optional<std::string>& parent, std::string key)
+        : load_(cgroup_root && parent ? load : nullptr), key_(std::move(key)) {
+        if (load_) load_->track(key_, *cgroup_root, *parent);
+    }
+    ~LoadTracking() {
+        if (load_) load_->untrack(key_);
+    }
+    LoadTracking(const LoadTracking&) = delete;
+    LoadTracking& operator=(const LoadTracking&) = delete;
+
+private:
+    LoadWatch* load_;
+    std::string key_;
+};
+
 Record skipped_record(const PlanItem& item, const RunConfig& cfg, const std::string& reason) {
     Record r;
     describe_case(r, *item.spec);
@@ -94,24 +113,37 @@ Record skipped_record(const PlanItem& item, const RunConfig& cfg, const std::str
     return r;
 }
 
-/// The engine loses its "oom" event when the container's cgroup is gone before the shim reads the
-/// OOM notification; the kernel's own record of the kill (core/kernel_oom.h) then stands in for it.
-void check_kernel_oom(Observation& obs, const std::string& container_id, KernelLog& log) {
-    if (auto kill = log.oom_kill_by_limit_of(container_id)) {
+/// The kernel's records of OOM kills in the container since `mark` (core/kernel_oom.h): which
+/// process the limit killed, and the kill itself when the engine lost its "oom" event. When the
+/// exit status looks like a kill that nothing shows, a note says why the kernel log could not tell.
+void check_kernel_oom(Observation& obs, const std::string& container_id, KernelLog& log, std::size_t mark) {
+    std::vector<long> candidates;
+    for (const auto& pid : {obs.script.init_pid, obs.script.script_pid})
+        if (pid) candidates.push_back(*pid);
+    obs.oom_killed_pids = log.oom_killed_pids(container_id, mark, candidates);
+    if (!obs.oom_killed && !obs.oom_killed_pids.empty()) {
         obs.oom_killed = true;
-        obs.notes.push_back(fmt::format("OOM kill seen in the kernel log only (pid {} in {}): the engine's oom "
-                                        "event was lost",
-                                        kill->pid, kill->oom_memcg));
-    } else if (obs.exit_code != 128 + SIGKILL) {
-        return;
-    } else if (log.unavailable()) {
-        obs.notes.push_back("an OOM kill the engine did not report cannot be seen: the kernel log is unreadable (" +
-                            *log.unavailable() + "; run as root, or set kernel.dmesg_restrict=0)");
-    } else if (const unsigned long lost = log.lost_records()) {
-        obs.notes.push_back(fmt::format("the kernel log overwrote {} records before the harness read them: an OOM "
-                                        "kill the engine did not report may be among them",
-                                        lost));
+        obs.notes.push_back(fmt::format("OOM kill seen in the kernel log only (pid {}): the engine's oom event was "
+                                        "lost",
+                                        fmt::join(obs.oom_killed_pids, ", ")));
     }
+    if (oom_killed_script(obs.oom_killed_pids, obs.script) || obs.exit_code != 128 + SIGKILL) return;
+    if (log.unavailable()) {
+        obs.notes.push_back("an OOM kill of the script's own process cannot be seen: the kernel log is unreadable (" +
+                            *log.unavailable() + "; run as root, or set kernel.dmesg_restrict=0)");
+        return;
+    }
+    if (!obs.script.script_pid && !obs.script.init_pid && !obs.script.dies_whole)
+        obs.notes.push_back("the script's own process was not seen from outside when the container started (a "
+                            "remote engine, or it was gone at once), so no OOM kill can be shown to be its own");
+    if (const unsigned long lost = log.lost_records())
+        obs.notes.push_back(fmt::format("the kernel log overwrote {} records before the harness read them: an OOM "
+                                        "kill may be among them",
+                                        lost));
+    if (const unsigned long dropped = log.suppressed_summaries())
+        obs.notes.push_back(fmt::format("the kernel's rate limit dropped {} OOM summaries this run (host-wide, about "
+                                        "10 per 5 s); its per-kill line names only pids",
+                                        dropped));
 }
 
 /// Observes what happened to the item's container once the launcher has returned.
@@ -119,7 +151,7 @@ Observation observe(const PlanItem& item, const Profile& effective, const Launch
                     const RunConfig& cfg, RunContext& ctx,
                     const std::map<std::string, Fingerprint>& files_before,
                     const std::optional<std::string>& cgroup_parent, std::size_t canary_window,
-                    std::chrono::steady_clock::time_point started) {
+                    std::chrono::steady_clock::time_point started, std::size_t kernel_mark) {
     Observation obs;
     obs.host = cfg.host_facts;
     // A launcher that reached Docker leaves create..destroy events; one that refused early leaves none.
@@ -138,6 +170,7 @@ Observation observe(const PlanItem& item, const Profile& effective, const Launch
     obs.t_destroy = t.t_destroy;
     obs.exit_code = t.exit_code;
     obs.oom_killed = t.oom;
+    obs.script = t.script;
     obs.engine_actions = t.control_actions;
     if (t.inspect) {
         obs.inspected = true;
@@ -146,7 +179,7 @@ Observation observe(const PlanItem& item, const Profile& effective, const Launch
     } else if (t.t_create) {
         obs.notes.push_back("flags not verified: " + t.inspect_error.value_or("no inspect"));
     }
-    if (!obs.oom_killed && t.id && ctx.kernel_log) check_kernel_oom(obs, *t.id, *ctx.kernel_log);
+    if (t.id && ctx.kernel_log) check_kernel_oom(obs, *t.id, *ctx.kernel_log, kernel_mark);
 
     // Leftovers: the launcher must have removed its container on every path.
     try {
@@ -208,12 +241,17 @@ Record run_one(const PlanItem& item, const RunConfig& cfg, RunContext& ctx) {
     const std::size_t canary_window = ctx.canary_windows.open(
         fmt::format("{}[{}]#{}", item.spec->id, item.image, item.repetition), item.container_name,
         ctx.canary.sync());
+    const std::size_t kernel_mark = ctx.kernel_log ? ctx.kernel_log->mark() : 0;
+    // The case's own tasks are counted apart, so that the load it made itself is not taken for
+    // the host's (core/host_pressure.h).
+    const LoadTracking own_load(ctx.load, cfg.cgroup_root, cgroup_parent, item.container_name);
     const auto started = std::chrono::steady_clock::now();
     r.launch = ctx.processes.run(req, &ctx.cancel);
     const auto ended = std::chrono::steady_clock::now();
     r.observation =
-        observe(item, effective, r.launch, cfg, ctx, files_before, cgroup_parent, canary_window, started);
-    if (ctx.load) r.observation.host_load = ctx.load->window(started, ended);
+        observe(item, effective, r.launch, cfg, ctx, files_before, cgroup_parent, canary_window, started,
+                kernel_mark);
+    if (ctx.load) r.observation.host_load = ctx.load->window(started, ended, item.container_name);
     r.judgement = judge(*item.spec, r.launch, r.observation);
     if (cfg.syscall_baseline) apply_syscall_baseline(r.judgement, item.spec->id, *cfg.syscall_baseline);
     if (ctx.cancel.load()) {

@@ -65,7 +65,7 @@ struct RunContext {
     /// be appended); null: dropped.
     std::vector<std::string>* harness_errors = nullptr;
     /// The host's load, sampled while cases run; null: cases carry no load figures.
-    const LoadWatch* load = nullptr;
+    LoadWatch* load = nullptr;
     /// The kernel's OOM kills, a second witness when the engine loses its "oom" event; null: the
     /// engine's word only.
     KernelLog* kernel_log = nullptr;

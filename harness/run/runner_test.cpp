@@ -3,6 +3,7 @@
 // records file are the real ones.
 #include "run/runner.h"
 
+#include <algorithm>
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -60,6 +61,8 @@ void connect_to(std::uint16_t port) {
     ::close(fd);
 }
 
+constexpr long kScriptPid = 8438;  ///< the script's process in the fake host process tree
+
 /// One run of `cases` through the runner, with `launcher` playing run_secure_python.sh.
 struct Harness {
     FakeDocker docker;
@@ -109,7 +112,8 @@ struct Harness {
         opts.canary_udp_port = canary.udp_port();
         const auto plan = make_plan(cases, opts);
         FakeProcessRunner processes(std::move(launcher));
-        EventMonitor events(docker, opts.run_id);
+        // The host's process tree, played: the container's init has the script's process as its child.
+        EventMonitor events(docker, opts.run_id, [](long) -> std::optional<long> { return kScriptPid; });
         RecordsWriter records(records_path.empty() ? dir / "records.jsonl" : records_path);
         auto progress = make_silent_progress();
         RunConfig cfg;
@@ -177,11 +181,13 @@ TEST(Runner, AContainerLeftBehindIsAnEscapeAndIsRemoved) {
     EXPECT_FALSE(h.docker.exists(records[0].container_name));
 }
 
+
 /// A probe the memory limit stops: killed with exit 137, the engine's "oom" event lost, and the
-/// kernel log (a file here) given `record_for`'s record, if any, once the container exists.
+/// kernel log (a file here) given `record_for`'s record, if any, once the container exists. The
+/// log already holds a kill of the script's pid from before the case (a pid reused since).
 Record memory_probe_with_lost_oom_event(Harness& h, const std::function<std::string(const std::string&)>& record_for) {
     const fs::path kmsg = h.dir / "kmsg";
-    { std::ofstream(kmsg) << "6,1,100,-;Memory cgroup out of memory: Killed process 7 (python3)\n"; }
+    { std::ofstream(kmsg) << "6,1,100,-;Memory cgroup out of memory: Killed process 8438 (python3)\n"; }
     KernelLog log(kmsg.string());
     h.kernel_log = &log;
     CaseSpec p = probe("res.balloon");
@@ -199,10 +205,16 @@ Record memory_probe_with_lost_oom_event(Harness& h, const std::function<std::str
     return records.at(0);
 }
 
-std::string kmsg_oom_kill(const std::string& memcg_id, const std::string& constraint = "CONSTRAINT_MEMCG") {
+std::string kmsg_oom_kill(const std::string& memcg_id, const std::string& constraint = "CONSTRAINT_MEMCG",
+                          long pid = kScriptPid) {
     return "3,2,200,-;oom-kill:constraint=" + constraint + ",nodemask=(null),cpuset=" + memcg_id +
            ",mems_allowed=0,oom_memcg=/docker/" + memcg_id + ",task_memcg=/docker/" + memcg_id +
-           ",task=python3,pid=30357,uid=65534\n";
+           ",task=python3,pid=" + std::to_string(pid) + ",uid=65534\n";
+}
+
+std::string kmsg_killed_line(long pid) {
+    return "3,3,201,-;Memory cgroup out of memory: Killed process " + std::to_string(pid) +
+           " (python3) total-vm:79328kB, anon-rss:64600kB, file-rss:2376kB, shmem-rss:0kB, UID:65534\n";
 }
 
 TEST(Runner, AnOomKillTheEngineLostIsTakenFromTheKernelLogAndSaysSo) {
@@ -214,12 +226,54 @@ TEST(Runner, AnOomKillTheEngineLostIsTakenFromTheKernelLogAndSaysSo) {
     EXPECT_NE(std::string::npos, r.observation.notes[0].find("OOM kill seen in the kernel log only")) << r.observation.notes[0];
 }
 
+TEST(Runner, AKillLineNamingTheScriptsPidStandsInForASummaryTheRateLimitDropped) {
+    Harness h;
+    const Record r = memory_probe_with_lost_oom_event(h, [](const std::string&) {
+        return "4,2,150,-;oom_kill_process: 4 callbacks suppressed\n" + kmsg_killed_line(kScriptPid);
+    });
+    EXPECT_EQ(Verdict::Contained, r.judgement.verdict) << r.judgement.reasons.at(0);
+    EXPECT_EQ(std::vector<long>{kScriptPid}, r.observation.oom_killed_pids);
+    EXPECT_EQ(kScriptPid, r.observation.script.script_pid);
+}
+
+TEST(Runner, AnOomKillOfAnotherProcessOfTheContainerIsNotTheScripts) {
+    // The script forked a child for the limit to kill (pid 9000), then exited 137 itself: the
+    // engine's event and the summary say "OOM kill in this container", not "the script's".
+    for (const bool engine_saw_it : {false, true}) {
+        Harness h;
+        const fs::path kmsg = h.dir / "kmsg";
+        { std::ofstream(kmsg) << ""; }
+        KernelLog log(kmsg.string());
+        h.kernel_log = &log;
+        CaseSpec p = probe("res.sacrifice");
+        p.controls = {"memory"};
+        p.expect = Expect::Killed;
+        const auto records = h.run({&p}, [&](const ProcessRequest& req, const std::atomic<bool>*) {
+            auto l = h.container_for(req, 137);
+            l.oom = engine_saw_it;
+            const std::string id = h.docker.launch(l);
+            std::ofstream(kmsg, std::ios::app) << kmsg_oom_kill(id, "CONSTRAINT_MEMCG", 9000) << kmsg_killed_line(9000);
+            return exited(137);
+        });
+        h.kernel_log = nullptr;
+        ASSERT_EQ(1u, records.size());
+        const Record& r = records[0];
+        EXPECT_EQ(Verdict::Error, r.judgement.verdict) << r.judgement.reasons.at(0);
+        EXPECT_TRUE(r.observation.oom_killed);
+        EXPECT_EQ(std::vector<long>{9000}, r.observation.oom_killed_pids);
+        EXPECT_TRUE(std::any_of(r.judgement.reasons.begin(), r.judgement.reasons.end(), [](const std::string& s) {
+            return s.find("not shown to be of the script's own process") != std::string::npos;
+        })) << r.judgement.reasons.back();
+    }
+}
+
 TEST(Runner, WithoutTheKernelsRecordOfThisContainersOwnLimitExit137StaysUnproven) {
     for (const auto& record_for : std::vector<std::function<std::string(const std::string&)>>{
              [](const std::string&) { return std::string(); },                                   // nothing logged
              [](const std::string&) { return kmsg_oom_kill(std::string(64, 'f')); },              // another container
              [](const std::string& id) { return kmsg_oom_kill(id, "CONSTRAINT_NONE"); },          // the host's OOM
-             [](const std::string& id) { return "4,3,300,-;python3: oom-kill:oom_memcg=/docker/" + id + "\n"; }}) {
+             [](const std::string& id) { return "4,3,300,-;python3: oom-kill:oom_memcg=/docker/" + id + "\n"; },
+             [](const std::string&) { return kmsg_killed_line(9000); }}) {  // a line for another pid
         Harness h;
         const Record r = memory_probe_with_lost_oom_event(h, record_for);
         EXPECT_EQ(Verdict::Error, r.judgement.verdict);

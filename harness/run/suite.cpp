@@ -368,7 +368,7 @@ SuiteResult execute_suite(const SuiteRequest& req, const std::atomic<bool>& canc
     cfg.cgroup_root = cgroup_root;
     cfg.overloaded_at = req.overloaded_at;
     CanaryLedger canary_windows;
-    const LoadWatch load;
+    LoadWatch load;
     KernelLog kernel_log;
     RunContext ctx{docker, env.processes, events, canary, canary_windows, records, progress, cancel,
                    &result.harness_errors, &load, &kernel_log};

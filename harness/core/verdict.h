@@ -26,8 +26,13 @@
 ///     nothing. Every claim checked, or not checkable, is added to the reasons.
 ///  8. Escaped + the spec's accepted-risk → accepted-risk, the evidence kept as reasons.
 /// After judge(), the runner compares kernel.syscall-sweep with its runtime's golden baseline
-/// (core/syscall_baseline.h): a changed set on the baseline's engine and kernel turns contained
-/// into fail.
+/// (core/syscall_baseline.h). The report is checked against itself first: its reached_sha256_16
+/// is recomputed from its own reached list, and a hash that is not the list's (or a report with
+/// one of the two only) turns contained into error, naming both hashes: the report is forged or
+/// broken, so neither the list nor the hash can be believed and the case cannot be judged (not
+/// fail, which would take the list for the truth and say the control changed; never contained,
+/// which would take the hash for it). Then only the list is compared, never the reported hash or
+/// count: a changed set on the baseline's engine and kernel turns contained into fail.
 /// `stopped_by` is the control the evidence shows (ast, timeout, memory), else the
 /// report's "stopped_by" when it is one of the spec's controls (never "ast"), else the first one.
 

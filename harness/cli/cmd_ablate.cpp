@@ -44,6 +44,11 @@ Command add_ablate_command(CLI::App& app) {
         const auto root = resolve_root(opts->root);
         const auto dir = weakenings_dir->empty() ? root / "sandbox/profiles/weakened" : std::filesystem::path(*weakenings_dir);
         const std::vector<AblationRow> rows = ablation_rows(load_weakenings(dir));
+        for (const auto& row : rows) {  // every row's profile is checked before any row runs
+            SuiteRequest req = to_request(*opts, row.key);
+            req.overrides = row.overrides;
+            effective_profile(req);
+        }
 
         const Catalogue catalogue = load_catalogue({root / "workloads", root / "attacks"});
         const auto selected = filter_by_glob(catalogue.all(), opts->filters);

@@ -14,6 +14,7 @@
 #include "reports/chaos_render.h"
 #include "reports/exporter.h"
 #include "run/chaos.h"
+#include "run/suite.h"
 #include "util/error.h"
 #include "util/files.h"
 
@@ -54,6 +55,12 @@ Command add_chaos_command(CLI::App& app) {
         req.root = resolve_root(o->root);
         req.harness = fs::read_symlink("/proc/self/exe");
         req.profile = o->profile.empty() ? fs::path() : fs::absolute(o->profile);
+        {  // the profile is checked here, before any fault's run (each run would refuse it with exit 2)
+            SuiteRequest check;
+            check.root = req.root;
+            check.profile_path = req.profile;
+            effective_profile(check);
+        }
         req.out_dir = fs::absolute(o->out);
         req.faults = o->faults;
         req.allow_engine_restart = o->allow_engine_restart;

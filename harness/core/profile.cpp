@@ -1,5 +1,6 @@
 #include "core/profile.h"
 #include "util/error.h"
+#include "util/escape.h"
 #include "util/text.h"
 
 #include <algorithm>
@@ -50,6 +51,32 @@ std::optional<T> parse_number(std::string_view s) {
 
 std::string stem_of(const std::string& path) { return std::filesystem::path(path).stem().string(); }
 
+/// Bash's [[:space:]] in the C locale: what the launcher treats as blank.
+constexpr std::string_view kShellBlanks = " \t\n\v\f\r";
+
+std::string_view trim_blanks_right(std::string_view s) {
+    const auto last = s.find_last_not_of(kShellBlanks);
+    return last == std::string_view::npos ? std::string_view{} : s.substr(0, last + 1);
+}
+
+/// A value as messages show it: on one line, quoted, cut to 60 characters (a value may be a
+/// megabyte long; the message names where it is).
+std::string shown_value(std::string_view value) { return "'" + one_line(ellipsize(value, 60)) + "'"; }
+/// A variable's name as messages show it: the grammar keeps it to [A-Z0-9_], but not its length.
+std::string shown_name(std::string_view name) { return one_line(ellipsize(name, 60)); }
+
+/// " (did you mean SANDBOX_NETWORK?)" for a name close to a known one, else " (the launcher
+/// refuses it)".
+std::string nearest_hint(const std::string& key) {
+    std::string nearest;
+    std::size_t best = 4;  // suggest only close names
+    if (key.size() < 64)
+        for (const auto& var : profile_variables())
+            if (auto d = edit_distance(key, var.name); !is_per_run_variable(var.name) && d < best)
+                best = d, nearest = var.name;
+    return nearest.empty() ? " (the launcher refuses it)" : " (did you mean " + nearest + "?)";
+}
+
 /// The lines of a profile-grammar file; comments are handed to `on_comment` (line, text).
 template <typename OnComment>
 Profile parse_lines(std::string_view text, const std::string& path, std::vector<std::string>& errors,
@@ -60,7 +87,9 @@ Profile parse_lines(std::string_view text, const std::string& path, std::vector<
     int n = 0;
     for (std::string_view raw : split(text, '\n')) {
         ++n;
-        const std::string_view line = trim_right(raw);
+        // As the launcher: a line of blanks only ([[:space:]]) is blank; a value loses its
+        // trailing blanks and nothing else.
+        const std::string_view line = trim_blanks_right(raw);
         if (line.empty()) continue;
         if (line[0] == '#') {
             on_comment(n, line);
@@ -69,11 +98,23 @@ Profile parse_lines(std::string_view text, const std::string& path, std::vector<
         const auto eq = line.find('=');
         const std::string_view name = line.substr(0, eq);
         if (eq == std::string_view::npos || !is_variable_name(name)) {
-            errors.push_back(fmt::format("{}:{}: not a profile line: '{}' (expected a blank line, a '#' comment "
-                                         "or SANDBOX_NAME=VALUE)", path, n, line));
+            errors.push_back(fmt::format("{}:{}: not a profile line: {} (expected a blank line, a '#' comment "
+                                         "or SANDBOX_NAME=VALUE)", path, n, shown_value(line)));
             continue;
         }
         const std::string key(name);
+        // The launcher reads only its profile variables from a file; the per-run ones come from the
+        // environment (the harness sets them for each case), and any other name is a typo.
+        if (is_per_run_variable(key)) {
+            errors.push_back(fmt::format("{}:{}: {} is a per-run variable: set it in the environment, not in a "
+                                         "profile (the harness sets it for each case)",
+                                         path, n, key));
+            continue;
+        }
+        if (!profile_default(key)) {
+            errors.push_back(fmt::format("{}:{}: unknown variable {}{}", path, n, shown_name(key), nearest_hint(key)));
+            continue;
+        }
         if (auto it = p.lines.find(key); it != p.lines.end()) {
             errors.push_back(fmt::format("{}:{}: {} set twice (first on line {})", path, n, key, it->second));
             continue;
@@ -92,51 +133,184 @@ std::string read_or_throw(const std::filesystem::path& path) {
     return buf.str();
 }
 
-bool is_bool(std::string_view v) { return v == "0" || v == "1"; }
+// The launcher's own patterns (bash ERE), matched by hand: std::regex recurses per character and
+// overflows the stack on a long value, and a value may be a megabyte long.
 
-/// nullopt when `value` suits `key`, else what it should be.
-std::optional<std::string> value_problem(const std::string& key, const std::string& v) {
-    auto none_or = [&](bool ok) { return v == "none" || ok; };
+bool in(char c, std::string_view set) { return set.find(c) != std::string_view::npos; }
+constexpr std::string_view kAlnum = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+constexpr std::string_view kDigits = "0123456789";
+
+/// ^[first][rest]*$
+bool word_of(std::string_view v, std::string_view first, std::string_view rest) {
+    if (v.empty() || !in(v[0], first)) return false;
+    return std::all_of(v.begin() + 1, v.end(), [&](char c) { return in(c, rest); });
+}
+/// ^[0-9]+$
+bool digits(std::string_view v) { return word_of(v, kDigits, kDigits); }
+/// ^([0-9]+(\.[0-9]*)?|\.[0-9]+)$
+bool decimal(std::string_view v) {
+    const auto dot = v.find('.');
+    if (dot == std::string_view::npos) return digits(v);
+    const std::string_view whole = v.substr(0, dot), frac = v.substr(dot + 1);
+    if (whole.empty()) return digits(frac);
+    return digits(whole) && (frac.empty() || digits(frac));
+}
+/// ^[0-9]{1,12}([kmgtKMGT]([iI]?[bB])?|[bB])?$
+bool docker_size(std::string_view v) {
+    const auto n = std::min(v.find_first_not_of(kDigits), v.size());
+    if (n == 0 || n > 12) return false;
+    const std::string_view unit = v.substr(n);
+    const auto is = [](char c, std::string_view set) { return in(c, set); };
+    if (unit.empty()) return true;
+    if (unit.size() == 1) return is(unit[0], "kmgtKMGTbB");
+    if (!is(unit[0], "kmgtKMGT")) return false;
+    if (unit.size() == 2) return is(unit[1], "bB");
+    return unit.size() == 3 && is(unit[1], "iI") && is(unit[2], "bB");
+}
+/// ^(-1|[0-9]+)$
+bool limit_value(std::string_view v) { return v == "-1" || digits(v); }
+/// One tmpfs option: ^(rw|ro|exec|noexec|suid|nosuid|dev|nodev|size=[0-9]+[kmgKMG%]?|mode=[0-7]{3,4}|
+/// uid=[0-9]+|gid=[0-9]+|nr_inodes=[0-9]+[kmgKMG]?)$
+bool tmpfs_option(std::string_view o) {
+    for (std::string_view flag : {"rw", "ro", "exec", "noexec", "suid", "nosuid", "dev", "nodev"})
+        if (o == flag) return true;
+    const auto number_with = [](std::string_view v, std::string_view units) {
+        if (!v.empty() && in(v.back(), units)) v.remove_suffix(1);
+        return digits(v);
+    };
+    if (o.starts_with("size=")) return number_with(o.substr(5), "kmgKMG%");
+    if (o.starts_with("nr_inodes=")) return number_with(o.substr(10), "kmgKMG");
+    if (o.starts_with("uid=") || o.starts_with("gid=")) return digits(o.substr(4));
+    if (o.starts_with("mode=")) {
+        const std::string_view m = o.substr(5);
+        return (m.size() == 3 || m.size() == 4) && word_of(m, "01234567", "01234567");
+    }
+    return false;
+}
+
+/// "0012" > "9": decimal strings of any length compared as numbers.
+bool decimal_greater(std::string_view a, std::string_view b) {
+    a.remove_prefix(std::min(a.find_first_not_of('0'), a.size()));
+    b.remove_prefix(std::min(b.find_first_not_of('0'), b.size()));
+    return a.size() != b.size() ? a.size() > b.size() : a > b;
+}
+
+/// The launcher's to_bytes: the leading digits shifted by the first unit letter's power of 1024,
+/// in 64-bit arithmetic as bash does it (a 12-digit count in terabytes wraps, as there).
+std::int64_t launcher_bytes(const std::string& v) {
+    const std::size_t count = v.find_first_not_of("0123456789");
+    const std::string number = v.substr(0, count);
+    std::uint64_t n = 0;
+    for (char c : number) n = n * 10 + static_cast<std::uint64_t>(c - '0');
+    int shift = 0;
+    if (count != std::string::npos) {
+        switch (std::tolower(static_cast<unsigned char>(v[count]))) {
+            case 'k': shift = 10; break;
+            case 'm': shift = 20; break;
+            case 'g': shift = 30; break;
+            case 't': shift = 40; break;
+            default: break;
+        }
+    }
+    return static_cast<std::int64_t>(n << shift);
+}
+
+bool positive_decimal(const std::string& v) { return decimal(v) && v.find_first_of("123456789") != std::string::npos; }
+
+/// nullopt when `v` is a value the launcher takes for `key` (sandbox/run_secure_python.sh,
+/// "validation": the same patterns, in the same words where they fit), else what is allowed.
+/// Rules that tie two values together are in check_profile.
+std::optional<std::string> value_problem(const Profile& p, const std::string& key, const std::string& v) {
+    const auto allowed = [&]() -> std::optional<std::string> {
+        for (const auto& var : profile_variables())
+            if (var.name == key) return var.allowed;
+        return std::nullopt;
+    };
     bool ok = true;
     if (key == "SANDBOX_READ_ONLY" || key == "SANDBOX_NO_NEW_PRIVILEGES" || key == "SANDBOX_AST_CHECK" ||
         key == "SANDBOX_PRIVILEGED")
-        ok = is_bool(v);
-    else if (key == "SANDBOX_TMPFS") ok = parse_tmpfs(v).has_value();
-    else if (key == "SANDBOX_CAP_DROP" || key == "SANDBOX_CAP_ADD")
-        ok = none_or(!v.empty() && std::all_of(v.begin(), v.end(), [](char c) {
-                         return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == ',';
-                     }));
-    else if (key == "SANDBOX_CPUS") ok = parse_nano_cpus(v).value_or(0) > 0 || v == "none";
-    else if (key == "SANDBOX_MEMORY") ok = none_or(parse_docker_size(v).value_or(0) >= kMinMemoryBytes);
-    else if (key == "SANDBOX_MEMORY_SWAP") ok = none_or(v == "-1" || parse_docker_size(v).value_or(-1) >= 0);
-    else if (key == "SANDBOX_PIDS_LIMIT") ok = none_or(parse_number<std::int64_t>(v).value_or(0) > 0);
-    else if (key == "SANDBOX_ULIMITS") {
-        // As the launcher: known names only, and no soft limit above its hard one (-1 = unlimited).
-        static const std::vector<std::string> names = {"core", "cpu", "data", "fsize", "locks", "memlock",
-                                                       "msgqueue", "nice", "nofile", "nproc", "rss", "rtprio",
-                                                       "rttime", "sigpending", "stack"};
-        const auto limits = parse_ulimits(v);
-        ok = limits.has_value();
-        if (limits)
-            for (const auto& [name, soft_hard] : *limits) {
-                const auto [soft, hard] = soft_hard;
-                if (std::find(names.begin(), names.end(), name) == names.end() || soft < -1 || hard < -1 || (hard != -1 && (soft == -1 || soft > hard)))
+        ok = v == "0" || v == "1";
+    else if (key == "SANDBOX_IMAGE") ok = word_of(v, kAlnum, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._/:@-");
+    else if (key == "SANDBOX_NETWORK") ok = word_of(v, kAlnum, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-");
+    else if (key == "SANDBOX_USER") {
+        if (v != "none") {  // ^[A-Za-z0-9_][A-Za-z0-9_.-]*(:[A-Za-z0-9_][A-Za-z0-9_.-]*)?$
+            const auto name = [](std::string_view w) {
+                return word_of(w, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_",
+                               "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-");
+            };
+            const auto colon = v.find(':');
+            ok = name(std::string_view(v).substr(0, colon)) &&
+                 (colon == std::string::npos || name(std::string_view(v).substr(colon + 1)));
+        }
+    } else if (key == "SANDBOX_TMPFS") {
+        if (v != "none") {
+            const auto mounts = words(v);
+            ok = !mounts.empty();
+            for (const std::string_view mount : mounts) {  // ^/[A-Za-z0-9_./-]*(:(.*))?$, then each option
+                const auto colon = mount.find(':');
+                if (!word_of(mount.substr(0, colon), "/",
+                             "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_./-"))
                     ok = false;
+                else if (colon != std::string_view::npos)
+                    for (const std::string_view o : split(mount.substr(colon + 1), ','))
+                        if (!tmpfs_option(o)) ok = false;
             }
-    }
-    else if (key == "SANDBOX_TIMEOUT") ok = parse_number<double>(v).value_or(-1) >= 0;
-    else if (key == "SANDBOX_PID_MODE") ok = v == "private" || v == "host";
-    else if (key == "SANDBOX_RUNTIME")  // passed as --runtime=NAME: a name, never a flag or a path
-        ok = !v.empty() && std::all_of(v.begin(), v.end(), [](char c) {
-                 return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' ||
-                        c == '.' || c == '-';
+        }
+    } else if (key == "SANDBOX_CAP_DROP" || key == "SANDBOX_CAP_ADD")
+    {
+        const auto caps = split(v, ',');  // ^[A-Za-z_]+(,[A-Za-z_]+)*$
+        ok = v == "none" || std::all_of(caps.begin(), caps.end(), [](std::string_view c) {
+                 return word_of(c, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_",
+                                "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_");
              });
-    else if (key == "SANDBOX_IMAGE" || key == "SANDBOX_NETWORK" || key == "SANDBOX_USER" || key == "SANDBOX_SECCOMP")
-        ok = !v.empty() && v.find_first_of(" \t\"'") == std::string::npos;
+    }
+    else if (key == "SANDBOX_CPUS") ok = v == "none" || positive_decimal(v);
+    else if (key == "SANDBOX_MEMORY")
+        ok = v == "none" || (docker_size(v) && v.find_first_of("123456789") != std::string::npos &&
+                             launcher_bytes(v) >= kMinMemoryBytes);
+    else if (key == "SANDBOX_MEMORY_SWAP") ok = v == "none" || v == "-1" || docker_size(v);
+    else if (key == "SANDBOX_PIDS_LIMIT")
+        ok = v == "none" || (digits(v) && v.find_first_of("123456789") != std::string::npos);
+    else if (key == "SANDBOX_ULIMITS") {
+        if (v != "none") {
+            const auto limits = words(v);
+            ok = !limits.empty();
+            static const std::vector<std::string_view> names = {"core", "cpu", "data", "fsize", "locks", "memlock",
+                                                                "msgqueue", "nice", "nofile", "nproc", "rss",
+                                                                "rtprio", "rttime", "sigpending", "stack"};
+            for (const std::string_view l : limits) {  // ^(NAME)=(-1|[0-9]+)(:(-1|[0-9]+))?$
+                const auto eq = l.find('=');
+                const auto parts = split(l.substr(eq == std::string_view::npos ? l.size() : eq + 1), ':');
+                if (eq == std::string_view::npos ||
+                    std::find(names.begin(), names.end(), l.substr(0, eq)) == names.end() || parts.size() > 2 ||
+                    !limit_value(parts[0]) || (parts.size() == 2 && !limit_value(parts[1]))) {
+                    ok = false;
+                    continue;
+                }
+                const std::string_view soft = parts[0], hard = parts.size() == 2 ? parts[1] : soft;
+                if (hard != "-1" && (soft == "-1" || decimal_greater(soft, hard))) ok = false;
+            }
+        }
+    } else if (key == "SANDBOX_TIMEOUT")
+        ok = decimal(v) && v.substr(0, v.find('.')).size() <= 7;
+    else if (key == "SANDBOX_SECCOMP") {
+        if (v != "default" && v != "unconfined") {
+            // A path: as the launcher, relative to the profile's folder when the file sets it,
+            // else to the working directory; a readable regular file.
+            std::filesystem::path file(v);
+            const auto line = p.lines.find(key);
+            if (!v.empty() && file.is_relative() && line != p.lines.end() && line->second > 0 && !p.path.empty())
+                file = std::filesystem::path(p.path).parent_path() / file;
+            std::error_code ec;
+            ok = !v.empty() && std::filesystem::is_regular_file(file, ec) &&
+                 std::ifstream(file, std::ios::binary).is_open();
+        }
+    } else if (key == "SANDBOX_PID_MODE") ok = v == "private" || v == "host";
+    else if (key == "SANDBOX_RUNTIME")
+        ok = word_of(v, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-",
+                     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-");  // one --runtime=NAME: never a flag or path
     if (ok) return std::nullopt;
-    for (const auto& var : profile_variables())
-        if (var.name == key) return var.allowed;
-    return std::nullopt;
+    return allowed();
 }
 
 }  // namespace
@@ -190,6 +364,12 @@ std::optional<std::string> profile_default(std::string_view key) {
     return std::nullopt;
 }
 
+bool is_per_run_variable(std::string_view key) {
+    for (const char* name : kPerRunVariables)
+        if (key == name) return true;
+    return false;
+}
+
 Profile parse_profile(std::string_view text, const std::string& path) {
     std::vector<std::string> errors;
     Profile p = parse_lines(text, path, errors, [](int, std::string_view) {});
@@ -230,32 +410,30 @@ std::string where_set(const Profile& p, const std::string& key) {
 
 std::vector<std::string> check_profile(const Profile& p) {
     std::vector<std::string> out;
-    // Rules that tie two values together, as the launcher applies them.
-    const std::string memory = p.effective("SANDBOX_MEMORY"), swap = p.effective("SANDBOX_MEMORY_SWAP");
-    const auto where_of = [&](const std::string& key) {
-        return where_set(p, key);
-    };
-    if (p.values.count("SANDBOX_MEMORY_SWAP") && swap != "none") {
-        const auto m = parse_docker_size(memory), sw = parse_docker_size(swap);
-        if (memory == "none")
-            out.push_back(fmt::format("{}: bad SANDBOX_MEMORY_SWAP '{}': none when SANDBOX_MEMORY is none (swap is "
-                                      "limited together with memory)", where_of("SANDBOX_MEMORY_SWAP"), swap));
-        else if (m && sw && *sw < *m)
-            out.push_back(fmt::format("{}: bad SANDBOX_MEMORY_SWAP '{}': at least SANDBOX_MEMORY ({}); equal means "
-                                      "no swap", where_of("SANDBOX_MEMORY_SWAP"), swap, memory));
-    }
     for (const auto& [key, value] : p.values) {
         const std::string where = where_set(p, key);
-        if (!profile_default(key)) {
-            std::string nearest;
-            std::size_t best = 4;  // suggest only close names
-            for (const auto& var : profile_variables())
-                if (auto d = edit_distance(key, var.name); d < best) best = d, nearest = var.name;
-            out.push_back(fmt::format("{}: unknown variable {}{}", where, key,
-                                      nearest.empty() ? " (the launcher ignores it)" : " (did you mean " + nearest + "?)"));
-        } else if (auto want = value_problem(key, value)) {
-            out.push_back(fmt::format("{}: bad {} '{}': {}", where, key, value, *want));
-        }
+        if (is_per_run_variable(key))
+            out.push_back(fmt::format("{}: {} is a per-run variable: set it in the environment, not in a profile "
+                                      "(the harness sets it for each case)",
+                                      where, key));
+        else if (!profile_default(key))
+            out.push_back(fmt::format("{}: unknown variable {}{}", where, shown_name(key), nearest_hint(key)));
+        else if (auto want = value_problem(p, key, value))
+            out.push_back(fmt::format("{}: bad {} {}: {}", where, key, shown_value(value), *want));
+    }
+    // The rule that ties two values together, as the launcher applies it: after both are valid.
+    const auto swap = p.values.find("SANDBOX_MEMORY_SWAP");
+    const std::string m = p.effective("SANDBOX_MEMORY");
+    if (swap != p.values.end() && swap->second != "none" && !value_problem(p, swap->first, swap->second) &&
+        !value_problem(p, "SANDBOX_MEMORY", m)) {
+        if (m == "none")
+            out.push_back(fmt::format("{}: bad SANDBOX_MEMORY_SWAP {}: none when SANDBOX_MEMORY is none (swap is "
+                                      "limited together with memory)",
+                                      where_set(p, swap->first), shown_value(swap->second)));
+        else if (swap->second != "-1" && launcher_bytes(swap->second) < launcher_bytes(m))
+            out.push_back(fmt::format("{}: bad SANDBOX_MEMORY_SWAP {}: at least SANDBOX_MEMORY ({}); equal means "
+                                      "no swap",
+                                      where_set(p, swap->first), shown_value(swap->second), one_line(ellipsize(m, 60))));
     }
     return out;
 }

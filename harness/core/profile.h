@@ -3,10 +3,13 @@
 /// (sandbox/profiles/default.env), the weakening overlays used by ablation runs
 /// (sandbox/profiles/weakened/*.env), and what their values mean.
 ///
-/// Grammar, shared with the launcher: each line is blank, a comment starting with `#` in the first
-/// column, or `SANDBOX_[A-Z0-9_]+=VALUE` where VALUE is the rest of the line verbatim (quotes are
-/// not special) minus trailing whitespace and CR. Anything else is an error `FILE:LINE: message`.
-/// The harness also rejects a variable set twice in one file.
+/// Grammar, the launcher's (sandbox/run_secure_python.sh, "profile"): each line is blank (blanks
+/// only), a comment starting with `#` in the first column, or `SANDBOX_[A-Z0-9_]+=VALUE` where
+/// VALUE is the rest of the line verbatim (quotes are not special) minus trailing blanks and CR.
+/// NAME must be one of the launcher's profile variables: a per-run variable (SANDBOX_NAME, ...)
+/// or an unknown name is an error, and so is a variable set twice. Every error is
+/// `FILE:LINE: message`, naming the variable; a value or line quoted in one is cut to 60
+/// characters.
 
 #include <cstdint>
 #include <filesystem>
@@ -54,6 +57,13 @@ struct ProfileVariable {
 const std::vector<ProfileVariable>& profile_variables();
 std::optional<std::string> profile_default(std::string_view key);
 
+/// The launcher's per-run variables: taken from the environment only, an error in a profile file
+/// (its RUN_KEYS, and SANDBOX_PROFILE). sandbox/README.md lists them under "Per-run variables";
+/// a unit test reads both the launcher and that table, so the three lists cannot drift apart.
+inline constexpr const char* kPerRunVariables[] = {"SANDBOX_NAME", "SANDBOX_LABELS", "SANDBOX_CGROUP_PARENT",
+                                                   "SANDBOX_PROFILE"};
+bool is_per_run_variable(std::string_view key);
+
 Profile parse_profile(std::string_view text, const std::string& path);
 /// Throws ProfileError("FILE: cannot read: ...") or the parse errors.
 Profile load_profile(const std::filesystem::path&);
@@ -62,11 +72,13 @@ Profile default_profile();
 /// `overrides` replace or add values (their `lines` become 0); the name is kept.
 Profile with_overrides(Profile, const std::map<std::string, std::string>& overrides);
 
-/// Problems the grammar allows but the launcher would refuse or silently ignore: unknown
-/// variables (with the nearest known name), malformed values, and values the launcher refuses
-/// together (swap below memory). `FILE:LINE: message` each; LINE is 0 for an override. The
-/// launcher's rules (sandbox/run_secure_python.sh) and these must agree: the suite checks the
-/// whole profile with this before any case runs.
+/// Values the launcher would refuse, by its own rules (sandbox/run_secure_python.sh,
+/// "validation": the same patterns): malformed values, a seccomp profile path that is no
+/// readable file (relative to the profile's folder when the file sets it), values refused
+/// together (swap below memory); and, for overrides, unknown or per-run variables.
+/// `FILE:LINE: message` each, the value cut to 60 characters; "FILE (overridden)" for an override.
+/// The suite checks the whole effective profile with this before any case runs, and a unit test
+/// runs the launcher itself on the same profiles to show that the two agree.
 inline constexpr std::int64_t kMinMemoryBytes = 6 << 20;  ///< Docker's minimum --memory
 std::vector<std::string> check_profile(const Profile&);
 /// The launcher refuses a profile that leaves any of its variables unset (all but the per-case

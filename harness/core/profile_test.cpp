@@ -1,8 +1,14 @@
 #include "core/profile.h"
 
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include "core/case_spec.h"
+#include "util/text.h"
 
 namespace sh {
 namespace {
@@ -29,14 +35,14 @@ std::vector<std::string> weakening_errors(const std::string& text) {
 
 TEST(ParseProfile, ReadsValuesVerbatim) {
     Profile p = parse_profile("# comment\n\nSANDBOX_NETWORK=none  \r\nSANDBOX_ULIMITS=nofile=1:2 core=0:0\n"
-                              "SANDBOX_USER=\"1000\"\nSANDBOX_EMPTY=\n#SANDBOX_MEMORY=1g\n",
+                              "SANDBOX_USER=\"1000\"\nSANDBOX_CAP_ADD=\n#SANDBOX_MEMORY=1g\n\v\f\n",
                               "profiles/review.env");
     EXPECT_EQ("profiles/review.env", p.path);
     EXPECT_EQ("review", p.name);
     EXPECT_EQ((std::map<std::string, std::string>{{"SANDBOX_NETWORK", "none"},
                                                   {"SANDBOX_ULIMITS", "nofile=1:2 core=0:0"},
                                                   {"SANDBOX_USER", "\"1000\""},
-                                                  {"SANDBOX_EMPTY", ""}}),
+                                                  {"SANDBOX_CAP_ADD", ""}}),
               p.values);
     EXPECT_EQ(3, p.lines.at("SANDBOX_NETWORK"));
     EXPECT_EQ("none", p.get("SANDBOX_NETWORK"));
@@ -104,6 +110,28 @@ TEST(LoadProfile, TheShippedRunscProfileIsTheDefaultUnderGvisor) {
               p.values);
 }
 
+// The positive control of the refusals above: every shipped profile loads and passes, alone
+// (sandbox/profiles/*.env) or over the default (sandbox/profiles/weakened/*).
+TEST(LoadProfile, EveryShippedProfileLoadsAndPasses) {
+    std::vector<std::filesystem::path> files;
+    for (const auto& e : std::filesystem::directory_iterator(SH_SOURCE_DIR "/sandbox/profiles"))
+        if (e.path().extension() == ".env") files.push_back(e.path());
+    ASSERT_GE(files.size(), 2u);
+    for (const auto& f : files) {
+        const Profile p = load_profile(f);
+        EXPECT_EQ((std::vector<std::string>{}), check_profile(p)) << f;
+        EXPECT_EQ((std::vector<std::string>{}), missing_variables(p)) << f;
+    }
+    std::size_t weakenings = 0;
+    for (const auto& e : std::filesystem::directory_iterator(SH_SOURCE_DIR "/sandbox/profiles/weakened")) {
+        const Weakening w = load_weakening(e.path());
+        Profile p = weaken(load_profile(SH_SOURCE_DIR "/sandbox/profiles/default.env"), w);
+        EXPECT_EQ((std::vector<std::string>{}), check_profile(p)) << e.path();
+        ++weakenings;
+    }
+    EXPECT_GE(weakenings, 19u);
+}
+
 TEST(LoadWeakenings, TheShippedOverlaysAreValid) {
     const std::string dir = SH_SOURCE_DIR "/sandbox/profiles/weakened";
     if (!std::filesystem::is_directory(dir)) GTEST_SKIP() << dir << " not written yet";
@@ -144,22 +172,87 @@ TEST(MissingVariables, NamesEveryVariableTheLauncherWouldMiss) {
     EXPECT_TRUE(missing_variables(with_overrides(overlay, default_profile().values)).empty());
 }
 
-TEST(CheckProfile, UnknownVariablesAndBadValues) {
-    Profile p = parse_profile("SANDBOX_NETWRK=none\nSANDBOX_FROBNICATE=1\nSANDBOX_READ_ONLY=yes\n"
+TEST(ParseProfile, UnknownVariablesAreRefusedAsTheLauncherRefusesThem) {
+    EXPECT_EQ((std::vector<std::string>{"p.env:1: unknown variable SANDBOX_NETWRK (did you mean SANDBOX_NETWORK?)",
+                                        "p.env:2: unknown variable SANDBOX_FROBNICATE (the launcher refuses it)"}),
+              profile_errors("SANDBOX_NETWRK=none\nSANDBOX_FROBNICATE=1\n"));
+}
+
+// The case: a proposed profile that sets a per-run variable passed the harness's check,
+// the whole suite ran, and the launcher refused every case.
+TEST(ParseProfile, PerRunVariablesAreRefusedNamingFileLineAndVariable) {
+    for (const char* key : {"SANDBOX_NAME", "SANDBOX_LABELS", "SANDBOX_CGROUP_PARENT", "SANDBOX_PROFILE"})
+        EXPECT_EQ((std::vector<std::string>{fmt::format("p.env:2: {} is a per-run variable: set it in the environment, "
+                                                        "not in a profile (the harness sets it for each case)",
+                                                        key)}),
+                  profile_errors(fmt::format("SANDBOX_CPUS=1\n{}=x\n", key)))
+            << key;
+    // The same for a weakening overlay: the runner would silently set its own value over it.
+    EXPECT_NE(std::string::npos,
+              join(weakening_errors("# control: network\n# weakening: w\nSANDBOX_NAME=x\n"), "\n")
+                  .find("w.env:3: SANDBOX_NAME is a per-run variable"));
+}
+
+TEST(ParseProfile, AProposedProfileWithSandboxNameDoesNotLoad) {
+    // sandbox/profiles/default.env with the one line a reviewer might add.
+    const std::string path = SH_SOURCE_DIR "/sandbox/profiles/default.env";
+    std::ifstream in(path);
+    std::stringstream text;
+    text << in.rdbuf() << "SANDBOX_NAME=review-me\n";
+    try {
+        parse_profile(text.str(), "proposed.env");
+        FAIL() << "loaded";
+    } catch (const ProfileError& e) {
+        ASSERT_EQ(1u, e.errors().size());
+        EXPECT_EQ(0u, e.errors()[0].find("proposed.env:")) << e.errors()[0];
+        EXPECT_NE(std::string::npos, e.errors()[0].find(": SANDBOX_NAME is a per-run variable")) << e.errors()[0];
+    }
+}
+
+// A megabyte-long value, line or name: each error stays one short line that says where.
+TEST(ParseProfile, AHugeValueGivesAShortError) {
+    const std::string huge(1 << 20, 'x');
+    Profile p = parse_profile("SANDBOX_MEMORY=" + huge + "\n", "p.env");
+    const auto problems = check_profile(p);
+    ASSERT_EQ(1u, problems.size());
+    EXPECT_LT(problems[0].size(), 300u) << problems[0].size();
+    EXPECT_EQ(0u, problems[0].find("p.env:1: bad SANDBOX_MEMORY 'xxxxx")) << problems[0].substr(0, 300);
+    EXPECT_NE(std::string::npos, problems[0].find("\xE2\x80\xA6': a size of at least 6m")) << problems[0].substr(0, 300);
+    for (const std::string& text : {"SANDBOX_MEMORY " + huge + "\n", "SANDBOX_" + std::string(1 << 20, 'X') + "=1\n",
+                                    "SANDBOX_NAME=" + huge + "\n"}) {
+        const auto errors = profile_errors(text);
+        ASSERT_EQ(1u, errors.size());
+        EXPECT_LT(errors[0].size(), 300u) << errors[0].substr(0, 300);
+        EXPECT_EQ(0u, errors[0].find("p.env:1: ")) << errors[0].substr(0, 300);
+    }
+    // And through an override (the environment, or ablate's overlays).
+    const auto overridden = check_profile(with_overrides(default_profile(), {{"SANDBOX_TMPFS", "tmp" + huge}}));
+    ASSERT_EQ(1u, overridden.size());
+    EXPECT_LT(overridden[0].size(), 300u);
+}
+
+TEST(CheckProfile, BadValues) {
+    Profile p = parse_profile("SANDBOX_READ_ONLY=yes\n"
                               "SANDBOX_MEMORY=lots\nSANDBOX_ULIMITS=nofile\nSANDBOX_PID_MODE=host\n"
                               "SANDBOX_CPUS=0\nSANDBOX_TMPFS=tmp\nSANDBOX_CAP_DROP=none\n",
                               "p.env");
     EXPECT_EQ((std::vector<std::string>{
-                  "p.env:7: bad SANDBOX_CPUS '0': a positive number of CPUs, or none",
-                  "p.env:2: unknown variable SANDBOX_FROBNICATE (the launcher ignores it)",
-                  "p.env:4: bad SANDBOX_MEMORY 'lots': a size of at least 6m (Docker's minimum) such as 256m, or none",
-                  "p.env:1: unknown variable SANDBOX_NETWRK (did you mean SANDBOX_NETWORK?)",
-                  "p.env:3: bad SANDBOX_READ_ONLY 'yes': 0 or 1",
-                  "p.env:8: bad SANDBOX_TMPFS 'tmp': /path[:options] entries separated by spaces, or none",
-                  "p.env:5: bad SANDBOX_ULIMITS 'nofile': name=soft[:hard] entries separated by spaces (names: core "
+                  "p.env:5: bad SANDBOX_CPUS '0': a positive number of CPUs, or none",
+                  "p.env:2: bad SANDBOX_MEMORY 'lots': a size of at least 6m (Docker's minimum) such as 256m, or none",
+                  "p.env:1: bad SANDBOX_READ_ONLY 'yes': 0 or 1",
+                  "p.env:6: bad SANDBOX_TMPFS 'tmp': /path[:options] entries separated by spaces, or none",
+                  "p.env:3: bad SANDBOX_ULIMITS 'nofile': name=soft[:hard] entries separated by spaces (names: core "
                   "cpu data fsize locks memlock msgqueue nice nofile nproc rss rtprio rttime sigpending stack; soft no "
                   "larger than hard), or none"}),
               check_profile(p));
+}
+
+TEST(CheckProfile, OverridesMayNameNoUnknownOrPerRunVariable) {
+    EXPECT_EQ((std::vector<std::string>{
+                  "(profile) (overridden): SANDBOX_NAME is a per-run variable: set it in the environment, not in a "
+                  "profile (the harness sets it for each case)",
+                  "(profile) (overridden): unknown variable SANDBOX_NETWRK (did you mean SANDBOX_NETWORK?)"}),
+              check_profile(with_overrides(default_profile(), {{"SANDBOX_NETWRK", "none"}, {"SANDBOX_NAME", "x"}})));
 }
 
 TEST(CheckProfile, AgreesWithTheLauncherOnValuesItRefuses) {

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "util/escape.h"
+#include "util/sha256.h"
 #include "util/text.h"
 
 namespace sh {
@@ -52,6 +53,10 @@ std::string in_quotes(const std::string& s) { return "'" + ellipsize(one_line(s)
 
 }  // namespace
 
+std::string syscall_set_hash(const std::vector<std::string>& sorted_names) {
+    return sha256_hex(join(sorted_names, " ")).substr(0, 16);
+}
+
 std::string syscall_baseline_file_name(const std::string& runtime) {
     if (runtime.empty() || runtime == "runc") return "syscall_baseline.json";
     return "syscall_baseline." + runtime + ".json";
@@ -89,11 +94,59 @@ std::optional<SyscallBaseline> parse_syscall_baseline(const std::string& text, s
         }
         *field = (*with)[key].get<std::string>();
     }
+    // The file's hash is checked against its own list, so that a hand-edited list (or hash) cannot
+    // leave the two saying different things: the comparison uses the list.
+    if (const std::string own = syscall_set_hash(b.reached); b.hash != own) {
+        error = fmt::format("its reached_sha256_16 {} is not the hash of its own reached list ({} syscalls), which "
+                            "is {}: the list or the hash was edited without the other",
+                            in_quotes(b.hash), b.reached.size(), own);
+        return std::nullopt;
+    }
     return b;
 }
 
 BaselineComparison compare_with_baseline(const json& report, const SyscallBaselineCheck& check) {
     BaselineComparison c;
+    const auto hash = report.find("reached_sha256_16");
+    const auto list = report.find("reached");
+    const bool has_hash = hash != report.end(), has_list = list != report.end();
+    // The report is checked against itself first, baseline or not: its hash must be its own list's.
+    // Only the list is compared; the reported hash and any count are never taken on trust.
+    if (!has_hash && !has_list) {
+        c.reason = fmt::format("syscall sweep not compared with {}: the report has neither reached nor "
+                               "reached_sha256_16",
+                               check.file);
+        return c;
+    }
+    const auto reached = has_list ? string_set(*list) : std::nullopt;
+    const std::optional<std::string> said =
+        has_hash && hash->is_string() ? std::optional{hash->get<std::string>()} : std::nullopt;
+    if (!reached || !said) {
+        c.outcome = BaselineOutcome::Inconsistent;
+        c.reason = fmt::format("syscall sweep report is forged or broken, so it is not judged: {}",
+                               !has_list    ? "it has a reached_sha256_16 but no reached list to check it against"
+                               : !reached   ? "its reached is not a list of syscall names"
+                               : !has_hash  ? "it has a reached list but no reached_sha256_16"
+                                            : "its reached_sha256_16 is not a string");
+        return c;
+    }
+    c.reported_hash = *said;
+    c.hash = syscall_set_hash(*reached);
+    c.reached = reached->size();
+    if (c.reported_hash != c.hash) {
+        c.outcome = BaselineOutcome::Inconsistent;
+        if (check.baseline) {
+            std::set_difference(reached->begin(), reached->end(), check.baseline->reached.begin(),
+                                check.baseline->reached.end(), std::back_inserter(c.newly_reached));
+            std::set_difference(check.baseline->reached.begin(), check.baseline->reached.end(), reached->begin(),
+                                reached->end(), std::back_inserter(c.no_longer_reached));
+        }
+        c.reason = fmt::format("syscall sweep report is forged or broken, so it is not judged: its reached_sha256_16 "
+                               "{} is not the hash of its own reached list ({} syscalls), which is {}{}{}",
+                               in_quotes(c.reported_hash), c.reached, c.hash,
+                               check.baseline ? "; the list against " + check.file : std::string(), differences(c));
+        return c;
+    }
     if (!check.baseline) {
         c.outcome = BaselineOutcome::Missing;
         c.reason = fmt::format("syscall sweep: no baseline for runtime {}: create {} from this run's report "
@@ -102,26 +155,19 @@ BaselineComparison compare_with_baseline(const json& report, const SyscallBaseli
         return c;
     }
     const SyscallBaseline& base = *check.baseline;
-    const auto hash = report.find("reached_sha256_16");
-    if (hash == report.end() || !hash->is_string()) {
-        c.reason = fmt::format("syscall sweep not compared with {}: the report has no reached_sha256_16", check.file);
-        return c;
-    }
-    const std::string seen = hash->get<std::string>();
-    if (seen == base.hash) {
+    const std::string base_hash = syscall_set_hash(base.reached);
+    if (*reached == base.reached) {
         c.outcome = BaselineOutcome::Matches;
         c.reason = fmt::format("syscall sweep matches baseline {} (runtime {}): the same {} syscalls reach the "
                                "kernel, hash {}",
-                               check.file, check.runtime, base.reached.size(), base.hash);
+                               check.file, check.runtime, c.reached, c.hash);
         return c;
     }
-    if (const auto reached = report.contains("reached") ? string_set(report["reached"]) : std::nullopt) {
-        std::set_difference(reached->begin(), reached->end(), base.reached.begin(), base.reached.end(),
-                            std::back_inserter(c.newly_reached));
-        std::set_difference(base.reached.begin(), base.reached.end(), reached->begin(), reached->end(),
-                            std::back_inserter(c.no_longer_reached));
-    }
-    const std::string hashes = fmt::format("hash {}, baseline {}", in_quotes(seen), base.hash);
+    std::set_difference(reached->begin(), reached->end(), base.reached.begin(), base.reached.end(),
+                        std::back_inserter(c.newly_reached));
+    std::set_difference(base.reached.begin(), base.reached.end(), reached->begin(), reached->end(),
+                        std::back_inserter(c.no_longer_reached));
+    const std::string hashes = fmt::format("hash {}, baseline {}", c.hash, base_hash);
     if (check.engine == base.engine && check.kernel == base.kernel) {
         c.outcome = BaselineOutcome::Regression;
         c.reason = fmt::format("syscall sweep regression against {} (runtime {}) on the engine ({}) and kernel ({}) "
@@ -142,6 +188,12 @@ void apply_syscall_baseline(Judgement& j, const std::string& case_id, const Sysc
     if (case_id != kSyscallSweepId || !j.report) return;
     const BaselineComparison c = compare_with_baseline(j.report->raw, check);
     if (c.reason.empty()) return;
+    if (c.outcome == BaselineOutcome::Inconsistent && j.verdict == Verdict::Contained) {
+        j.verdict = Verdict::Error;
+        j.stopped_by.reset();
+        j.reasons.insert(j.reasons.begin(), c.reason);
+        return;
+    }
     if (c.outcome == BaselineOutcome::Regression && j.verdict == Verdict::Contained) {
         j.verdict = Verdict::Fail;
         j.stopped_by.reset();

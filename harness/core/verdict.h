@@ -45,8 +45,14 @@
 ///     host's values, read by the harness; the claims are the script's and can only be refuted.
 ///  8. Escaped + the spec's accepted-risk → accepted-risk, the evidence kept as reasons.
 /// After judge(), the runner compares kernel.syscall-sweep with its runtime's golden baseline
-/// (core/syscall_baseline.h): a changed set on the baseline's engine and kernel turns contained
-/// into fail. A workload that timed out is run again only when the host was overloaded by others
+/// (core/syscall_baseline.h). The report is checked against itself first: its reached_sha256_16
+/// is recomputed from its own reached list, and a hash that is not the list's (or a report with
+/// one of the two only) turns contained into error, naming both hashes: the report is forged or
+/// broken, so neither the list nor the hash can be believed and the case cannot be judged (not
+/// fail, which would take the list for the truth and say the control changed; never contained,
+/// which would take the hash for it). Then only the list is compared, never the reported hash or
+/// count: a changed set on the baseline's engine and kernel turns contained into fail.
+/// A workload that timed out is run again only when the host was overloaded by others
 /// (core/host_pressure.h): the load figure is the host's procs_running less the runnable tasks of
 /// the case's own cgroup, both read by the harness, so the case's own threads cannot earn it.
 /// `stopped_by` is the control the evidence shows (ast, timeout, memory), else the

@@ -63,12 +63,6 @@ std::string new_run_id() {
     return fmt::format("{}-{:04x}", buf, rd() & 0xffff);
 }
 
-/// Per-run variables the launcher takes from the environment; the harness sets them per case.
-bool is_per_case_variable(const std::string& key) {
-    return key == "SANDBOX_PROFILE" || key == "SANDBOX_NAME" || key == "SANDBOX_LABELS" ||
-           key == "SANDBOX_CGROUP_PARENT";
-}
-
 /// Each container gets its own cgroup parent only where its memory peak can be read afterwards:
 /// an engine on this host, with the cgroupfs driver.
 std::optional<fs::path> cgroup_root_for(const DockerEngine& docker, const EngineVersion& engine) {
@@ -237,7 +231,7 @@ Profile effective_profile(const SuiteRequest& req) {
         const auto eq = kv.find('=');
         if (eq == std::string::npos || !kv.starts_with("SANDBOX_")) continue;
         const std::string key = kv.substr(0, eq);
-        if (!is_per_case_variable(key)) from_env[key] = kv.substr(eq + 1);
+        if (!is_per_run_variable(key)) from_env[key] = kv.substr(eq + 1);
     }
     Profile effective = with_overrides(with_overrides(profile, from_env), req.overrides);
     // The launcher would refuse every case; say so once, before anything runs.

@@ -206,6 +206,7 @@ void fields(auto& io, Is<RunMeta> auto& m) {
     io("commit", m.commit);
     io("catalogue_hash", m.catalogue_hash);
     io("interrupted", m.interrupted);
+    io("planned", m.planned);
     io("extra", m.extra);
 }
 

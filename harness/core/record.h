@@ -29,7 +29,8 @@
 ///   run meta    {schema_version, run_id, started_at, finished_at, wall_s, host, kernel, cores,
 ///                load_avg_1m_start, load_avg_1m_end, engine_version, engine_api_version,
 ///                cgroup_version, profile_path, profile{}, images[{name, tag, id, size_bytes,
-///                labels{}}], command_line, shard, interrupted, extra{}}
+///                labels{}}], command_line, shard, commit, catalogue_hash, interrupted,
+///                planned[]|null, extra{}}
 
 #include <cstdint>
 #include <map>
@@ -86,6 +87,10 @@ struct Record {
     std::optional<FirstAttempt> first_attempt;
 };
 
+/// The case id of the record a run adds for canary hits that arrived while none of its cases ran:
+/// the run's own record, never a planned case.
+inline constexpr const char* kRunCanaryCaseId = "run.canary";
+
 /// Copies what the header says (id, kind, family, controls, accepted-risk, summary, expect,
 /// timeout, tags) into `r`.
 void describe_case(Record& r, const CaseSpec&);
@@ -118,6 +123,10 @@ struct RunMeta {
     std::string commit;         ///< the checkout's git commit, when it has one
     std::string catalogue_hash; ///< FNV-1a 64 of every case script (path and content), hex
     bool interrupted = false;   ///< stopped by SIGINT/SIGTERM: the records are what was judged so far
+    /// Every case this run planned, as core/plan.h case_key ("id [image] #repetition"), in plan
+    /// order: merge checks a shard's records against it. Unset in reports of older versions and of
+    /// commands that plan no cases.
+    std::optional<std::vector<std::string>> planned;
     nlohmann::json extra = nlohmann::json::object();  ///< perf figures and the like, by section
 };
 

@@ -235,6 +235,7 @@ TEST(RunMetaJson, RoundTripsEveryField) {
     m.command_line = "sandbox-harness run";
     m.shard = "2/4";
     m.interrupted = true;
+    m.planned = std::vector<std::string>{"fs.write-etc [base] #0", "net.tcp-canary [science] #1"};
     m.extra = {{"launch_latency", {{"p50_ms", 236.5}}}};
     const json j = to_json(m);
     EXPECT_EQ(1, j["schema_version"]);
@@ -244,7 +245,17 @@ TEST(RunMetaJson, RoundTripsEveryField) {
     EXPECT_EQ(209000000, back.images[0].size_bytes);
     EXPECT_EQ("3.11.2", back.images[0].labels.at("python"));
     EXPECT_TRUE(back.interrupted);
+    EXPECT_EQ(m.planned, back.planned);
     EXPECT_EQ(236.5, back.extra["launch_latency"]["p50_ms"]);
+}
+
+TEST(RunMetaJson, AMissingPlanStaysUnsetNotEmpty) {
+    // Older reports have no "planned": merge must tell that apart from a shard that planned nothing.
+    EXPECT_FALSE(run_meta_from_json(json::object()).planned);
+    EXPECT_EQ(nullptr, to_json(RunMeta{})["planned"]);
+    const auto none = run_meta_from_json(json{{"planned", json::array()}}).planned;
+    ASSERT_TRUE(none);
+    EXPECT_TRUE(none->empty());
 }
 
 TEST(RunMetaJson, ErrorsNameTheKey) {

@@ -8,6 +8,7 @@
 #include "cli/commands.h"
 #include "cli/report_files.h"
 #include "core/shard_merge.h"
+#include "io/report_file.h"
 #include "reports/exporter.h"
 #include "util/files.h"
 

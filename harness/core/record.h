@@ -37,6 +37,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "util/error.h"
@@ -130,7 +131,17 @@ struct RunMeta {
     nlohmann::json extra = nlohmann::json::object();  ///< perf figures and the like, by section
 };
 
+/// Parses the JSON text of a report or a record as the harness reads one back: strictly. A key
+/// twice in one object is an error naming it (nlohmann would keep the last, so a second "records"
+/// could replace the first), and so is a NUL byte, which nlohmann takes as the end of the input
+/// and would let anything after it pass unread; anything but whitespace after the value is too.
+/// Throws RecordError.
+nlohmann::json parse_report_json(std::string_view text);
+
 nlohmann::json to_json(const Record&);
+/// Throws RecordError naming the key and, when the record says which it is, the case
+/// ("case fs.write-etc [base] #0: bad record key 'launch.wall_ms': ..."). Durations, times,
+/// sizes and counts below zero are errors too.
 Record record_from_json(const nlohmann::json&);
 nlohmann::json to_json(const RunMeta&);
 RunMeta run_meta_from_json(const nlohmann::json&);

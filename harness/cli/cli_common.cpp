@@ -7,9 +7,6 @@
 #include "util/error.h"
 
 #include <cstdlib>
-#include <fstream>
-
-#include <nlohmann/json.hpp>
 
 namespace sh {
 
@@ -79,21 +76,6 @@ const std::string& command_line() { return g_command_line; }
 bool print_harness_errors(const SuiteResult& result) {
     for (const auto& e : result.harness_errors) fmt::print(stderr, "sandbox-harness: error: {}\n", sanitize_utf8(e));
     return !result.harness_errors.empty();
-}
-
-RunReport read_report(const std::filesystem::path& path) {
-    std::ifstream in(path);
-    if (!in) throw Error("cannot read " + path.string() + ": no such file or not readable");
-    nlohmann::json j;
-    try {
-        j = nlohmann::json::parse(in);
-        RunReport report;
-        report.meta = run_meta_from_json(j.at("meta"));
-        for (const auto& r : j.at("records")) report.records.push_back(record_from_json(r));
-        return report;
-    } catch (const std::exception& e) {
-        throw Error(path.string() + ": not a sandbox-harness report.json: " + e.what());
-    }
 }
 
 }  // namespace sh

@@ -1,6 +1,6 @@
 #pragma once
 /// What the commands share: the suite options of run, review and ablate (registered in one place,
-/// so --help says the same everywhere), the checkout root, the command line, reading reports.
+/// so --help says the same everywhere), the checkout root, the command line.
 
 #include <string>
 #include <vector>
@@ -36,8 +36,6 @@ std::filesystem::path resolve_root(const std::string& root_option);
 void set_command_line(int argc, char** argv);
 const std::string& command_line();
 
-/// Reads a report.json written by `run` (meta and records). Errors name the file.
-RunReport read_report(const std::filesystem::path&);
 /// Prints what failed in a run after its cases were judged (SuiteResult::harness_errors);
 /// returns true when anything did (the command then exits 2, its reports written).
 bool print_harness_errors(const SuiteResult&);

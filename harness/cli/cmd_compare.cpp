@@ -4,6 +4,7 @@
 
 #include "cli/cli_common.h"
 #include "cli/commands.h"
+#include "io/report_file.h"
 #include "reports/diff_render.h"
 
 namespace sh {

@@ -8,6 +8,7 @@
 #include "cli/commands.h"
 #include "cli/report_files.h"
 #include "core/shard_merge.h"
+#include "io/report_file.h"
 #include "reports/exporter.h"
 #include "util/files.h"
 
@@ -17,7 +18,8 @@ Command add_merge_command(CLI::App& app) {
     auto* cmd = app.add_subcommand(
         "merge", "Merge the reports of sharded runs (each DIR holds a report.json) into one report. Refuses "
                  "(exit 2, naming what differs) shards of different commits, catalogues, profiles or image "
-                 "recipes, a missing or repeated shard, and a case in two shards.");
+                 "recipes, a missing or repeated shard, a case in two shards, an interrupted shard, and a "
+                 "shard whose records are not exactly the cases planned for it (meta.planned).");
     auto out = std::make_shared<std::string>();
     auto inputs = std::make_shared<std::vector<std::string>>();
     cmd->add_option("--out", *out, "Output directory for the merged reports")->required();

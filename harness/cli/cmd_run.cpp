@@ -17,6 +17,7 @@
 #include "io/interrupt.h"
 #include "run/progress.h"
 #include "io/records_file.h"
+#include "io/report_file.h"
 #include "core/run_report.h"
 
 namespace sh {

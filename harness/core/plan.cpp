@@ -35,6 +35,17 @@ Shard parse_shard(std::string_view s) {
 
 std::string to_string(const Shard& s) { return fmt::format("{}/{}", s.index, s.count); }
 
+std::string case_key(std::string_view case_id, std::string_view image, int repetition) {
+    return fmt::format("{} [{}] #{}", case_id, image, repetition);
+}
+
+std::vector<std::string> planned_case_keys(const std::vector<PlanItem>& plan) {
+    std::vector<std::string> keys;
+    keys.reserve(plan.size());
+    for (const auto& item : plan) keys.push_back(case_key(item.spec->id, item.image, item.repetition));
+    return keys;
+}
+
 const std::map<std::string, std::string>& default_image_refs() {
     static const std::map<std::string, std::string> refs = {
         {"base", "secure-python:latest"}, {"science", "secure-python-science:latest"}};

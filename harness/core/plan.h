@@ -79,6 +79,12 @@ struct PlanItem {
 /// repeat < 1, a bad shard, or a missing image reference.
 std::vector<PlanItem> make_plan(const std::vector<const CaseSpec*>& cases, const PlanOptions&);
 
+/// One planned run of a case, as a run's report lists it (RunMeta::planned) and merge checks it
+/// against the records: "id [image] #repetition", e.g. "fs.write-etc [base] #0".
+std::string case_key(std::string_view case_id, std::string_view image, int repetition);
+/// The case_key of every item, in plan order.
+std::vector<std::string> planned_case_keys(const std::vector<PlanItem>&);
+
 /// Replaces {canary_host}, {canary_tcp_port}, {canary_udp_port} and {token} in `arg`.
 std::string fill_placeholders(std::string arg, const std::map<std::string, std::string>& values);
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <concepts>
+#include <set>
 #include <type_traits>
 
 #include <fmt/format.h>
@@ -40,6 +41,19 @@ public:
         out = v ? std::optional<T>(Codec<T>::read(*v, *this, key)) : std::nullopt;
     }
 
+    /// A duration, a time since the epoch, a size or a count: below zero it is an error naming the key.
+    template <typename T>
+    void non_negative(const char* key, T& out) const {
+        (*this)(key, out);
+        check_non_negative(key, out);
+    }
+
+    template <typename T>
+    void non_negative(const char* key, std::optional<T>& out) const {
+        (*this)(key, out);
+        if (out) check_non_negative(key, *out);
+    }
+
     /// Another schema_version than this build's is an error; a missing one is taken as this build's.
     void schema_version() const {
         int version = kReportSchemaVersion;
@@ -51,12 +65,22 @@ public:
 
     std::string name(const char* key) const { return prefix_.empty() ? key : prefix_ + "." + key; }
 
+    [[noreturn]] void negative(const char* key, const json& got) const {
+        throw RecordError(fmt::format("bad record key '{}': got {}, which cannot be negative", name(key), got.dump()));
+    }
+
     [[noreturn]] void fail(const char* key, const char* expected, const json& got) const {
         throw RecordError(fmt::format("bad record key '{}': expected {}, got {}", name(key), expected,
                                       got.is_string() ? "\"" + got.get<std::string>() + "\"" : got.type_name()));
     }
 
 private:
+    template <typename T>
+    void check_non_negative(const char* key, const T& v) const {
+        if constexpr (std::is_signed_v<T>)
+            if (v < 0) negative(key, json(v));
+    }
+
     const json* find(const char* key) const {
         auto it = j_.find(key);
         return it == j_.end() || it->is_null() ? nullptr : &*it;
@@ -79,6 +103,11 @@ public:
         j[key] = v ? Codec<T>::write(*v) : json(nullptr);
     }
 
+    template <typename T>
+    void non_negative(const char* key, const T& v) {
+        (*this)(key, v);
+    }
+
     void schema_version() { j["schema_version"] = kReportSchemaVersion; }
 
     json j = json::object();
@@ -99,12 +128,12 @@ void fields(auto& io, Is<LaunchResult> auto& l) {
     io("stderr_text", l.stderr_text);
     io("stdout_truncated", l.stdout_truncated);
     io("stderr_truncated", l.stderr_truncated);
-    io("stdout_bytes", l.stdout_bytes);
-    io("stderr_bytes", l.stderr_bytes);
-    io("wall_ms", l.wall_ms);
-    io("start_unix_s", l.start_unix_s);
-    io("cpu_user_ms", l.cpu_user_ms);
-    io("cpu_sys_ms", l.cpu_sys_ms);
+    io.non_negative("stdout_bytes", l.stdout_bytes);
+    io.non_negative("stderr_bytes", l.stderr_bytes);
+    io.non_negative("wall_ms", l.wall_ms);
+    io.non_negative("start_unix_s", l.start_unix_s);
+    io.non_negative("cpu_user_ms", l.cpu_user_ms);
+    io.non_negative("cpu_sys_ms", l.cpu_sys_ms);
 }
 
 void fields(auto& io, Is<FlagDrift> auto& d) {
@@ -114,11 +143,11 @@ void fields(auto& io, Is<FlagDrift> auto& d) {
 }
 
 void fields(auto& io, Is<HostLoadDuring> auto& h) {
-    io("runnable_mean", h.runnable_mean);
-    io("runnable_max", h.runnable_max);
-    io("cores", h.cores);
-    io("samples", h.samples);
-    io("own_runnable_mean", h.own_runnable_mean);
+    io.non_negative("runnable_mean", h.runnable_mean);
+    io.non_negative("runnable_max", h.runnable_max);
+    io.non_negative("cores", h.cores);
+    io.non_negative("samples", h.samples);
+    io.non_negative("own_runnable_mean", h.own_runnable_mean);
     io("own_counted", h.own_counted);
 }
 
@@ -138,11 +167,11 @@ void fields(auto& io, Is<Observation> auto& o) {
     io("oom_killed_pids", o.oom_killed_pids);
     io("script", o.script);
     io("engine_actions", o.engine_actions);
-    io("t_create", o.t_create);
-    io("t_start", o.t_start);
-    io("t_die", o.t_die);
-    io("t_destroy", o.t_destroy);
-    io("memory_peak_bytes", o.memory_peak_bytes);
+    io.non_negative("t_create", o.t_create);
+    io.non_negative("t_start", o.t_start);
+    io.non_negative("t_die", o.t_die);
+    io.non_negative("t_destroy", o.t_destroy);
+    io.non_negative("memory_peak_bytes", o.memory_peak_bytes);
     io("container_gone", o.container_gone);
     io("leftovers", o.leftovers);
     io("canary_hits", o.canary_hits);
@@ -161,7 +190,7 @@ void fields(auto& io, Is<Judgement> auto& jd) {
 void fields(auto& io, Is<FirstAttempt> auto& a) {
     io("verdict", a.verdict);
     io("reasons", a.reasons);
-    io("wall_ms", a.wall_ms);
+    io.non_negative("wall_ms", a.wall_ms);
     io("host_load", a.host_load);
 }
 
@@ -172,7 +201,7 @@ void fields(auto& io, Is<Record> auto& r) {
     io("family", r.family);
     io("controls", r.controls);
     io("image", r.image);
-    io("repetition", r.repetition);
+    io.non_negative("repetition", r.repetition);
     io("container_name", r.container_name);
     io("profile_name", r.profile_name);
     io("launch", r.launch);
@@ -181,7 +210,7 @@ void fields(auto& io, Is<Record> auto& r) {
     io("accepted_risk", r.accepted_risk);
     io("summary", r.summary);
     io("expect", r.expect);
-    io("timeout_s", r.timeout_s);
+    io.non_negative("timeout_s", r.timeout_s);
     io("tags", r.tags);
     io("first_attempt", r.first_attempt);
 }
@@ -190,7 +219,7 @@ void fields(auto& io, Is<ImageInfo> auto& i) {
     io("name", i.name);
     io("tag", i.tag);
     io("id", i.id);
-    io("size_bytes", i.size_bytes);
+    io.non_negative("size_bytes", i.size_bytes);
     io("labels", i.labels);
 }
 
@@ -199,12 +228,12 @@ void fields(auto& io, Is<RunMeta> auto& m) {
     io("run_id", m.run_id);
     io("started_at", m.started_at);
     io("finished_at", m.finished_at);
-    io("wall_s", m.wall_s);
+    io.non_negative("wall_s", m.wall_s);
     io("host", m.host);
     io("kernel", m.kernel);
-    io("cores", m.cores);
-    io("load_avg_1m_start", m.load_avg_1m_start);
-    io("load_avg_1m_end", m.load_avg_1m_end);
+    io.non_negative("cores", m.cores);
+    io.non_negative("load_avg_1m_start", m.load_avg_1m_start);
+    io.non_negative("load_avg_1m_end", m.load_avg_1m_end);
     io("engine_version", m.engine_version);
     io("engine_api_version", m.engine_api_version);
     io("cgroup_version", m.cgroup_version);
@@ -216,6 +245,7 @@ void fields(auto& io, Is<RunMeta> auto& m) {
     io("commit", m.commit);
     io("catalogue_hash", m.catalogue_hash);
     io("interrupted", m.interrupted);
+    io("planned", m.planned);
     io("extra", m.extra);
 }
 
@@ -233,6 +263,9 @@ struct Codec<T, std::enable_if_t<std::is_arithmetic_v<T> || std::is_same_v<T, st
             if (!v.is_boolean()) at.fail(key, "a boolean", v);
         } else if constexpr (std::is_integral_v<T>) {
             if (!v.is_number_integer()) at.fail(key, "an integer", v);
+            // A negative number would wrap around in an unsigned field (a size or a count).
+            if constexpr (std::is_unsigned_v<T>)
+                if (!v.is_number_unsigned()) at.negative(key, v);
         } else if constexpr (std::is_floating_point_v<T>) {
             if (!v.is_number()) at.fail(key, "a number", v);
         } else {
@@ -382,6 +415,56 @@ void describe_case(Record& r, const CaseSpec& spec) {
     r.tags = spec.tags;
 }
 
+json parse_report_json(std::string_view text) {
+    if (const auto nul = text.find('\0'); nul != std::string_view::npos)
+        throw RecordError(fmt::format("a NUL byte at offset {} (JSON text has none; nothing after it would be read)",
+                                      nul));
+    // Each open object's keys so far, and the key each open container was reached by, for the message.
+    struct Open {
+        bool object;
+        std::string via;  ///< ".key" or "[]"; empty at the top
+        std::set<std::string> keys;
+        std::string last_key;
+    };
+    std::vector<Open> open;
+    const json::parser_callback_t no_duplicate_keys = [&](int, json::parse_event_t event, json& parsed) {
+        switch (event) {
+            case json::parse_event_t::object_start:
+            case json::parse_event_t::array_start: {
+                std::string via;
+                if (!open.empty()) via = open.back().object ? "." + open.back().last_key : "[]";
+                open.push_back({event == json::parse_event_t::object_start, std::move(via), {}, {}});
+                break;
+            }
+            case json::parse_event_t::object_end:
+            case json::parse_event_t::array_end:
+                if (!open.empty()) open.pop_back();
+                break;
+            case json::parse_event_t::key: {
+                Open& here = open.back();
+                here.last_key = parsed.get<std::string>();
+                if (!here.keys.insert(here.last_key).second) {
+                    std::string where;
+                    for (const auto& o : open) where += o.via;
+                    if (!where.empty() && where[0] == '.') where.erase(0, 1);
+                    throw RecordError(fmt::format("the key \"{}\" appears twice in {} (a reader would see only one "
+                                                  "of them)",
+                                                  here.last_key, where.empty() ? "the top-level object" : where));
+                }
+                break;
+            }
+            case json::parse_event_t::value:
+                break;
+        }
+        return true;
+    };
+    try {
+        return json::parse(text.begin(), text.end(), no_duplicate_keys);
+    } catch (const json::exception& e) {
+        throw RecordError(e.what());
+    }
+}
+
 json to_json(const LaunchResult& l) { return Codec<LaunchResult>::write(l); }
 LaunchResult launch_from_json(const json& j) { return Codec<LaunchResult>::from(j, "launch"); }
 json to_json(const Observation& o) { return Codec<Observation>::write(o); }
@@ -389,7 +472,21 @@ Observation observation_from_json(const json& j) { return Codec<Observation>::fr
 json to_json(const Judgement& jd) { return Codec<Judgement>::write(jd); }
 Judgement judgement_from_json(const json& j) { return Codec<Judgement>::from(j, "judgement"); }
 json to_json(const Record& r) { return Codec<Record>::write(r); }
-Record record_from_json(const json& j) { return Codec<Record>::from(j, ""); }
+Record record_from_json(const json& j) {
+    try {
+        return Codec<Record>::from(j, "");
+    } catch (const RecordError& e) {
+        // Name the case too, as far as the record says which one it is: a report holds hundreds.
+        const auto it = j.is_object() ? j.find("case_id") : j.end();
+        if (it == j.end() || !it->is_string()) throw;
+        std::string label = it->get<std::string>();
+        if (const auto image = j.find("image"); image != j.end() && image->is_string())
+            label += " [" + image->get<std::string>() + "]";
+        if (const auto rep = j.find("repetition"); rep != j.end() && rep->is_number_integer())
+            label += " #" + rep->dump();
+        throw RecordError(fmt::format("case {}: {}", label, e.what()));
+    }
+}
 json to_json(const RunMeta& m) { return Codec<RunMeta>::write(m); }
 RunMeta run_meta_from_json(const json& j) { return Codec<RunMeta>::from(j, "run_meta"); }
 

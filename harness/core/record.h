@@ -29,13 +29,15 @@
 ///   run meta    {schema_version, run_id, started_at, finished_at, wall_s, host, kernel, cores,
 ///                load_avg_1m_start, load_avg_1m_end, engine_version, engine_api_version,
 ///                cgroup_version, profile_path, profile{}, images[{name, tag, id, size_bytes,
-///                labels{}}], command_line, shard, interrupted, extra{}}
+///                labels{}}], command_line, shard, commit, catalogue_hash, interrupted,
+///                planned[]|null, extra{}}
 
 #include <cstdint>
 #include <map>
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "util/error.h"
@@ -86,6 +88,10 @@ struct Record {
     std::optional<FirstAttempt> first_attempt;
 };
 
+/// The case id of the record a run adds for canary hits that arrived while none of its cases ran:
+/// the run's own record, never a planned case.
+inline constexpr const char* kRunCanaryCaseId = "run.canary";
+
 /// Copies what the header says (id, kind, family, controls, accepted-risk, summary, expect,
 /// timeout, tags) into `r`.
 void describe_case(Record& r, const CaseSpec&);
@@ -118,10 +124,24 @@ struct RunMeta {
     std::string commit;         ///< the checkout's git commit, when it has one
     std::string catalogue_hash; ///< FNV-1a 64 of every case script (path and content), hex
     bool interrupted = false;   ///< stopped by SIGINT/SIGTERM: the records are what was judged so far
+    /// Every case this run planned, as core/plan.h case_key ("id [image] #repetition"), in plan
+    /// order: merge checks a shard's records against it. Unset in reports of older versions and of
+    /// commands that plan no cases.
+    std::optional<std::vector<std::string>> planned;
     nlohmann::json extra = nlohmann::json::object();  ///< perf figures and the like, by section
 };
 
+/// Parses the JSON text of a report or a record as the harness reads one back: strictly. A key
+/// twice in one object is an error naming it (nlohmann would keep the last, so a second "records"
+/// could replace the first), and so is a NUL byte, which nlohmann takes as the end of the input
+/// and would let anything after it pass unread; anything but whitespace after the value is too.
+/// Throws RecordError.
+nlohmann::json parse_report_json(std::string_view text);
+
 nlohmann::json to_json(const Record&);
+/// Throws RecordError naming the key and, when the record says which it is, the case
+/// ("case fs.write-etc [base] #0: bad record key 'launch.wall_ms': ..."). Durations, times,
+/// sizes and counts below zero are errors too.
 Record record_from_json(const nlohmann::json&);
 nlohmann::json to_json(const RunMeta&);
 RunMeta run_meta_from_json(const nlohmann::json&);

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <fmt/format.h>
+
 namespace sh {
 namespace {
 
@@ -168,6 +170,100 @@ TEST(RecordJson, NestedErrorsNameTheirPath) {
     EXPECT_EQ("bad record key 'expect': expected a string, got number", error_of(json{{"expect", 3}}));
 }
 
+std::string record_error(const json& j) {
+    try {
+        record_from_json(j);
+    } catch (const RecordError& e) {
+        return e.what();
+    }
+    return "";
+}
+
+TEST(RecordJson, ANegativeDurationTimeSizeOrCountIsAnErrorNamingTheCaseAndTheField) {
+    const json whole = to_json(full_record());
+    EXPECT_EQ("", record_error(whole));  // the positive control: every field as written reads back
+    auto with = [&](const json::json_pointer& at, const json& value) {
+        json j = whole;
+        j[at] = value;
+        return record_error(j);
+    };
+    EXPECT_EQ("case resource.memory-balloon [science] #2: bad record key 'launch.wall_ms': got -5.0, which cannot "
+              "be negative",
+              with("/launch/wall_ms"_json_pointer, -5.0));
+    EXPECT_EQ("case resource.memory-balloon [science] #2: bad record key 'launch.stdout_bytes': got -1, which "
+              "cannot be negative",
+              with("/launch/stdout_bytes"_json_pointer, -1));  // unsigned: it would wrap to 2^64-1
+    for (const char* at : {"/launch/start_unix_s", "/launch/cpu_user_ms", "/launch/cpu_sys_ms", "/launch/stderr_bytes",
+                           "/observation/t_create", "/observation/t_start", "/observation/t_die",
+                           "/observation/t_destroy", "/observation/memory_peak_bytes", "/timeout_s", "/repetition"}) {
+        const std::string error = with(json::json_pointer(at), -1);
+        EXPECT_NE(std::string::npos, error.find("which cannot be negative")) << at << ": " << error;
+        EXPECT_EQ(0u, error.find("case resource.memory-balloon ")) << error;
+    }
+    json load = whole;
+    load["observation"]["host_load"] = {{"runnable_mean", 1.5}, {"runnable_max", -2}, {"cores", 2}, {"samples", 3}};
+    EXPECT_EQ("case resource.memory-balloon [science] #2: bad record key 'observation.host_load.runnable_max': got "
+              "-2, which cannot be negative",
+              record_error(load));
+    json first = whole;
+    first["first_attempt"] = {{"verdict", "fail"}, {"wall_ms", -0.5}};
+    EXPECT_NE(std::string::npos, record_error(first).find("'first_attempt.wall_ms': got -0.5")) << record_error(first);
+    // Zero is a value like any other (a case that never started took 0 ms).
+    EXPECT_EQ("", with("/launch/wall_ms"_json_pointer, 0));
+    // A negative exit status or signal number is not a count: -1 is "none".
+    EXPECT_EQ("", with("/launch/exit_code"_json_pointer, -1));
+}
+
+TEST(RunMetaJson, ANegativeWallTimeOrCountIsAnError) {
+    for (const char* key : {"wall_s", "cores", "load_avg_1m_start", "load_avg_1m_end"}) {
+        try {
+            run_meta_from_json(json{{key, -1}});
+            ADD_FAILURE() << key;
+        } catch (const RecordError& e) {
+            EXPECT_EQ(0u, std::string(e.what()).find(fmt::format("bad record key 'run_meta.{}': got -1", key)))
+                << e.what();
+        }
+    }
+    EXPECT_THROW(run_meta_from_json(json{{"images", {{{"size_bytes", -1}}}}}), RecordError);
+    EXPECT_EQ(0.0, run_meta_from_json(json{{"wall_s", 0}}).wall_s);
+}
+
+TEST(ParseReportJson, AKeyTwiceInAnyObjectIsAnErrorNamingIt) {
+    EXPECT_EQ(2u, parse_report_json(R"({"meta": {"shard": "1/2"}, "records": [{"case_id": "a"}]})").size());
+    auto error_of = [](std::string_view text) -> std::string {
+        try {
+            parse_report_json(text);
+        } catch (const RecordError& e) {
+            return e.what();
+        }
+        return "";
+    };
+    EXPECT_EQ("the key \"records\" appears twice in the top-level object (a reader would see only one of them)",
+              error_of(R"({"records": [{"case_id": "a"}], "records": []})"));
+    EXPECT_EQ("the key \"interrupted\" appears twice in meta (a reader would see only one of them)",
+              error_of(R"({"meta": {"interrupted": true, "shard": "1/2", "interrupted": false}})"));
+    EXPECT_EQ("the key \"verdict\" appears twice in records[].judgement (a reader would see only one of them)",
+              error_of(R"({"records": [{}, {"judgement": {"verdict": "fail", "verdict": "pass"}}]})"));
+    // The same key in two objects is no duplicate.
+    EXPECT_EQ("", error_of(R"({"records": [{"case_id": "a"}, {"case_id": "b"}], "x": [[{"k": 1}], {"k": 2}]})"));
+}
+
+TEST(ParseReportJson, ANulByteOrAnythingAfterTheValueIsAnError) {
+    using namespace std::string_literals;
+    EXPECT_EQ(1u, parse_report_json("{\"a\": 1}\n  \n").size());
+    try {
+        parse_report_json("{\"a\": 1}\0{\"a\": 2}"s);
+        FAIL() << "a NUL byte was taken as the end";
+    } catch (const RecordError& e) {
+        EXPECT_NE(std::string::npos, std::string(e.what()).find("a NUL byte at offset 8")) << e.what();
+    }
+    EXPECT_THROW(parse_report_json("{\"a\": 1} {\"a\": 2}"), RecordError);
+    EXPECT_THROW(parse_report_json("{\"a\": 1} x"), RecordError);
+    EXPECT_THROW(parse_report_json(""), RecordError);
+    // A NUL inside a string is an escape, \u0000, and stays allowed.
+    EXPECT_EQ("a\0b"s, parse_report_json(R"({"s": "a\u0000b"})")["s"].get<std::string>());
+}
+
 TEST(RecordJson, NullReadsAsAbsent) {
     const Record r = record_from_json(json{{"launch", nullptr}, {"observation", nullptr}, {"timeout_s", nullptr},
                                            {"kind", nullptr}, {"tags", nullptr}, {"schema_version", nullptr}});
@@ -241,6 +337,7 @@ TEST(RunMetaJson, RoundTripsEveryField) {
     m.command_line = "sandbox-harness run";
     m.shard = "2/4";
     m.interrupted = true;
+    m.planned = std::vector<std::string>{"fs.write-etc [base] #0", "net.tcp-canary [science] #1"};
     m.extra = {{"launch_latency", {{"p50_ms", 236.5}}}};
     const json j = to_json(m);
     EXPECT_EQ(1, j["schema_version"]);
@@ -250,7 +347,17 @@ TEST(RunMetaJson, RoundTripsEveryField) {
     EXPECT_EQ(209000000, back.images[0].size_bytes);
     EXPECT_EQ("3.11.2", back.images[0].labels.at("python"));
     EXPECT_TRUE(back.interrupted);
+    EXPECT_EQ(m.planned, back.planned);
     EXPECT_EQ(236.5, back.extra["launch_latency"]["p50_ms"]);
+}
+
+TEST(RunMetaJson, AMissingPlanStaysUnsetNotEmpty) {
+    // Older reports have no "planned": merge must tell that apart from a shard that planned nothing.
+    EXPECT_FALSE(run_meta_from_json(json::object()).planned);
+    EXPECT_EQ(nullptr, to_json(RunMeta{})["planned"]);
+    const auto none = run_meta_from_json(json{{"planned", json::array()}}).planned;
+    ASSERT_TRUE(none);
+    EXPECT_TRUE(none->empty());
 }
 
 TEST(RunMetaJson, ErrorsNameTheKey) {

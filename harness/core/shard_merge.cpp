@@ -26,6 +26,61 @@ std::string recipe_of(const RunMeta& m, const std::string& image) {
     return "(not run)";
 }
 
+/// "3 planned cases have no record: a [base] #0, b [base] #0, c [base] #0" (at most 10 named).
+std::string listed(std::size_t n, const char* one, const char* many, const std::vector<std::string>& keys) {
+    constexpr std::size_t kShown = 10;
+    std::vector<std::string> shown(keys.begin(), keys.begin() + static_cast<long>(std::min(keys.size(), kShown)));
+    std::string text = fmt::format("{} {}: {}", n, n == 1 ? one : many, join(shown, ", "));
+    if (keys.size() > kShown) text += fmt::format(" and {} more", keys.size() - kShown);
+    return text;
+}
+
+/// A shard's records against the cases it planned: each planned case exactly one record, and no
+/// record of a case it did not plan (the run's own canary record aside).
+void check_against_plan(const std::string& label, const RunReport& r, std::vector<std::string>& problems) {
+    if (r.meta.interrupted)
+        problems.push_back(fmt::format("{}: the run was interrupted (meta.interrupted), so its records are only "
+                                       "the cases judged before it stopped; run the shard again",
+                                       label));
+    if (!r.meta.planned) {
+        problems.push_back(fmt::format("{}: its report.json does not list the cases planned for it (meta.planned: "
+                                       "written by an older sandbox-harness), so its records cannot be checked "
+                                       "against its plan; run the shard again with this version",
+                                       label));
+        return;
+    }
+    std::map<std::string, int> planned;
+    for (const auto& key : *r.meta.planned) ++planned[key];
+    std::map<std::string, int> recorded;
+    for (const auto& rec : r.records)
+        if (rec.case_id != kRunCanaryCaseId) ++recorded[case_key(rec.case_id, rec.image, rec.repetition)];
+    std::vector<std::string> missing, unplanned, twice_planned, twice_recorded;
+    for (const auto& [key, n] : planned) {
+        if (n > 1) twice_planned.push_back(key);
+        if (!recorded.count(key)) missing.push_back(key);
+    }
+    for (const auto& [key, n] : recorded) {
+        if (n > 1) twice_recorded.push_back(key);
+        if (!planned.count(key)) unplanned.push_back(key);
+    }
+    if (!missing.empty())
+        problems.push_back(fmt::format("{}: {}", label,
+                                       listed(missing.size(), "planned case has no record",
+                                              "planned cases have no record", missing)));
+    if (!unplanned.empty())
+        problems.push_back(fmt::format("{}: {}", label,
+                                       listed(unplanned.size(), "record is of a case not planned for it",
+                                              "records are of cases not planned for it", unplanned)));
+    if (!twice_recorded.empty())
+        problems.push_back(fmt::format("{}: {}", label,
+                                       listed(twice_recorded.size(), "case has more than one record",
+                                              "cases have more than one record", twice_recorded)));
+    if (!twice_planned.empty())
+        problems.push_back(fmt::format("{}: {}", label,
+                                       listed(twice_planned.size(), "case is planned more than once",
+                                              "cases are planned more than once", twice_planned)));
+}
+
 }  // namespace
 
 RunReport merge_shards(std::vector<std::pair<std::string, RunReport>> shards) {
@@ -45,6 +100,9 @@ RunReport merge_shards(std::vector<std::pair<std::string, RunReport>> shards) {
     same("profile", [](const RunMeta& m) { return join_key_values(m.profile); });
     for (const char* image : {"base", "science"})
         same(fmt::format("{} image recipe hash", image), [&](const RunMeta& m) { return recipe_of(m, image); });
+
+    // Complete: every shard finished, and its records are exactly the cases it planned.
+    for (const auto& [label, r] : shards) check_against_plan(label, r, problems);
 
     // Exactly once: shards 1..N of one N, each once, and no case in two shards.
     std::optional<int> total;
@@ -83,12 +141,13 @@ RunReport merge_shards(std::vector<std::pair<std::string, RunReport>> shards) {
 
     RunReport merged;
     merged.meta = first.meta;
+    merged.meta.planned.emplace();  // every shard's, as the merged records are
     std::vector<std::string> names;
     for (auto& [label, part] : shards) {
         merged.meta.wall_s = std::max(merged.meta.wall_s, part.meta.wall_s);
-        merged.meta.interrupted = merged.meta.interrupted || part.meta.interrupted;
         merged.meta.finished_at = std::max(merged.meta.finished_at, part.meta.finished_at);
         names.push_back(part.meta.shard.empty() ? label : part.meta.shard);
+        for (auto& key : *part.meta.planned) merged.meta.planned->push_back(std::move(key));
         for (auto& r : part.records) merged.records.push_back(std::move(r));
     }
     merged.meta.shard = "merged " + join(names, ", ");

@@ -1,8 +1,10 @@
 #pragma once
 /// Merging the reports of a sharded run (`run --shard K/N` on N runners) into one, refusing
 /// nonsense: every shard must come from the same commit, catalogue, profile and image recipes,
-/// and together they must cover the plan exactly once (each K of 1..N, no case twice). A missing
-/// shard is an error, never a smaller green report.
+/// and together they must cover the plan exactly once (each K of 1..N, no case twice). Each shard
+/// must have finished (not interrupted) and hold exactly one record of each case its report says
+/// was planned for it (RunMeta::planned), none other. A missing shard or a missing record is an
+/// error, never a smaller green report.
 
 #include <string>
 #include <utility>

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "core/plan.h"
+
 namespace sh {
 namespace {
 
@@ -12,11 +14,13 @@ RunReport shard(const std::string& k_of_n, std::vector<std::string> cases) {
     r.meta.catalogue_hash = "0123456789abcdef";
     r.meta.profile = {{"SANDBOX_MEMORY", "256m"}};
     r.meta.images = {{"base", "secure-python:latest", "sha256:1", 1, {{"sandbox-harness.recipe-hash", "r1"}}}};
+    r.meta.planned.emplace();
     for (auto& id : cases) {
         Record rec;
         rec.case_id = std::move(id);
         rec.image = "base";
         rec.judgement.verdict = Verdict::Contained;
+        r.meta.planned->push_back(case_key(rec.case_id, rec.image, rec.repetition));
         r.records.push_back(std::move(rec));
     }
     return r;
@@ -35,6 +39,75 @@ TEST(MergeShards, ShardsOfOneRunMergeIntoOne) {
     const RunReport m = merge_shards({{"a", shard("1/2", {"p1", "p2"})}, {"b", shard("2/2", {"p3"})}});
     EXPECT_EQ(3u, m.records.size());
     EXPECT_EQ("merged 1/2, 2/2", m.meta.shard);
+    EXPECT_FALSE(m.meta.interrupted);
+    EXPECT_EQ((std::vector<std::string>{"p1 [base] #0", "p2 [base] #0", "p3 [base] #0"}), m.meta.planned);
+}
+
+// The positive control of the next tests: the same shards, whole, merge (the test above).
+TEST(MergeShards, AShardMissingARecordOfItsPlanIsRefusedNamingTheCase) {
+    RunReport lost = shard("1/2", {"p1", "p2"});
+    lost.records.pop_back();  // p2's record removed, p2 still planned
+    EXPECT_EQ((std::vector<std::string>{"a: 1 planned case has no record: p2 [base] #0"}),
+              problems({{"a", lost}, {"b", shard("2/2", {"p3"})}}));
+}
+
+TEST(MergeShards, AnInterruptedShardIsRefusedEvenWhenItsRecordsAreComplete) {
+    RunReport stopped = shard("2/2", {});  // stopped before any case was judged
+    stopped.meta.interrupted = true;
+    stopped.meta.planned = {"p3 [base] #0", "p4 [base] #0"};
+    const auto p = problems({{"a", shard("1/2", {"p1"})}, {"b", stopped}});
+    ASSERT_EQ(2u, p.size());
+    EXPECT_EQ("b: the run was interrupted (meta.interrupted), so its records are only the cases judged before it "
+              "stopped; run the shard again",
+              p[0]);
+    EXPECT_EQ("b: 2 planned cases have no record: p3 [base] #0, p4 [base] #0", p[1]);
+
+    RunReport whole_but_interrupted = shard("2/2", {"p3"});
+    whole_but_interrupted.meta.interrupted = true;
+    EXPECT_EQ(1u, problems({{"a", shard("1/2", {"p1"})}, {"b", whole_but_interrupted}}).size());
+}
+
+TEST(MergeShards, ARecordNotPlannedForTheShardOrTwiceInItIsRefused) {
+    RunReport extra = shard("1/2", {"p1"});
+    extra.records.push_back(extra.records[0]);
+    extra.records.back().case_id = "planted";
+    extra.records.push_back(extra.records[0]);  // p1 twice
+    EXPECT_EQ((std::vector<std::string>{"a: 1 record is of a case not planned for it: planted [base] #0",
+                                        "a: 1 case has more than one record: p1 [base] #0"}),
+              problems({{"a", extra}, {"b", shard("2/2", {"p3"})}}));
+}
+
+TEST(MergeShards, TheRunsOwnCanaryRecordNeedsNoPlan) {
+    RunReport hit = shard("1/2", {"p1"});
+    Record canary;
+    canary.case_id = kRunCanaryCaseId;
+    canary.image = "host";
+    canary.judgement.verdict = Verdict::Error;
+    hit.records.push_back(canary);
+    EXPECT_EQ(3u, merge_shards({{"a", hit}, {"b", shard("2/2", {"p3"})}}).records.size());
+}
+
+TEST(MergeShards, AReportWithoutItsPlanIsRefusedSayingHowToFixIt) {
+    RunReport old = shard("2/2", {"p3"});
+    old.meta.planned.reset();  // written before reports listed their plan
+    const auto p = problems({{"a", shard("1/2", {"p1"})}, {"b", old}});
+    ASSERT_EQ(1u, p.size());
+    EXPECT_EQ("b: its report.json does not list the cases planned for it (meta.planned: written by an older "
+              "sandbox-harness), so its records cannot be checked against its plan; run the shard again with "
+              "this version",
+              p[0]);
+}
+
+TEST(MergeShards, ALongListOfMissingCasesIsCut) {
+    std::vector<std::string> ids;
+    for (int i = 10; i < 25; ++i) ids.push_back("p" + std::to_string(i));
+    RunReport empty = shard("1/1", ids);
+    empty.records.clear();
+    const auto p = problems({{"a", empty}});
+    ASSERT_EQ(1u, p.size());
+    EXPECT_EQ("a: 15 planned cases have no record: p10 [base] #0, p11 [base] #0, p12 [base] #0, p13 [base] #0, "
+              "p14 [base] #0, p15 [base] #0, p16 [base] #0, p17 [base] #0, p18 [base] #0, p19 [base] #0 and 5 more",
+              p[0]);
 }
 
 TEST(MergeShards, AMissingOrRepeatedShardIsAnErrorNotASmallerReport) {

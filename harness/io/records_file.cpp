@@ -1,10 +1,13 @@
 #include "io/records_file.h"
+#include "io/report_file.h"
 #include "util/error.h"
 
 #include <cerrno>
 #include <cstring>
-#include <fstream>
 #include <stdexcept>
+#include <string_view>
+
+#include <fmt/format.h>
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -44,17 +47,21 @@ void RecordsWriter::append(const Record& r) {
 }
 
 std::vector<Record> read_records(const std::filesystem::path& path) {
-    std::ifstream in(path);
-    if (!in) throw Error("cannot read " + path.string() + ": " + std::strerror(errno));
+    const std::string text = read_report_text(path);  // bounded; a FIFO or a device is an error
+    if (const auto nul = text.find('\0'); nul != std::string::npos)
+        throw Error(fmt::format("{}: a NUL byte at offset {} (records are JSON text, which has none)", path.string(),
+                                nul));
     std::vector<Record> out;
-    std::string line;
-    for (int n = 1; std::getline(in, line); ++n) {
+    std::string_view rest = text;
+    for (int n = 1; !rest.empty(); ++n) {
+        const auto end = rest.find('\n');
+        const std::string_view line = rest.substr(0, end);
+        rest = end == std::string_view::npos ? std::string_view() : rest.substr(end + 1);
         if (line.empty()) continue;
         try {
-            out.push_back(record_from_json(nlohmann::json::parse(line)));
+            out.push_back(record_from_json(parse_report_json(line)));
         } catch (const std::exception& e) {
-            throw Error(path.string() + ":" + std::to_string(n) +
-                                     ": not a record: " + e.what());
+            throw Error(path.string() + ":" + std::to_string(n) + ": not a record: " + e.what());
         }
     }
     return out;

@@ -21,6 +21,7 @@
 #include "io/process_runner.h"
 #include "io/processes.h"
 #include "io/records_file.h"
+#include "io/report_file.h"
 #include "util/error.h"
 #include "util/text.h"
 #include "util/threads.h"
@@ -532,8 +533,7 @@ FaultResult harness_signalled(const ChaosRequest& req, DockerEngine& docker, Pro
     const bool left = !docker.list_containers("sandbox-harness.case=chaos.sleeps-for-minutes").empty();
     bool interrupted = false;
     try {
-        std::ifstream in(out / "report.json");
-        interrupted = nlohmann::json::parse(in).value("/meta/interrupted"_json_pointer, false);
+        interrupted = read_report(out / "report.json").meta.interrupted;
     } catch (const std::exception&) {
     }
     f.observed = fmt::format("exit {} after {:.1f} s; {}; report.json {}; containers left: {}", done.status,

@@ -206,7 +206,7 @@ std::string catalogue_hash(const std::vector<const CaseSpec*>& cases, const fs::
 /// run (no case can be credited or blamed), never a pass.
 Record canary_record(const std::string& run_id, std::vector<std::string> hits) {
     Record r;
-    r.case_id = "run.canary";
+    r.case_id = kRunCanaryCaseId;
     r.kind = CaseKind::Probe;
     r.family = "network";
     r.controls = {"network", "isolation"};
@@ -346,6 +346,8 @@ SuiteResult execute_suite(const SuiteRequest& req, const std::atomic<bool>& canc
     // A runtime this host cannot run (SANDBOX_RUNTIME): every case skipped with the engine's reason.
     const std::vector<PlanItem> plan = skip_if_runtime_unavailable(
         make_plan(cases, opts), req.root / "sandbox/run_secure_python.sh", profile, meta, env.processes, cancel);
+    // What this run owes a record for: merge refuses a shard whose records are not exactly these.
+    meta.planned = planned_case_keys(plan);
 
     fs::create_directories(req.out_dir);
     RecordsWriter records(req.out_dir / "records.jsonl");

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # What the nightly CI definitions run (.github/workflows/nightly.yml, ci/gitlab-ci.yml), end to end
 # on this engine: the smoke suite in 3 shards, merged, equals one unsharded run verdict for
-# verdict; merge refuses a missing shard and shards of another profile; and the comparison with a
-# previous night finds an escape planted in the new report.
+# verdict; merge refuses a missing shard, shards of another profile, a shard with a record removed
+# and an interrupted one; and the comparison with a previous night finds an escape planted in the
+# new report.
 source "$(dirname "$0")/lib.sh"
 require_docker
 
@@ -51,6 +52,22 @@ r["meta"]["profile"]["SANDBOX_MEMORY"] = "128m"
 json.dump(r, open(sys.argv[1], "w"))
 PY
 refuse "a shard of another profile" "profile differs" "$TMP/shard-1" "$TMP/shard-2" "$TMP/shard-3-other"
+cp -r "$TMP/shard-3" "$TMP/shard-3-cut"
+/usr/bin/python3 - "$TMP/shard-3-cut/report.json" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+r["records"].pop()
+json.dump(r, open(sys.argv[1], "w"))
+PY
+refuse "a shard with a record removed" "planned case has no record" "$TMP/shard-1" "$TMP/shard-2" "$TMP/shard-3-cut"
+cp -r "$TMP/shard-3" "$TMP/shard-3-stopped"
+/usr/bin/python3 - "$TMP/shard-3-stopped/report.json" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+r["meta"]["interrupted"] = True
+json.dump(r, open(sys.argv[1], "w"))
+PY
+refuse "an interrupted shard" "was interrupted" "$TMP/shard-1" "$TMP/shard-2" "$TMP/shard-3-stopped"
 
 # Last night is the baseline; tonight's report gets one planted escape: compare must find it.
 cp "$TMP/merged/report.json" "$TMP/tonight.json"

@@ -17,6 +17,8 @@
 #include "run/progress.h"
 #include "util/files.h"
 
+#include "core/run_figures.h"
+
 namespace sh {
 
 Command add_ablate_command(CLI::App& app) {
@@ -65,7 +67,7 @@ Command add_ablate_command(CLI::App& app) {
             fmt::print(stderr, "== {}: {}\n", row.key, row.description);
             auto progress = make_progress(stderr);
             SuiteResult result = execute_suite(req, cancel, *progress);
-            RunReport report{result.meta, result.records};
+            RunReport report = suite_report(result.meta, result.records);
             write_reports(report, req.out_dir);
             harness_failed = print_harness_errors(result) || harness_failed;
             fmt::print(stderr, "{}\n", headline(summarize(report.records), result.meta.interrupted));

@@ -16,6 +16,8 @@
 #include "io/interrupt.h"
 #include "run/progress.h"
 
+#include "core/run_figures.h"
+
 namespace sh {
 
 Command add_review_command(CLI::App& app) {
@@ -55,7 +57,7 @@ Command add_review_command(CLI::App& app) {
                        path.empty() ? "sandbox/profiles/default.env" : path);
             auto progress = make_progress(stderr);
             SuiteResult result = execute_suite(req, cancel, *progress);
-            RunReport report{result.meta, result.records};
+            RunReport report = suite_report(result.meta, result.records);
             write_reports(report, req.out_dir);
             harness_failed = print_harness_errors(result) || harness_failed;
             fmt::print(stderr, "{}\n", headline(summarize(report.records), result.meta.interrupted));

@@ -18,27 +18,12 @@
 #include "run/progress.h"
 #include "io/records_file.h"
 #include "io/report_file.h"
+#include "core/run_figures.h"
 #include "core/run_report.h"
 
 namespace sh {
 
 namespace fs = std::filesystem;
-
-namespace {
-
-/// Wall times of the workloads, one series per image, so that `--baseline` can test them for a
-/// significant slowdown (each series needs the same workloads on both nights to mean anything).
-void add_wall_time_series(RunReport& report) {
-    std::map<std::string, std::vector<double>> series;
-    for (const auto& r : report.records)
-        if (r.kind == CaseKind::Workload && r.launch.started && r.judgement.verdict == Verdict::Pass)
-            series["workload_wall_ms." + r.image].push_back(r.launch.wall_ms);
-    for (auto& [key, samples] : series)
-        report.meta.extra[key] = {{"title", "Workload wall time, " + key.substr(key.find('.') + 1) + " image (ms)"},
-                                  {"samples_ms", samples}};
-}
-
-}  // namespace
 
 Command add_run_command(CLI::App& app) {
     auto* cmd = app.add_subcommand(
@@ -73,8 +58,7 @@ Command add_run_command(CLI::App& app) {
         if (before) req.cost_history = CostHistory(before->records);
         SuiteResult result = execute_suite(req, cancel, *progress);
 
-        RunReport report{result.meta, result.records};
-        add_wall_time_series(report);
+        const RunReport report = suite_report(result.meta, result.records);
         std::optional<RunDiff> diff;
         if (before) {
             DiffOptions dopts;

@@ -14,6 +14,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/run_cost.h"
 #include "core/stats.h"
 
 namespace sh {
@@ -80,23 +81,6 @@ nlohmann::json capacity_model_section(const CapacityReport&);
 /// twice that (idle cores, serial phases, workloads that sleep or time out). NaN when launches,
 /// cpu_s_per_launch or cores is 0.
 double efficiency_ratio(double wall_s, std::size_t launches, double cpu_s_per_launch, int cores);
-
-/// What a suite run cost, measured around it: the inputs of efficiency_ratio plus the harness's
-/// own CPU. CPU per launch is the engine stack's (dockerd, containerd, shims, runc: see
-/// EngineCpuTracker) over the run ÷ containers created, so it includes the cases' own CPU, which
-/// their shims reap.
-struct RunCost {
-    double wall_s = 0;
-    std::size_t cases = 0;
-    std::size_t launches = 0;      ///< cases whose container was created
-    int cores = 0;
-    double engine_cpu_s = 0;
-    double host_busy_cpu_s = 0;    ///< every process on the host, from /proc/stat
-    double harness_cpu_s = 0;      ///< the harness's own getrusage (all threads) less the sampler's
-    double sampler_cpu_s = 0;      ///< the thread that measured engine_cpu_s (EngineCpuWatch)
-    double launchers_cpu_s = 0;    ///< the harness's reaped children: launchers, their docker clients and AST checks
-    double kernel_threads_cpu_s = 0;  ///< kthreadd's children (writeback, journal, cgroup release): a lower bound
-};
 
 /// The efficiency ratio as a product of two factors, each a different remedy:
 /// ratio = idle_cores × outside_engine, where idle_cores = wall × cores ÷ host busy CPU (1 when no

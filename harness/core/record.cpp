@@ -223,6 +223,19 @@ void fields(auto& io, Is<ImageInfo> auto& i) {
     io("labels", i.labels);
 }
 
+void fields(auto& io, Is<RunCost> auto& c) {
+    io.non_negative("wall_s", c.wall_s);
+    io.non_negative("cases", c.cases);
+    io.non_negative("launches", c.launches);
+    io.non_negative("cores", c.cores);
+    io.non_negative("engine_cpu_s", c.engine_cpu_s);
+    io.non_negative("host_busy_cpu_s", c.host_busy_cpu_s);
+    io.non_negative("harness_cpu_s", c.harness_cpu_s);
+    io.non_negative("sampler_cpu_s", c.sampler_cpu_s);
+    io.non_negative("launchers_cpu_s", c.launchers_cpu_s);
+    io.non_negative("kernel_threads_cpu_s", c.kernel_threads_cpu_s);
+}
+
 void fields(auto& io, Is<RunMeta> auto& m) {
     io.schema_version();
     io("run_id", m.run_id);
@@ -246,6 +259,7 @@ void fields(auto& io, Is<RunMeta> auto& m) {
     io("catalogue_hash", m.catalogue_hash);
     io("interrupted", m.interrupted);
     io("planned", m.planned);
+    io("run_cost", m.run_cost);
     io("extra", m.extra);
 }
 

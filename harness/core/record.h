@@ -47,6 +47,7 @@
 #include "core/case_spec.h"
 #include "core/launch_result.h"
 #include "core/observation.h"
+#include "core/run_cost.h"
 #include "core/verdict.h"
 
 namespace sh {
@@ -128,6 +129,9 @@ struct RunMeta {
     /// order: merge checks a shard's records against it. Unset in reports of older versions and of
     /// commands that plan no cases.
     std::optional<std::vector<std::string>> planned;
+    /// What the run cost, measured around it (a merge: the shards' sums); the run_efficiency
+    /// section of `extra` is derived from it and the records (core/run_figures.h).
+    std::optional<RunCost> run_cost;
     nlohmann::json extra = nlohmann::json::object();  ///< perf figures and the like, by section
 };
 

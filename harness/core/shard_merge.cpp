@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "core/plan.h"
+#include "core/run_figures.h"
 #include "util/text.h"
 
 namespace sh {
@@ -142,15 +143,21 @@ RunReport merge_shards(std::vector<std::pair<std::string, RunReport>> shards) {
     RunReport merged;
     merged.meta = first.meta;
     merged.meta.planned.emplace();  // every shard's, as the merged records are
+    std::vector<const RunMeta*> metas;
+    for (const auto& [label, part] : shards) metas.push_back(&part.meta);
+    merged.meta.run_cost = sum_costs(metas);
     std::vector<std::string> names;
     for (auto& [label, part] : shards) {
         merged.meta.wall_s = std::max(merged.meta.wall_s, part.meta.wall_s);
+        merged.meta.started_at = std::min(merged.meta.started_at, part.meta.started_at);
         merged.meta.finished_at = std::max(merged.meta.finished_at, part.meta.finished_at);
         names.push_back(part.meta.shard.empty() ? label : part.meta.shard);
         for (auto& key : *part.meta.planned) merged.meta.planned->push_back(std::move(key));
         for (auto& r : part.records) merged.records.push_back(std::move(r));
     }
     merged.meta.shard = "merged " + join(names, ", ");
+    // The figures the records give are the merged records' own, never the first shard's.
+    derive_run_figures(merged);
     return merged;
 }
 

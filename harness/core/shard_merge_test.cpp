@@ -2,7 +2,12 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
+#include <fmt/format.h>
+
 #include "core/plan.h"
+#include "core/run_figures.h"
 
 namespace sh {
 namespace {
@@ -138,6 +143,95 @@ TEST(MergeShards, AMergedReportIsNotAShard) {
     const auto p = problems({{"a", shard("merged 1/2, 2/2", {"p1"})}});
     ASSERT_EQ(1u, p.size());
     EXPECT_NE(std::string::npos, p[0].find("is not K/N")) << p[0];
+}
+
+/// A night's cases, each with a wall time: workloads on both images (some passed), probes whose
+/// containers were created; split into the shards `of` (index of each case's shard, 1-based).
+struct Night {
+    std::vector<Record> records;
+    Night() {
+        for (int i = 0; i < 12; ++i) {
+            Record r;
+            r.case_id = fmt::format("c{:02}", i);
+            r.image = i % 3 == 0 ? "science" : "base";
+            r.kind = i % 2 ? CaseKind::Workload : CaseKind::Probe;
+            r.launch.started = true;
+            r.launch.wall_ms = 100 + 17 * i;
+            r.judgement.verdict = r.kind == CaseKind::Workload ? (i == 7 ? Verdict::Fail : Verdict::Pass) : Verdict::Contained;
+            if (i != 4) r.observation.container_id = fmt::format("id{}", i);  // c04: AST-rejected, no container
+            records.push_back(std::move(r));
+        }
+    }
+    RunReport part(const std::string& shard, int k, int n, RunCost cost) const {
+        RunReport r = shard_of(shard, {});
+        for (std::size_t i = 0; i < records.size(); ++i)
+            if (n == 1 || static_cast<int>(i) % n == k - 1) {
+                r.meta.planned->push_back(case_key(records[i].case_id, records[i].image, records[i].repetition));
+                r.records.push_back(records[i]);
+            }
+        r.meta.run_cost = cost;
+        return r;
+    }
+    static RunReport shard_of(const std::string& k_of_n, std::vector<std::string> cases) { return shard(k_of_n, std::move(cases)); }
+};
+
+RunCost cost(double wall, double engine_cpu, double busy) {
+    RunCost c;
+    c.wall_s = wall;
+    c.cores = 2;
+    c.engine_cpu_s = engine_cpu;
+    c.host_busy_cpu_s = busy;
+    c.harness_cpu_s = 0.5;
+    return c;
+}
+
+std::vector<double> sorted_samples(const RunReport& r, const std::string& image) {
+    auto v = r.meta.extra.at(kWorkloadWallSeries + image).at("samples_ms").get<std::vector<double>>();
+    std::sort(v.begin(), v.end());
+    return v;
+}
+
+TEST(MergeShards, TheMergedFiguresAreTheRecordsOwnAsInOneRun) {
+    const Night night;
+    const RunReport one = suite_report(night.part("", 1, 1, cost(30, 12, 50)).meta, night.records);
+    const RunReport merged = merge_shards({{"a", night.part("1/3", 1, 3, cost(10, 4, 17))},
+                                           {"b", night.part("2/3", 2, 3, cost(11, 4, 16))},
+                                           {"c", night.part("3/3", 3, 3, cost(9, 4, 17))}});
+    for (const char* image : {"base", "science"}) {
+        EXPECT_EQ(sorted_samples(one, image), sorted_samples(merged, image)) << image << ": every shard's workloads";
+        EXPECT_FALSE(sorted_samples(one, image).empty());
+    }
+    const auto& eff_one = one.meta.extra.at("run_efficiency");
+    const auto& eff = merged.meta.extra.at("run_efficiency");
+    EXPECT_EQ(12, eff.at("cases")) << "every shard's cases, not the first shard's";
+    EXPECT_EQ(eff_one.at("cases"), eff.at("cases"));
+    EXPECT_EQ(eff_one.at("launches"), eff.at("launches"));
+    EXPECT_EQ(11, eff.at("launches"));
+    EXPECT_DOUBLE_EQ(30, eff.at("wall_s").get<double>()) << "the shards' sum";
+    EXPECT_DOUBLE_EQ(12, eff.at("engine_cpu_s").get<double>());
+    EXPECT_DOUBLE_EQ(50, eff.at("host_busy_cpu_s").get<double>());
+    EXPECT_EQ(eff_one.at("efficiency_ratio"), eff.at("efficiency_ratio"));
+    EXPECT_NE(std::string::npos, eff.at("merged").get<std::string>().find("sums")) << eff.dump();
+
+    // A change planted in one shard shows in the merged figures.
+    RunReport slow = night.part("2/3", 2, 3, cost(11, 4, 16));
+    for (auto& r : slow.records)
+        if (r.kind == CaseKind::Workload && r.judgement.verdict == Verdict::Pass) r.launch.wall_ms = 99999;
+    const RunReport planted = merge_shards({{"a", night.part("1/3", 1, 3, cost(10, 4, 17))},
+                                            {"b", slow},
+                                            {"c", night.part("3/3", 3, 3, cost(9, 4, 17))}});
+    EXPECT_NE(sorted_samples(one, "base"), sorted_samples(planted, "base"));
+    EXPECT_EQ(99999, sorted_samples(planted, "base").back());
+}
+
+TEST(RunFigures, StaleSeriesAreReplacedAndNoCostMeansNoEfficiencySection) {
+    RunReport r = Night().part("", 1, 1, cost(1, 1, 1));
+    r.meta.run_cost.reset();
+    r.meta.extra["workload_wall_ms.gone"] = {{"samples_ms", {1.0}}};
+    derive_run_figures(r);
+    EXPECT_FALSE(r.meta.extra.contains("workload_wall_ms.gone"));
+    EXPECT_TRUE(r.meta.extra.contains("workload_wall_ms.base"));
+    EXPECT_FALSE(r.meta.extra.contains("run_efficiency"));
 }
 
 }  // namespace

@@ -412,7 +412,7 @@ SuiteResult execute_suite(const SuiteRequest& req, const std::atomic<bool>& canc
     cost.cases = result.records.size();
     cost.launches = static_cast<std::size_t>(std::count_if(result.records.begin(), result.records.end(),
                                                            [](const Record& r) { return r.observation.container_id.has_value(); }));
-    meta.extra["run_efficiency"] = run_efficiency_section(cost);
+    meta.run_cost = cost;  // the run_efficiency section is derived from it (core/run_figures.h)
     return result;
 }
 

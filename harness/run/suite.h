@@ -56,7 +56,7 @@ struct SuiteRequest {
 struct SuiteResult {
     RunMeta meta;
     std::vector<Record> records;
-    RunCost cost;  ///< also in meta.extra["run_efficiency"]
+    RunCost cost;  ///< also meta.run_cost
     /// What failed after the cases were judged (the final cleanup when the engine is away): the
     /// reports are still written, and the command exits 2.
     std::vector<std::string> harness_errors;

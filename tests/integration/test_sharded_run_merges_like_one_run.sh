@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # What the nightly CI definitions run (.github/workflows/nightly.yml, ci/gitlab-ci.yml), end to end
 # on this engine: the smoke suite in 3 shards, merged, equals one unsharded run verdict for
-# verdict; merge refuses a missing shard, shards of another profile, a shard with a record removed
+# verdict and in every figure the records give (each image's workload wall-time series has the same
+# sample count, run_efficiency counts every case and launch); merge refuses a missing shard, shards of another profile, a shard with a record removed
 # and an interrupted one; and the comparison with a previous night finds an escape planted in the
 # new report.
 source "$(dirname "$0")/lib.sh"
@@ -33,6 +34,25 @@ verdicts "$TMP/one/report.json" >"$TMP/one.txt"
 [[ -s $TMP/one.txt ]] || fail "the unsharded run judged nothing"
 diff -u "$TMP/one.txt" "$TMP/merged.txt" || fail "the merged shards differ from one unsharded run"
 echo "ok: 3 shards merged = one run ($(wc -l <"$TMP/one.txt") records)"
+
+/usr/bin/python3 - "$TMP/one/report.json" "$TMP/merged/report.json" <<'PY' || fail "the merged figures are not every shard's (above)"
+import json, sys
+one, merged = (json.load(open(p))["meta"]["extra"] for p in sys.argv[1:3])
+bad = 0
+series = sorted(k for k in one if k.startswith("workload_wall_ms."))
+if not series:
+    print("BAD the unsharded run has no workload wall-time series"); bad += 1
+for key in sorted(set(series) | {k for k in merged if k.startswith("workload_wall_ms.")}):
+    n1, n2 = (len(x.get(key, {}).get("samples_ms", [])) for x in (one, merged))
+    print(("ok  " if n1 == n2 else "BAD ") + f"{key}: {n1} samples in one run, {n2} merged"); bad += n1 != n2
+for field in ("cases", "launches"):
+    a, b = one["run_efficiency"][field], merged["run_efficiency"][field]
+    print(("ok  " if a == b else "BAD ") + f"run_efficiency.{field}: {a} in one run, {b} merged"); bad += a != b
+if "merged" not in merged["run_efficiency"]:
+    print("BAD the merged run_efficiency does not say how it was combined"); bad += 1
+sys.exit(1 if bad else 0)
+PY
+echo "ok: the merged figures count every shard's records"
 
 refuse() {  # refuse WHAT FRAGMENT DIRS...: merge must exit 2 naming FRAGMENT, writing nothing
   local what=$1 fragment=$2 status=0

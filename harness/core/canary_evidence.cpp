@@ -123,4 +123,21 @@ std::vector<std::string> unexplained_hits(const std::vector<CanaryHit>& sampled,
     return out;
 }
 
+Record unexplained_hits_record(const std::string& run_id, std::vector<std::string> hits) {
+    Record r;
+    r.case_id = kRunCanaryCaseId;
+    r.kind = CaseKind::Probe;
+    r.family = "network";
+    r.controls = {"network", "isolation"};
+    r.image = "host";
+    r.container_name = "sh-" + run_id;
+    r.summary = "The run itself: canary hits that arrived while no case was running.";
+    r.observation.canary_hits = std::move(hits);
+    r.judgement.verdict = Verdict::Error;
+    r.judgement.reasons = {
+        "canary hits arrived while no case of this run was running: something reached the host that no case "
+        "can be blamed or cleared for (a leftover process of a case, or another program)"};
+    return r;
+}
+
 }  // namespace sh

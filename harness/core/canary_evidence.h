@@ -19,6 +19,8 @@
 #include <string>
 #include <vector>
 
+#include "core/record.h"
+
 namespace sh {
 
 struct CanaryHit {
@@ -69,6 +71,10 @@ std::vector<std::string> attribute(const std::vector<CanaryHit>& sampled,
 std::vector<std::string> unexplained_hits(const std::vector<CanaryHit>& sampled,
                                           const std::vector<CanaryWindow>& windows,
                                           std::uint64_t total);
+
+/// The record of the run itself (case "run.canary") for hits no case can be blamed or cleared for
+/// (unexplained_hits()): an error, so that every report and the exit status show it.
+Record unexplained_hits_record(const std::string& run_id, std::vector<std::string> hits);
 
 /// "tcp from 127.0.0.1:5555, 17 bytes: 'hello'" — one hit, for a reason line (escaped).
 std::string describe_hit(const CanaryHit&);

@@ -7,6 +7,8 @@
 
 #include "core/flag_drift.h"
 #include "core/host_claims.h"
+#include "core/record.h"
+#include "core/syscall_baseline.h"
 #include "util/escape.h"
 #include "util/text.h"
 
@@ -420,6 +422,31 @@ std::optional<ProbeReport> parse_probe_report(const LaunchResult& launch, std::s
 
 Judgement judge(const CaseSpec& spec, const LaunchResult& launch, const Observation& obs) {
     return Judge(spec, launch, obs).run();
+}
+
+void after_judge(Judgement& j, const CaseSpec& spec, const AfterJudge& after) {
+    if (after.syscall_baseline) apply_syscall_baseline(j, spec.id, *after.syscall_baseline);
+    if (after.interrupted) {
+        j.verdict = Verdict::Error;
+        j.stopped_by.reset();
+        j.reasons.insert(j.reasons.begin(), "run interrupted: the harness stopped this case");
+    }
+}
+
+Judgement not_judged(const std::string& reason, bool harness_failure) {
+    Judgement j;
+    j.verdict = harness_failure ? Verdict::Error : Verdict::Skipped;
+    j.reasons = {harness_failure ? "the harness failed while running this case: " + reason : reason};
+    return j;
+}
+
+int exit_status(const std::vector<Record>& records) {
+    int status = 0;
+    for (const auto& r : records) {
+        if (r.judgement.verdict == Verdict::Error) return 2;
+        if (is_failure(r.judgement.verdict)) status = 1;
+    }
+    return status;
 }
 
 std::string first_difference(const std::string& expected, const std::string& actual) {

@@ -57,6 +57,9 @@
 /// the case's own cgroup, both read by the harness, so the case's own threads cannot earn it.
 /// `stopped_by` is the control the evidence shows (ast, timeout, memory), else the
 /// report's "stopped_by" when it is one of the spec's controls (never "ast"), else the first one.
+///
+/// Every change to a verdict after judge() is made here too (after_judge(), not_judged()), and
+/// what the verdicts make of a run's exit status (exit_status()): run/ only carries results.
 
 #include <optional>
 #include <string>
@@ -120,6 +123,29 @@ struct Judgement {
 };
 
 Judgement judge(const CaseSpec&, const LaunchResult&, const Observation&);
+
+struct Record;
+struct SyscallBaselineCheck;
+
+/// What the harness learned of a case outside the evidence judge() weighs, in the order applied:
+struct AfterJudge {
+    /// kernel.syscall-sweep against its runtime's golden baseline (core/syscall_baseline.h):
+    /// contained can become fail (another set) or error (a report that is not its own list's).
+    const SyscallBaselineCheck* syscall_baseline = nullptr;
+    /// The run was stopped while the case ran: whatever judge() said, the case tells nothing
+    /// about the sandbox (error, no control credited).
+    bool interrupted = false;
+};
+void after_judge(Judgement&, const CaseSpec&, const AfterJudge&);
+
+/// The judgement of a case the harness did not judge: skipped (the plan's reason), or, with
+/// `harness_failure`, an error because the harness itself broke on it ("the harness failed while
+/// running this case: ..."), never anything the sandbox did.
+Judgement not_judged(const std::string& reason, bool harness_failure = false);
+
+/// A run's exit status from its verdicts: 2 when any case is an error (the harness could not
+/// tell), else 1 when any failed or escaped, else 0.
+int exit_status(const std::vector<Record>&);
 
 /// What the launcher's exit status means once the container has been observed, not trusting the
 /// codes a script can exit with itself: 126 is an AST rejection only when a reachable engine saw

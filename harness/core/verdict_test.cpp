@@ -1,4 +1,5 @@
 #include "core/verdict.h"
+#include "core/record.h"
 
 #include <gtest/gtest.h>
 
@@ -576,6 +577,43 @@ TEST(JudgeWorkload, TimeoutAndOomFail) {
     Observation oom = oom_killed(137);
     EXPECT_EQ((Reasons{"OOM-killed (exit 137)", "stdout differs at line 1: expected 'hello', got the end of the output"}),
               judge(workload(), exited(137), oom).reasons);
+}
+
+// After judge(): every later change to a verdict is made in core.
+
+TEST(AfterJudge, AnInterruptedCaseIsAnErrorWhateverItWasJudged) {
+    Judgement j = judge(probe(Expect::Killed, {"memory"}), exited(137), oom_killed(137));
+    ASSERT_EQ(Verdict::Contained, j.verdict);
+    after_judge(j, probe(Expect::Killed, {"memory"}), {.interrupted = true});
+    EXPECT_EQ(Verdict::Error, j.verdict);
+    EXPECT_FALSE(j.stopped_by) << "no control is credited for a case the harness stopped";
+    EXPECT_EQ("run interrupted: the harness stopped this case", j.reasons.at(0));
+
+    Judgement untouched = judge(probe(Expect::Killed, {"memory"}), exited(137), oom_killed(137));
+    after_judge(untouched, probe(Expect::Killed, {"memory"}), {});
+    EXPECT_EQ(Verdict::Contained, untouched.verdict) << "nothing learned after: the judgement stands";
+}
+
+TEST(AfterJudge, ACaseTheHarnessDidNotJudgeIsSkippedOrAnError) {
+    const Judgement skipped = not_judged("the science image is not selected");
+    EXPECT_EQ(Verdict::Skipped, skipped.verdict);
+    EXPECT_EQ(Reasons{"the science image is not selected"}, skipped.reasons);
+    const Judgement broke = not_judged("engine gone", true);
+    EXPECT_EQ(Verdict::Error, broke.verdict);
+    EXPECT_EQ(Reasons{"the harness failed while running this case: engine gone"}, broke.reasons);
+}
+
+TEST(ExitStatus, AnErrorIs2AFailureOrEscape1ElseZero) {
+    auto with = [](std::initializer_list<Verdict> vs) {
+        std::vector<Record> rs;
+        for (Verdict v : vs) rs.emplace_back().judgement.verdict = v;
+        return exit_status(rs);
+    };
+    EXPECT_EQ(0, with({}));
+    EXPECT_EQ(0, with({Verdict::Pass, Verdict::Contained, Verdict::AcceptedRisk, Verdict::Flaky, Verdict::Skipped}));
+    EXPECT_EQ(1, with({Verdict::Pass, Verdict::Escaped}));
+    EXPECT_EQ(1, with({Verdict::Fail}));
+    EXPECT_EQ(2, with({Verdict::Escaped, Verdict::Error})) << "an error outranks a failure: the run cannot be read";
 }
 
 TEST(FirstDifference, OneLineSaysWhere) {

@@ -101,15 +101,14 @@ private:
     std::string key_;
 };
 
-Record skipped_record(const PlanItem& item, const RunConfig& cfg, const std::string& reason) {
+/// The record of a case before any judgement: what it is and where it ran.
+Record case_record(const PlanItem& item, const RunConfig& cfg) {
     Record r;
     describe_case(r, *item.spec);
     r.image = item.image;
     r.repetition = item.repetition;
     r.container_name = item.container_name;
     r.profile_name = cfg.profile_label;
-    r.judgement.verdict = Verdict::Skipped;
-    r.judgement.reasons = {reason};
     return r;
 }
 
@@ -211,8 +210,7 @@ Observation observe(const PlanItem& item, const Profile& effective, const Launch
 }
 
 Record run_one(const PlanItem& item, const RunConfig& cfg, RunContext& ctx) {
-    Record r = skipped_record(item, cfg, "");
-    r.judgement.reasons.clear();
+    Record r = case_record(item, cfg);
 
     std::map<std::string, std::string> env = cfg.profile.values;
     for (const auto& [k, v] : item.env) env[k] = v;
@@ -253,13 +251,9 @@ Record run_one(const PlanItem& item, const RunConfig& cfg, RunContext& ctx) {
                 kernel_mark);
     if (ctx.load) r.observation.host_load = ctx.load->window(started, ended, item.container_name);
     r.judgement = judge(*item.spec, r.launch, r.observation);
-    if (cfg.syscall_baseline) apply_syscall_baseline(r.judgement, item.spec->id, *cfg.syscall_baseline);
-    if (ctx.cancel.load()) {
-        // An interrupted case tells nothing about the sandbox.
-        r.judgement.verdict = Verdict::Error;
-        r.judgement.stopped_by.reset();
-        r.judgement.reasons.insert(r.judgement.reasons.begin(), "run interrupted: the harness stopped this case");
-    }
+    after_judge(r.judgement, *item.spec,
+                {.syscall_baseline = cfg.syscall_baseline ? &*cfg.syscall_baseline : nullptr,
+                 .interrupted = ctx.cancel.load()});
     return r;
 }
 
@@ -307,13 +301,17 @@ std::vector<Record> run_plan(const std::vector<PlanItem>& items, const RunConfig
             const PlanItem& item = items[i];
             Record rec;
             try {
-                rec = item.skip ? skipped_record(item, cfg, item.skip_reason) : run_judged(item, cfg, ctx);
+                if (item.skip) {
+                    rec = case_record(item, cfg);
+                    rec.judgement = not_judged(item.skip_reason);
+                } else {
+                    rec = run_judged(item, cfg, ctx);
+                }
             } catch (const std::exception& e) {
                 // The harness broke on this case (the engine went away mid-observation, ...): the
                 // case is an error, the run goes on.
-                rec = skipped_record(item, cfg, "");
-                rec.judgement.verdict = Verdict::Error;
-                rec.judgement.reasons = {std::string("the harness failed while running this case: ") + e.what()};
+                rec = case_record(item, cfg);
+                rec.judgement = not_judged(e.what(), /*harness_failure=*/true);
             }
             try {
                 ctx.records.append(rec);

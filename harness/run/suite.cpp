@@ -204,23 +204,6 @@ std::string catalogue_hash(const std::vector<const CaseSpec*>& cases, const fs::
 
 /// The run's own record for canary hits that arrived while no case was running: an error of the
 /// run (no case can be credited or blamed), never a pass.
-Record canary_record(const std::string& run_id, std::vector<std::string> hits) {
-    Record r;
-    r.case_id = kRunCanaryCaseId;
-    r.kind = CaseKind::Probe;
-    r.family = "network";
-    r.controls = {"network", "isolation"};
-    r.image = "host";
-    r.container_name = "sh-" + run_id;
-    r.summary = "The run itself: canary hits that arrived while no case was running.";
-    r.observation.canary_hits = std::move(hits);
-    r.judgement.verdict = Verdict::Error;
-    r.judgement.reasons = {
-        "canary hits arrived while no case of this run was running: something reached the host that no case "
-        "can be blamed or cleared for (a leftover process of a case, or another program)"};
-    return r;
-}
-
 Profile effective_profile(const SuiteRequest& req) {
     const fs::path path =
         req.profile_path.empty() ? req.root / "sandbox/profiles/default.env" : req.profile_path;
@@ -388,7 +371,7 @@ SuiteResult execute_suite(const SuiteRequest& req, const std::atomic<bool>& canc
     // the run, as a record of its own, so that every report and the exit status show it.
     if (auto unexplained = unexplained_hits(canary.hits(), canary_windows.windows(), canary.sync());
         !unexplained.empty()) {
-        Record r = canary_record(meta.run_id, std::move(unexplained));
+        Record r = unexplained_hits_record(meta.run_id, std::move(unexplained));
         records.append(r);
         result.records.push_back(std::move(r));
     }
@@ -414,15 +397,6 @@ SuiteResult execute_suite(const SuiteRequest& req, const std::atomic<bool>& canc
                                                            [](const Record& r) { return r.observation.container_id.has_value(); }));
     meta.run_cost = cost;  // the run_efficiency section is derived from it (core/run_figures.h)
     return result;
-}
-
-int exit_status(const std::vector<Record>& records) {
-    int status = 0;
-    for (const auto& r : records) {
-        if (r.judgement.verdict == Verdict::Error) return 2;
-        if (is_failure(r.judgement.verdict)) status = 1;
-    }
-    return status;
 }
 
 }  // namespace sh

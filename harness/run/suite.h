@@ -81,7 +81,5 @@ SuiteResult execute_suite(const SuiteRequest&, const std::atomic<bool>& cancel, 
 /// The same against the engine at DOCKER_HOST (or the local socket) and real processes.
 SuiteResult execute_suite(const SuiteRequest&, const std::atomic<bool>& cancel, Progress&);
 
-/// Exit status for a set of records: 2 if any error, else 1 if any fail/escaped, else 0.
-int exit_status(const std::vector<Record>&);
 
 }  // namespace sh

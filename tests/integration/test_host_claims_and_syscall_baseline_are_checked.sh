@@ -17,11 +17,15 @@ setup_root() {
   ln -s "$ROOT/sandbox" "$TMP/root/sandbox"
 }
 
-# write_baseline HASH ENGINE KERNEL REACHED_JSON: the runc baseline of the temporary catalogue.
+# write_baseline HASH ENGINE KERNEL REACHED_JSON: the runc baseline of the temporary catalogue
+# (HASH "own": the list's own hash, as the sweep computes it; a baseline whose hash is not its
+# list's does not load).
 write_baseline() {
   /usr/bin/python3 - "$TMP/root/attacks/kernel/syscall_baseline.json" "$@" <<'PY'
-import json, sys
+import hashlib, json, sys
 path, digest, engine, kernel, reached = sys.argv[1:]
+if digest == "own":
+    digest = hashlib.sha256(" ".join(sorted(set(json.loads(reached)))).encode()).hexdigest()[:16]
 json.dump({"recorded_with": {"docker_engine": engine, "kernel": kernel, "runtime": "runc"},
            "reached_sha256_16": digest, "reached": json.loads(reached)}, open(path, "w"))
 PY
@@ -35,6 +39,12 @@ kernel=$(cat /proc/sys/kernel/osrelease)
 #    syscall that does not exist, and one that every process reaches.
 setup_root
 write_baseline 0000000000000000 "$engine" "$kernel" '["no_such_syscall", "write"]'
+status=0
+"$HARNESS" run --root "$TMP/root" --image base --out "$TMP/out0" >"$TMP/log0" 2>&1 || status=$?
+expect_status 2 "$status" "a run with a baseline whose hash is not its list's"
+grep -qF "is not the hash of its own reached list" "$TMP/log0" || { cat "$TMP/log0"; fail "the edited baseline was not named"; }
+echo "ok: a baseline whose hash is not its own list's does not load"
+write_baseline own "$engine" "$kernel" '["no_such_syscall", "write"]'
 status=0
 SANDBOX_AST_CHECK=0 "$HARNESS" run --root "$TMP/root" --image base --jobs 2 --out "$TMP/out1" >"$TMP/log1" 2>&1 ||
   status=$?

@@ -36,8 +36,9 @@ std::string render_chaos_markdown(const std::vector<FaultResult>& faults, double
     out += md_table({"Fault", "Status", "Recovery", "Past deadline", "What the harness showed"}, rows);
     std::string notes;
     for (const auto& f : faults) {
-        notes += fmt::format("- **{}**: {} Expected: {}", markdown_escape(f.fault), markdown_escape(f.injected),
-                             markdown_escape(f.expected));
+        // What was injected and expected are the harness's own text, their commands in backticks.
+        notes += fmt::format("- **{}**: {} Expected: {}", markdown_escape(f.fault), markdown_with_code(f.injected),
+                             markdown_with_code(f.expected));
         if (!f.reason.empty()) notes += fmt::format(" **{}:** {}", to_string(f.status), markdown_escape(f.reason));
         notes += "\n";
     }
@@ -57,8 +58,8 @@ std::string render_chaos_html(const std::vector<FaultResult>& faults, double wal
     out += html_table({"Fault", "Status", "Recovery", "Past deadline", "What the harness showed"}, rows);
     out += "</section>\n<section><h2>Faults</h2>\n<ul>\n";
     for (const auto& f : faults) {
-        out += "<li><strong>" + html_escape(f.fault) + "</strong>: " + html_escape(f.injected) +
-               " Expected: " + html_escape(f.expected);
+        out += "<li><strong>" + html_escape(f.fault) + "</strong>: " + html_with_code(f.injected) +
+               " Expected: " + html_with_code(f.expected);
         if (!f.reason.empty()) out += " <strong>" + html_escape(to_string(f.status)) + ":</strong> " + html_escape(f.reason);
         out += "</li>\n";
     }

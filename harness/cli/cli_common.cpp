@@ -5,10 +5,36 @@
 #include <fmt/format.h>
 #include "util/escape.h"
 #include "util/error.h"
+#include "util/text.h"
 
 #include <cstdlib>
 
 namespace sh {
+
+namespace {
+
+/// `text`'s words in lines of at most `width` characters (a longer word stands on its own line).
+std::string wrap(const std::string& text, std::size_t width) {
+    std::string out, line;
+    for (const auto w : words(text)) {
+        if (!line.empty() && line.size() + 1 + w.size() > width) {
+            out += line + "\n";
+            line.clear();
+        }
+        if (!line.empty()) line += ' ';
+        line += w;
+    }
+    return out + line;
+}
+
+}  // namespace
+
+CLI::App* add_described_command(CLI::App& app, const std::string& name, const std::string& summary,
+                                const std::string& details) {
+    auto* cmd = app.add_subcommand(name, summary);
+    if (!details.empty()) cmd->footer(wrap(details, 100));
+    return cmd;
+}
 
 void add_suite_options(CLI::App& cmd, SuiteOptions& o, bool with_profile) {
     cmd.add_option("--suite", o.suite, "nightly (= all), probes, workloads or smoke")

@@ -1,6 +1,7 @@
 #pragma once
-/// What the commands share: the suite options of run, review and ablate (registered in one place,
-/// so --help says the same everywhere), the checkout root, the command line.
+/// What the commands share: how a command is described, the suite options of run, review and
+/// ablate (registered in one place, so --help says the same everywhere), the checkout root, the
+/// command line.
 
 #include <string>
 #include <vector>
@@ -11,6 +12,13 @@
 #include "run/suite.h"
 
 namespace sh {
+
+/// Registers the subcommand `name`. `summary` is its one line in the top-level --help (as git
+/// and docker list theirs: short, no final full stop); `details`, when given, is the paragraph
+/// shown after the options in `sandbox-harness NAME --help` only, wrapped to the terminal's
+/// usual width.
+CLI::App* add_described_command(CLI::App& app, const std::string& name, const std::string& summary,
+                                const std::string& details = "");
 
 struct SuiteOptions {
     std::string root;

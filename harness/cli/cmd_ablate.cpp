@@ -22,8 +22,8 @@
 namespace sh {
 
 Command add_ablate_command(CLI::App& app) {
-    auto* cmd = app.add_subcommand(
-        "ablate",
+    auto* cmd = add_described_command(
+        app, "ablate", "Run the probes once per weakened control: the coverage matrix",
         "Run the probes once per weakened control (sandbox/profiles/weakened/*.env, AST check off) "
         "and render the control x probe coverage matrix. Exits 1 when a control is caught by no "
         "probe, a probe never reports an escape (no positive control), or the runtime alone lets a probe "

@@ -26,10 +26,11 @@ struct BenchOptions {
 }  // namespace
 
 Command add_bench_command(CLI::App& app) {
-    auto* cmd = app.add_subcommand(
-        "bench", "Measure launch latency (percentiles, phases), the launcher's overhead against the Engine "
-                 "API, CPU per launch, each control's latency cost and enforcement timings; writes the "
-                 "figures into report.json (meta.extra), summary.md and report.html.");
+    auto* cmd = add_described_command(
+        app, "bench", "Measure launch latency and each control's cost",
+        "Measure launch latency (percentiles, phases), the launcher's overhead against the Engine "
+        "API, CPU per launch, each control's latency cost and enforcement timings; writes the "
+        "figures into report.json (meta.extra), summary.md and report.html.");
     auto o = std::make_shared<BenchOptions>();
     BenchSettings& s = o->settings;
     cmd->add_option("--out", o->out, "Output directory")->required();

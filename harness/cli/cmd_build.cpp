@@ -35,9 +35,10 @@ int run_attached(const std::vector<std::string>& argv) {
 }  // namespace
 
 Command add_build_command(CLI::App& app) {
-    auto* cmd = app.add_subcommand(
-        "build", "Build the sandbox images (sandbox/build_secure_python.sh); an unchanged rebuild "
-                 "is skipped by its recipe hash.");
+    auto* cmd = add_described_command(
+        app, "build", "Build the sandbox images",
+        "Build the sandbox images (sandbox/build_secure_python.sh); an unchanged rebuild "
+        "is skipped by its recipe hash.");
     auto which = std::make_shared<std::string>("all");
     auto root = std::make_shared<std::string>();
     cmd->add_option("image", *which, "base, science, canary (the test-only setuid canary) or all")

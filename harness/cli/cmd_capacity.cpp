@@ -26,9 +26,10 @@ struct CapacityOptions {
 }  // namespace
 
 Command add_capacity_command(CLI::App& app) {
-    auto* cmd = app.add_subcommand(
-        "capacity", "Throughput and latency against concurrency, workloads against each limit's value, and "
-                    "the capacity model (launches/s ≈ cores ÷ CPU-s per launch) checked against the sweep.");
+    auto* cmd = add_described_command(
+        app, "capacity", "Throughput and latency against concurrency and limits",
+        "Throughput and latency against concurrency, workloads against each limit's value, and "
+        "the capacity model (launches/s ≈ cores ÷ CPU-s per launch) checked against the sweep.");
     auto o = std::make_shared<CapacityOptions>();
     CapacitySettings& s = o->settings;
     cmd->add_option("--out", o->out, "Output directory")->required();

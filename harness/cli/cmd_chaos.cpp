@@ -23,8 +23,8 @@ namespace sh {
 namespace fs = std::filesystem;
 
 Command add_chaos_command(CLI::App& app) {
-    auto* cmd = app.add_subcommand(
-        "chaos",
+    auto* cmd = add_described_command(
+        app, "chaos", "Inject faults into real runs and check that each run shows them",
         "Inject faults into real runs of this harness, from outside, and check that each run shows them: "
         "someone's docker kill, pause or stop of a case's container (an error that names the interference), "
         "the launcher or the harness killed with SIGKILL (no container outlives its deadline or its harness, "

@@ -10,8 +10,8 @@
 namespace sh {
 
 Command add_compare_command(CLI::App& app) {
-    auto* cmd = app.add_subcommand(
-        "compare",
+    auto* cmd = add_described_command(
+        app, "compare", "Compare two report.json files: verdicts and latency",
         "Compare two report.json files: verdict changes (new escapes, regressions, fixes) and "
         "latency series (Mann-Whitney U). Exits 1 only on a regression: a verdict that got worse, "
         "or a latency series significantly slower by more than --threshold.");

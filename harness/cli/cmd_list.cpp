@@ -28,7 +28,7 @@ nlohmann::json case_json(const CaseSpec& c) {
 }  // namespace
 
 Command add_list_command(CLI::App& app) {
-    auto* cmd = app.add_subcommand("list", "List the catalogue: every workload and probe with its header.");
+    auto* cmd = add_described_command(app, "list", "List the catalogue: every workload and probe with its header");
     struct Opts {
         std::string format = "text", suite = "nightly", image = "all", root;
         std::vector<std::string> filters;

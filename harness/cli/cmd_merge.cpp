@@ -15,11 +15,12 @@
 namespace sh {
 
 Command add_merge_command(CLI::App& app) {
-    auto* cmd = app.add_subcommand(
-        "merge", "Merge the reports of sharded runs (each DIR holds a report.json) into one report. Refuses "
-                 "(exit 2, naming what differs) shards of different commits, catalogues, profiles or image "
-                 "recipes, a missing or repeated shard, a case in two shards, an interrupted shard, and a "
-                 "shard whose records are not exactly the cases planned for it (meta.planned).");
+    auto* cmd = add_described_command(
+        app, "merge", "Merge the reports of sharded runs into one report",
+        "Merge the reports of sharded runs (each DIR holds a report.json) into one report. Refuses "
+        "(exit 2, naming what differs) shards of different commits, catalogues, profiles or image "
+        "recipes, a missing or repeated shard, a case in two shards, an interrupted shard, and a "
+        "shard whose records are not exactly the cases planned for it (meta.planned).");
     auto out = std::make_shared<std::string>();
     auto inputs = std::make_shared<std::vector<std::string>>();
     cmd->add_option("--out", *out, "Output directory for the merged reports")->required();

@@ -21,8 +21,8 @@
 namespace sh {
 
 Command add_review_command(CLI::App& app) {
-    auto* cmd = app.add_subcommand(
-        "review",
+    auto* cmd = add_described_command(
+        app, "review", "Run the suite under the current and a proposed launcher profile",
         "Run the suite under the current and a proposed launcher profile; write both reports and "
         "review.md / review.html with every verdict that changed. When the profiles name different "
         "runtimes (SANDBOX_RUNTIME), also a runtime comparison (verdicts per runtime, the Known "

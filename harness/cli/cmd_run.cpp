@@ -26,9 +26,10 @@ namespace sh {
 namespace fs = std::filesystem;
 
 Command add_run_command(CLI::App& app) {
-    auto* cmd = app.add_subcommand(
-        "run", "Run workloads and probes through the launcher, judge them with outside evidence, "
-               "and write records.jsonl, report.json, junit.xml, summary.md and report.html.");
+    auto* cmd = add_described_command(
+        app, "run", "Run workloads and probes, judge them, write the reports",
+        "Run workloads and probes through the launcher, judge them with outside evidence, "
+        "and write records.jsonl, report.json, junit.xml, summary.md and report.html.");
     auto opts = std::make_shared<SuiteOptions>();
     add_suite_options(*cmd, *opts);
     auto baseline = std::make_shared<std::string>();

@@ -5,6 +5,7 @@
 /// 128 + N when signal N stopped it) and throws Error for what the user must fix.
 
 #include <functional>
+#include <vector>
 
 #include <CLI/CLI.hpp>
 
@@ -25,5 +26,9 @@ Command add_ablate_command(CLI::App&);
 Command add_bench_command(CLI::App&);
 Command add_capacity_command(CLI::App&);
 Command add_chaos_command(CLI::App&);
+
+/// The top-level app (its description, --version) with every command registered, in the order
+/// --help lists them.
+std::vector<Command> add_commands(CLI::App&);
 
 }  // namespace sh

@@ -17,19 +17,9 @@
 #include "util/escape.h"
 
 int main(int argc, char** argv) {
-    CLI::App app{
-        "sandbox-harness: builds the hardened Python sandbox, attacks it with hostile probes, runs\n"
-        "benign workloads, measures it, and reports. Exit status: 0 all pass, 1 a failure, an\n"
-        "escape or a regression, 2 a harness error (bad input, no engine, broken image)."};
-    app.require_subcommand(1);
-    app.set_version_flag("--version", SH_VERSION);
-
+    CLI::App app;
     sh::set_command_line(argc, argv);
-    const std::vector<sh::Command> commands = {
-        sh::add_list_command(app),   sh::add_build_command(app),  sh::add_run_command(app),
-        sh::add_merge_command(app),  sh::add_compare_command(app), sh::add_review_command(app),
-        sh::add_ablate_command(app), sh::add_bench_command(app),  sh::add_capacity_command(app),
-        sh::add_chaos_command(app)};
+    const std::vector<sh::Command> commands = sh::add_commands(app);
 
     try {
         app.parse(argc, argv);

@@ -1,6 +1,5 @@
 #include "core/perf_compare.h"
 
-#include <cmath>
 #include <limits>
 #include <stdexcept>
 
@@ -45,21 +44,6 @@ PerfDelta compare_one(const std::string& key, const std::vector<double>* old_v, 
     return d;
 }
 
-std::string num(double x) { return std::isfinite(x) ? fmt::format("{:.1f}", x) : "–"; }
-
-std::string change(double ratio) {
-    return std::isfinite(ratio) ? fmt::format("{:+.1f}%", (ratio - 1) * 100) : "–";
-}
-
-std::string escape_cell(const std::string& s) {
-    std::string out;
-    for (char c : s) {
-        if (c == '|') out += '\\';
-        out += c == '\n' ? ' ' : c;
-    }
-    return out;
-}
-
 }  // namespace
 
 const char* to_string(PerfStatus s) {
@@ -101,30 +85,6 @@ bool any_regression(const std::vector<PerfDelta>& deltas) {
     for (const auto& d : deltas)
         if (d.regression) return true;
     return false;
-}
-
-std::string render_perf_table(const std::vector<PerfDelta>& deltas, const CompareOptions& opts,
-                              const std::string& unit) {
-    std::string out = fmt::format(
-        "| key | n old | n new | p50 old ({0}) | p50 new ({0}) | p50 change | p95 old ({0}) | p95 new ({0}) "
-        "| p (new slower) | status |\n",
-        unit);
-    out += "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|\n";
-    auto row = [&](const PerfDelta& d) {
-        out += fmt::format("| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |\n", escape_cell(d.key), d.old_s.n,
-                           d.new_s.n, num(d.old_s.p50), num(d.new_s.p50), change(d.ratio_p50), num(d.old_s.p95),
-                           num(d.new_s.p95), d.tested ? fmt::format("{:.2g}", d.test.p_greater) : "–",
-                           d.regression ? "**regression**" : to_string(d.status));
-    };
-    for (const auto& d : deltas)
-        if (d.regression) row(d);
-    for (const auto& d : deltas)
-        if (!d.regression) row(d);
-    out += fmt::format(
-        "\nRegression: one-sided Mann-Whitney p (new slower) < {} and p50 change > {:+.0f}%; keys with fewer "
-        "than {} samples on a side are not tested.\n",
-        opts.alpha, (opts.threshold_ratio - 1) * 100, opts.min_samples);
-    return out;
 }
 
 void to_json(nlohmann::json& j, const CompareOptions& o) {

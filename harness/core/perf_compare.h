@@ -55,12 +55,6 @@ std::vector<PerfDelta> compare_perf(const std::map<std::string, std::vector<doub
 
 bool any_regression(const std::vector<PerfDelta>&);
 
-/// A Markdown table (readable as plain text), one row per delta, regressions first, then the
-/// rest in their given order; `unit` labels the latency columns. Followed by one line stating the
-/// rule that was applied, so a reader can tell why a row is or is not a regression.
-std::string render_perf_table(const std::vector<PerfDelta>&, const CompareOptions& opts = {},
-                              const std::string& unit = "ms");
-
 void to_json(nlohmann::json&, const CompareOptions&);
 void from_json(const nlohmann::json&, CompareOptions&);
 void to_json(nlohmann::json&, const PerfDelta&);

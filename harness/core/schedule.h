@@ -98,7 +98,6 @@ public:
     void finish(std::size_t index);
 
     bool all_started() const { return started_ == costs_.size(); }
-    std::size_t not_started() const { return costs_.size() - started_; }
     /// The most cases that can ever run at once: the number of workers a runner needs.
     std::size_t max_in_flight() const;
     std::size_t max_waiting() const { return max_waiting_; }

@@ -146,7 +146,7 @@ TEST(Admission, StartsTheLongestFirstAndEqualsInPlanOrder) {
 TEST(Admission, RunsOneComputingCasePerCore) {
     Admission a({computing(1), computing(1), computing(1)}, 2);
     EXPECT_EQ((std::vector<std::size_t>{0, 1}), start_all(a));
-    EXPECT_EQ(1u, a.not_started());
+    EXPECT_FALSE(a.all_started());
     a.finish(1);
     EXPECT_EQ((std::vector<std::size_t>{2}), start_all(a));
     EXPECT_EQ(2u, a.max_in_flight());
@@ -161,7 +161,7 @@ TEST(Admission, WaitingCasesRunBesideTheCoresUpToTheirOwnLimit) {
     ASSERT_EQ(2u + 2 * kWaitingPerCore, started.size());
     EXPECT_EQ(2u, started.front());
     EXPECT_EQ((std::vector<std::size_t>{0, 1}), std::vector<std::size_t>(started.end() - 2, started.end()));
-    EXPECT_EQ(1u, a.not_started());
+    EXPECT_FALSE(a.all_started());
     a.finish(0);
     EXPECT_FALSE(a.start_next(0));  // a core is free, but the case left waits
     a.finish(3);

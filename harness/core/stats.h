@@ -62,9 +62,6 @@ inline constexpr std::size_t kExactMaxN = 20;
 /// Throws std::invalid_argument when either sample is empty or holds a NaN.
 MannWhitney mann_whitney(const std::vector<double>& old_samples, const std::vector<double>& new_samples);
 
-/// Rank-biserial correlation, 2 * effect_size - 1, in [-1, 1]; > 0: new tends larger.
-inline double rank_biserial(const MannWhitney& t) { return 2 * t.effect_size - 1; }
-
 /// P(U >= u) under the null for sample sizes (m, n) without ties, by exact counting.
 /// Exposed for tests; m, n <= kExactMaxN.
 double mann_whitney_exact_sf(double u, std::size_t m, std::size_t n);

@@ -256,98 +256,153 @@ void Canary::keep(CanaryHit hit) {
     recent_[(hit.seq - 1) % kRecent] = std::move(hit);
 }
 
+std::optional<std::string> Canary::lookup_owner(const std::string& proto, const sockaddr_storage& peer,
+                                                std::uint16_t own_port) {
+    // A budget per second: a flood must not turn the canary into a /proc scanner.
+    const auto now = std::chrono::steady_clock::now();
+    if (now - lookup_second_ >= std::chrono::seconds(1)) {
+        lookup_second_ = now;
+        owner_lookups_ = 0;
+    }
+    if (owner_lookups_ >= kOwnerLookupsPerSecond) return std::nullopt;
+    ++owner_lookups_;
+    return socket_owner_cgroup(proto, peer_port(peer), own_port);
+}
+
+void Canary::accept_all(int fd) {
+    for (;;) {
+        sockaddr_storage peer{};
+        socklen_t plen = sizeof peer;
+        int cfd = ::accept4(fd, reinterpret_cast<sockaddr*>(&peer), &plen, SOCK_NONBLOCK | SOCK_CLOEXEC);
+        if (cfd < 0) {
+            if (errno == EINTR || errno == ECONNABORTED) continue;
+            return;  // EAGAIN: nothing more queued (or a resource error: try again on the next poll)
+        }
+        const std::string proto = fd == tcp4_ ? "tcp" : "tcp6";
+        const std::uint64_t seq = next_seq();
+        CanaryHit hit{seq, proto, peer_text(peer), "", now_unix_s(), std::nullopt};
+        hit.owner_cgroup = lookup_owner(proto, peer, tcp_port_);
+        keep(std::move(hit));
+        if (conns_.size() >= kMaxOpenConnections) {
+            ::close(cfd);  // counted; a flood must not exhaust our descriptors
+            continue;
+        }
+        conns_.push_back({cfd, seq, std::chrono::steady_clock::now()});
+    }
+}
+
+void Canary::receive_all(int fd) {
+    const int family_index = fd == udp4_ ? 0 : 1;
+    char buf[2048];
+    for (;;) {
+        sockaddr_storage peer{};
+        iovec iov{buf, sizeof buf};
+        alignas(cmsghdr) char control[CMSG_SPACE(sizeof(std::uint32_t))];
+        msghdr msg{};
+        msg.msg_name = &peer;
+        msg.msg_namelen = sizeof peer;
+        msg.msg_iov = &iov;
+        msg.msg_iovlen = 1;
+        msg.msg_control = control;
+        msg.msg_controllen = sizeof control;
+        const ssize_t n = ::recvmsg(fd, &msg, 0);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            return;
+        }
+        // SO_RXQ_OVFL: the socket's running count of datagrams dropped for a full queue.
+        for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
+            if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SO_RXQ_OVFL) continue;
+            std::uint32_t dropped = 0;
+            std::memcpy(&dropped, CMSG_DATA(c), sizeof dropped);
+            if (dropped != udp_dropped_[family_index]) {
+                next_seq(dropped - udp_dropped_[family_index]);  // wraps correctly in uint32
+                udp_dropped_[family_index] = dropped;
+            }
+        }
+        const std::string proto = fd == udp4_ ? "udp" : "udp6";
+        const std::uint64_t seq = next_seq();
+        CanaryHit hit{seq, proto, peer_text(peer),
+                      std::string(buf, std::min<std::size_t>(static_cast<std::size_t>(n), kPayloadCap)),
+                      now_unix_s(), std::nullopt};
+        hit.owner_cgroup = lookup_owner(proto, peer, udp_port_);
+        keep(std::move(hit));
+    }
+}
+
+void Canary::drain(int fd) {
+    if (fd == tcp4_ || fd == tcp6_)
+        accept_all(fd);
+    else
+        receive_all(fd);
+}
+
+Canary::Wakeup Canary::read_wakeups() {
+    char wake[64];
+    for (ssize_t n; (n = ::read(wake_[0], wake, sizeof wake)) > 0;)
+        if (std::memchr(wake, 'x', static_cast<std::size_t>(n))) return Wakeup::Stop;
+    return Wakeup::Sync;
+}
+
+void Canary::drain_listeners(const pollfd* listeners, std::size_t count, bool sync_wanted) {
+    std::uint64_t ticket = 0;
+    if (sync_wanted) {
+        std::lock_guard lock(mutex_);
+        ticket = sync_requested_;  // everything queued before these requests is drained below
+    }
+    for (std::size_t i = 0; i < count; ++i)
+        if (sync_wanted || (listeners[i].revents & POLLIN)) drain(listeners[i].fd);
+    if (sync_wanted) {
+        std::lock_guard lock(mutex_);
+        sync_done_ = std::max(sync_done_, ticket);
+        synced_.notify_all();
+    }
+}
+
+void Canary::serve_connections(const pollfd* ready, std::size_t count) {
+    char buf[2048];
+    const auto now = std::chrono::steady_clock::now();
+    for (std::size_t i = 0; i < count; ++i) {
+        Conn& c = conns_[i];
+        bool done = now - c.opened > kConnectionLinger;
+        if (ready[i].revents & (POLLIN | POLLHUP | POLLERR)) {
+            ssize_t n = ::recv(c.fd, buf, sizeof buf, 0);
+            if (n <= 0) {
+                done = done || n == 0 || (errno != EAGAIN && errno != EINTR);
+            } else {
+                std::lock_guard lock(mutex_);
+                if (CanaryHit* h = kept(c.seq)) {
+                    std::string& payload = h->payload;
+                    payload.append(buf, std::min(static_cast<std::size_t>(n), kPayloadCap - payload.size()));
+                    done = done || payload.size() >= kPayloadCap;
+                }
+            }
+            if (n > 0 && !c.replied) {
+                static constexpr char kReply[] = "CANARY-OK\n";
+                [[maybe_unused]] auto w = ::send(c.fd, kReply, sizeof kReply - 1, MSG_NOSIGNAL);
+                c.replied = true;
+            }
+        }
+        if (done) {
+            ::close(c.fd);
+            c.fd = -1;
+        }
+    }
+    std::erase_if(conns_, [](const Conn& c) { return c.fd < 0; });
+}
+
 /// One poll loop for everything. Each time a listener is readable, it is drained until the
 /// kernel has nothing more queued, so that sync() can promise that nothing sent before it is
 /// still waiting. A TCP hit is numbered at accept; its payload grows as bytes arrive.
 void Canary::loop() {
-    struct Conn {
-        int fd;
-        std::uint64_t seq;  // the hit's number; its payload is kept when the hit was sampled
-        std::chrono::steady_clock::time_point opened;
-        bool replied = false;
-    };
-    std::vector<Conn> conns;
     std::vector<pollfd> fds;
-    char buf[2048];
-    const auto listener_port = [&](int fd) { return fd == tcp4_ || fd == tcp6_ ? tcp_port_ : udp_port_; };
-
-    auto lookup_owner = [&](const std::string& proto, const sockaddr_storage& peer, std::uint16_t own_port)
-        -> std::optional<std::string> {
-        // A budget per second: a flood must not turn the canary into a /proc scanner.
-        const auto now = std::chrono::steady_clock::now();
-        if (now - lookup_second_ >= std::chrono::seconds(1)) {
-            lookup_second_ = now;
-            owner_lookups_ = 0;
-        }
-        if (owner_lookups_ >= kOwnerLookupsPerSecond) return std::nullopt;
-        ++owner_lookups_;
-        return socket_owner_cgroup(proto, peer_port(peer), own_port);
-    };
-
-    auto drain = [&](int fd) {
-        for (;;) {
-            sockaddr_storage peer{};
-            socklen_t plen = sizeof peer;
-            if (fd == tcp4_ || fd == tcp6_) {
-                int cfd = ::accept4(fd, reinterpret_cast<sockaddr*>(&peer), &plen, SOCK_NONBLOCK | SOCK_CLOEXEC);
-                if (cfd < 0) {
-                    if (errno == EINTR || errno == ECONNABORTED) continue;
-                    return;  // EAGAIN: nothing more queued (or a resource error: try again on the next poll)
-                }
-                const std::string proto = fd == tcp4_ ? "tcp" : "tcp6";
-                const std::uint64_t seq = next_seq();
-                CanaryHit hit{seq, proto, peer_text(peer), "", now_unix_s(), std::nullopt};
-                hit.owner_cgroup = lookup_owner(proto, peer, listener_port(fd));
-                keep(std::move(hit));
-                if (conns.size() >= kMaxOpenConnections) {
-                    ::close(cfd);  // counted; a flood must not exhaust our descriptors
-                    continue;
-                }
-                conns.push_back({cfd, seq, std::chrono::steady_clock::now()});
-            } else {
-                const int family_index = fd == udp4_ ? 0 : 1;
-                iovec iov{buf, sizeof buf};
-                alignas(cmsghdr) char control[CMSG_SPACE(sizeof(std::uint32_t))];
-                msghdr msg{};
-                msg.msg_name = &peer;
-                msg.msg_namelen = sizeof peer;
-                msg.msg_iov = &iov;
-                msg.msg_iovlen = 1;
-                msg.msg_control = control;
-                msg.msg_controllen = sizeof control;
-                const ssize_t n = ::recvmsg(fd, &msg, 0);
-                if (n < 0) {
-                    if (errno == EINTR) continue;
-                    return;
-                }
-                // SO_RXQ_OVFL: the socket's running count of datagrams dropped for a full queue.
-                for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
-                    if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SO_RXQ_OVFL) continue;
-                    std::uint32_t dropped = 0;
-                    std::memcpy(&dropped, CMSG_DATA(c), sizeof dropped);
-                    if (dropped != udp_dropped_[family_index]) {
-                        next_seq(dropped - udp_dropped_[family_index]);  // wraps correctly in uint32
-                        udp_dropped_[family_index] = dropped;
-                    }
-                }
-                const std::string proto = fd == udp4_ ? "udp" : "udp6";
-                const std::uint64_t seq = next_seq();
-                CanaryHit hit{seq, proto, peer_text(peer),
-                              std::string(buf, std::min<std::size_t>(static_cast<std::size_t>(n), kPayloadCap)),
-                              now_unix_s(), std::nullopt};
-                hit.owner_cgroup = lookup_owner(proto, peer, listener_port(fd));
-                keep(std::move(hit));
-            }
-        }
-    };
-
     for (;;) {
         fds.clear();
         for (int fd : {wake_[0], tcp4_, tcp6_, udp4_, udp6_})
             if (fd >= 0) fds.push_back({fd, POLLIN, 0});
         const std::size_t first_conn = fds.size();
-        for (const auto& c : conns) fds.push_back({c.fd, POLLIN, 0});
-        int timeout_ms = conns.empty() ? -1 : 200;
+        for (const auto& c : conns_) fds.push_back({c.fd, POLLIN, 0});
+        int timeout_ms = conns_.empty() ? -1 : 200;
         if (::poll(fds.data(), fds.size(), timeout_ms) < 0) {
             if (errno == EINTR) continue;
             // Cannot watch the sockets any more: wake every sync() waiter rather than hang it.
@@ -360,54 +415,14 @@ void Canary::loop() {
         }
         bool sync_wanted = false;
         if (fds[0].revents & POLLIN) {
-            char wake[64];
-            for (ssize_t n; (n = ::read(wake_[0], wake, sizeof wake)) > 0;)
-                if (std::memchr(wake, 'x', static_cast<std::size_t>(n))) {
-                    for (auto& c : conns) ::close(c.fd);
-                    return;
-                }
+            if (read_wakeups() == Wakeup::Stop) {
+                for (auto& c : conns_) ::close(c.fd);
+                return;
+            }
             sync_wanted = true;
         }
-        std::uint64_t ticket = 0;
-        if (sync_wanted) {
-            std::lock_guard lock(mutex_);
-            ticket = sync_requested_;  // everything queued before these requests is drained below
-        }
-        for (std::size_t i = 1; i < first_conn; ++i)
-            if (sync_wanted || (fds[i].revents & POLLIN)) drain(fds[i].fd);
-        if (sync_wanted) {
-            std::lock_guard lock(mutex_);
-            sync_done_ = std::max(sync_done_, ticket);
-            synced_.notify_all();
-        }
-        const auto now = std::chrono::steady_clock::now();
-        for (std::size_t i = first_conn; i < fds.size(); ++i) {
-            Conn& c = conns[i - first_conn];
-            bool done = now - c.opened > kConnectionLinger;
-            if (fds[i].revents & (POLLIN | POLLHUP | POLLERR)) {
-                ssize_t n = ::recv(c.fd, buf, sizeof buf, 0);
-                if (n <= 0) {
-                    done = done || n == 0 || (errno != EAGAIN && errno != EINTR);
-                } else {
-                    std::lock_guard lock(mutex_);
-                    if (CanaryHit* h = kept(c.seq)) {
-                        std::string& payload = h->payload;
-                        payload.append(buf, std::min(static_cast<std::size_t>(n), kPayloadCap - payload.size()));
-                        done = done || payload.size() >= kPayloadCap;
-                    }
-                }
-                if (n > 0 && !c.replied) {
-                    static constexpr char kReply[] = "CANARY-OK\n";
-                    [[maybe_unused]] auto w = ::send(c.fd, kReply, sizeof kReply - 1, MSG_NOSIGNAL);
-                    c.replied = true;
-                }
-            }
-            if (done) {
-                ::close(c.fd);
-                c.fd = -1;
-            }
-        }
-        std::erase_if(conns, [](const Conn& c) { return c.fd < 0; });
+        drain_listeners(fds.data() + 1, first_conn - 1, sync_wanted);
+        serve_connections(fds.data() + first_conn, fds.size() - first_conn);
     }
 }
 

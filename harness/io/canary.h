@@ -7,11 +7,15 @@
 #include <condition_variable>
 #include <cstdint>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "core/canary_evidence.h"
+
+struct pollfd;
+struct sockaddr_storage;
 #include "util/error.h"
 
 namespace sh {
@@ -47,7 +51,31 @@ public:
     std::vector<CanaryHit> hits() const;
 
 private:
+    /// A TCP connection served for a while, for its payload; only the loop's thread touches them.
+    struct Conn {
+        int fd;
+        std::uint64_t seq;  ///< the hit's number; its payload is kept when the hit was sampled
+        std::chrono::steady_clock::time_point opened;
+        bool replied = false;
+    };
+    enum class Wakeup { Sync, Stop };
+
     void loop();
+    /// What the self-pipe asked for: Stop (the destructor's 'x') wins over any sync().
+    Wakeup read_wakeups();
+    /// Drains the readable listeners (all of them when a sync() is wanted, then acknowledges it).
+    void drain_listeners(const pollfd* listeners, std::size_t count, bool sync_wanted);
+    /// Takes in everything queued on listener `fd`: each connection or datagram a hit.
+    void drain(int fd);
+    void accept_all(int fd);
+    void receive_all(int fd);
+    /// Reads what the first `count` open connections sent (`ready[i]` is conns_[i]'s poll result;
+    /// those accepted since the poll wait for the next one), replies once, and closes those that
+    /// are done or have lingered long enough.
+    void serve_connections(const pollfd* ready, std::size_t count);
+    /// The cgroup of the process that sent from `peer`, within a per-second budget of lookups.
+    std::optional<std::string> lookup_owner(const std::string& proto, const sockaddr_storage& peer,
+                                            std::uint16_t own_port);
     std::uint64_t next_seq(std::uint64_t n = 1);
     void keep(CanaryHit);
     CanaryHit* kept(std::uint64_t seq);  ///< the kept hit with this number, if any (mutex_ held)
@@ -66,6 +94,7 @@ private:
     std::condition_variable synced_;
     std::uint64_t sync_requested_ = 0, sync_done_ = 0;
     bool stopped_ = false;
+    std::vector<Conn> conns_;
     std::thread thread_;
 };
 

@@ -158,11 +158,5 @@ ContainerTimeline EventMonitor::wait_destroyed(const std::string& name,
     return it == by_name_.end() ? ContainerTimeline{} : it->second;
 }
 
-ContainerTimeline EventMonitor::snapshot(const std::string& name) const {
-    std::lock_guard lock(mu_);
-    auto it = by_name_.find(name);
-    return it == by_name_.end() ? ContainerTimeline{} : it->second;
-}
-
 
 }  // namespace sh

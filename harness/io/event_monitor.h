@@ -60,7 +60,6 @@ public:
     /// Waits until the container named `name` has been destroyed, or `timeout` passes.
     /// Returns what is known either way.
     ContainerTimeline wait_destroyed(const std::string& name, std::chrono::milliseconds timeout);
-    ContainerTimeline snapshot(const std::string& name) const;
     /// Why the event stream was away at some moment since `since` (steady clock), if it was:
     /// events of that time may be missing, so a case that ran then cannot be judged.
     std::optional<std::string> outage_since(std::chrono::steady_clock::time_point since) const;

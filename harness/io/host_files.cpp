@@ -279,9 +279,4 @@ CgroupSweep sweep_stale_cgroup_parents(const fs::path& cgroup_root, const std::s
     return out;
 }
 
-std::vector<fs::path> remove_stale_cgroup_parents(const fs::path& cgroup_root, const std::string& prefix,
-                                                  fs::file_time_type::duration min_age) {
-    return sweep_stale_cgroup_parents(cgroup_root, prefix, min_age).removed;
-}
-
 }  // namespace sh

@@ -81,9 +81,4 @@ CgroupSweep sweep_stale_cgroup_parents(const std::filesystem::path& cgroup_root,
                                        bool dry_run = false,
                                        const std::function<bool(const std::string& name)>& dead_now = {});
 
-/// sweep_stale_cgroup_parents(...).removed.
-std::vector<std::filesystem::path> remove_stale_cgroup_parents(const std::filesystem::path& cgroup_root,
-                                                               const std::string& prefix,
-                                                               std::filesystem::file_time_type::duration min_age);
-
 }  // namespace sh

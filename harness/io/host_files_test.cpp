@@ -96,7 +96,7 @@ TEST_F(CgroupTree, RemovesOnlyOldEmptyParentsUnderThePrefixInEveryHierarchy) {
     fs::last_write_time(busy, fs::file_time_type::clock::now() - 2h);
     const auto other = make("memory/docker/abc", 2h);  // not ours
 
-    const auto removed = remove_stale_cgroup_parents(root_, "/sandbox-harness", 10min);
+    const auto removed = sweep_stale_cgroup_parents(root_, "/sandbox-harness", 10min).removed;
 
     EXPECT_EQ(3u, removed.size());
     EXPECT_FALSE(fs::exists(old_memory));
@@ -108,7 +108,7 @@ TEST_F(CgroupTree, RemovesOnlyOldEmptyParentsUnderThePrefixInEveryHierarchy) {
 }
 
 TEST_F(CgroupTree, AMissingRootIsNothingToDo) {
-    EXPECT_TRUE(remove_stale_cgroup_parents(root_ / "absent", "sandbox-harness", 10min).empty());
+    EXPECT_TRUE(sweep_stale_cgroup_parents(root_ / "absent", "sandbox-harness", 10min).removed.empty());
 }
 
 // ---- cgroup v2, against copies of tests/data/cgroup-v2 ------------------------------------------

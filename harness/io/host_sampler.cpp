@@ -198,7 +198,6 @@ void EngineCpuTracker::poll() {
     for (const auto& [key, seen] : live_) {
         if (now.count(key) || !seen.root) continue;
         departed_[display_name(seen.cpu.comm)] += seen.cpu.self_s + seen.cpu.children_s;
-        ++exited_roots_;
     }
     live_ = std::move(now);
 }

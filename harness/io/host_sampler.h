@@ -88,7 +88,6 @@ public:
     explicit EngineCpuTracker(std::filesystem::path proc_root = "/proc");
     void poll();
     EngineCpu total() const;
-    std::size_t exited_roots() const { return exited_roots_; }
 
 private:
     struct Seen {
@@ -99,7 +98,6 @@ private:
     std::map<std::pair<int, unsigned long long>, Seen> live_;  ///< (pid, starttime) → last poll
     std::map<std::string, double> departed_;                   ///< by name: last-seen CPU of exited roots
     std::map<int, bool> not_engine_;                           ///< pids whose comm is not an engine name
-    std::size_t exited_roots_ = 0;
 };
 
 /// An EngineCpuTracker polled on a background thread from construction until stop().

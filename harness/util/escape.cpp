@@ -1,5 +1,7 @@
 #include "util/escape.h"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 namespace sh {
@@ -180,6 +182,41 @@ std::string markdown_escape(std::string_view s) {
         }
     }
     return out;
+}
+
+namespace {
+
+/// `s` with `prose` applied to the text outside backtick pairs and `code` to the text inside one
+/// (an empty pair, or a backtick without its partner, is prose).
+template <typename Prose, typename Code>
+std::string with_code_spans(std::string_view s, Prose prose, Code code) {
+    std::string out;
+    for (;;) {
+        const std::size_t open = s.find('`');
+        const std::size_t close = open == std::string_view::npos ? open : s.find('`', open + 1);
+        if (close == std::string_view::npos) return out + prose(s);
+        if (close == open + 1) {
+            out += prose(s.substr(0, close + 1));
+        } else {
+            out += prose(s.substr(0, open));
+            out += code(s.substr(open + 1, close - open - 1));
+        }
+        s.remove_prefix(close + 1);
+    }
+}
+
+}  // namespace
+
+std::string markdown_with_code(std::string_view s) {
+    return with_code_spans(s, markdown_escape, [](std::string_view c) {
+        std::string clean = sanitize_utf8(c);
+        std::replace(clean.begin(), clean.end(), '\n', ' ');
+        return "`" + clean + "`";
+    });
+}
+
+std::string html_with_code(std::string_view s) {
+    return with_code_spans(s, html_escape, [](std::string_view c) { return "<code>" + html_escape(c) + "</code>"; });
 }
 
 std::string_view truncate_utf8(std::string_view s, std::size_t max_bytes) {

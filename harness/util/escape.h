@@ -37,6 +37,14 @@ std::string html_escape(std::string_view);
 /// intraword underscores.
 std::string markdown_escape(std::string_view);
 
+/// The harness's own prose in which `…` marks code (a command, a file name), never untrusted
+/// text: each backtick pair becomes a code span (its content sanitize_utf8'd, newlines as spaces),
+/// the text around it markdown_escape'd; an unpaired backtick stays a literal one. Not for table
+/// cells (a `|` in a span would end the cell).
+std::string markdown_with_code(std::string_view);
+/// The same prose as HTML: each backtick pair becomes <code>…</code>, everything html_escape'd.
+std::string html_with_code(std::string_view);
+
 /// At most `max_bytes` bytes of `s`, cut back to a UTF-8 boundary (never splits a sequence).
 std::string_view truncate_utf8(std::string_view s, std::size_t max_bytes);
 

@@ -85,6 +85,22 @@ TEST(MarkdownEscape, KeepsOneValueOnOneLine) {
     EXPECT_EQ("one \xE2\x86\xB5 two", markdown_escape("one\ntwo"));
 }
 
+TEST(MarkdownWithCode, BacktickPairsBecomeCodeSpansAndTheRestIsEscaped) {
+    EXPECT_EQ("`docker kill` of the case\\*s container", markdown_with_code("`docker kill` of the case*s container"));
+    EXPECT_EQ("SIGKILL to `sandbox-harness run` and `docker stop`.",
+              markdown_with_code("SIGKILL to `sandbox-harness run` and `docker stop`."));
+    // What a span holds is still sanitised; what Markdown would read as markup there is inert.
+    EXPECT_EQ("`a\\x1b*b c`", markdown_with_code("`a\x1b*b\nc`"));
+    // An unpaired or empty pair of backticks stays literal.
+    EXPECT_EQ("a \\` b", markdown_with_code("a ` b"));
+    EXPECT_EQ("\\`\\` `x` \\`", markdown_with_code("`` `x` `"));
+}
+
+TEST(HtmlWithCode, BacktickPairsBecomeCodeElements) {
+    EXPECT_EQ("<code>docker kill</code> &lt;b&gt; <code>a&amp;b</code> `",
+              html_with_code("`docker kill` <b> `a&b` `"));
+}
+
 TEST(TruncateUtf8, NeverSplitsASequence) {
     const std::string s = "ab\xE2\x82\xAC";  // "ab€"
     EXPECT_EQ("ab", truncate_utf8(s, 3));

@@ -152,6 +152,8 @@ void describe_host(RunMeta& meta, const EngineVersion& engine) {
     meta.load_avg_1m_start = sample_host_load().load1;
 }
 
+namespace {
+
 /// Every script the run will launch must parse: a probe with a syntax error would be rejected by
 /// the launcher's AST check (exit 126) and judged "contained by ast" without ever running. Checked
 /// once, before anything runs, with the Python the AST check uses; each error is reported as
@@ -201,9 +203,8 @@ std::string catalogue_hash(const std::vector<const CaseSpec*>& cases, const fs::
     return fmt::format("{:016x}", h.value());
 }
 
+}  // namespace
 
-/// The run's own record for canary hits that arrived while no case was running: an error of the
-/// run (no case can be credited or blamed), never a pass.
 Profile effective_profile(const SuiteRequest& req) {
     const fs::path path =
         req.profile_path.empty() ? req.root / "sandbox/profiles/default.env" : req.profile_path;

@@ -84,15 +84,19 @@ std::optional<std::string> EventMonitor::outage_since(std::chrono::steady_clock:
 /// forks before anything else, so a few short looks are enough; under runsc every host process
 /// of the container carries it.
 void EventMonitor::read_script_process(const std::string& id, ScriptProcess& into) const {
-    std::optional<nlohmann::json> state;
-    try {
-        state = engine_.inspect_container(id);
-    } catch (const std::exception&) {
-        return;
+    // The engine may answer the inspect before it has recorded the started process (State.Pid
+    // 0), or not at once while it starts others: a few short tries.
+    long init = 0;
+    for (int attempt = 0; attempt < 5 && init <= 0; ++attempt) {
+        if (attempt) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        try {
+            const auto state = engine_.inspect_container(id);
+            if (!state) return;  // gone already
+            into.dies_whole = runtime_dies_whole(state->value("/HostConfig/Runtime"_json_pointer, std::string()));
+            init = state->value("/State/Pid"_json_pointer, 0L);
+        } catch (const std::exception&) {
+        }
     }
-    if (!state) return;
-    into.dies_whole = runtime_dies_whole(state->value("/HostConfig/Runtime"_json_pointer, std::string()));
-    const long init = state->value("/State/Pid"_json_pointer, 0L);
     if (!first_child_ || init <= 0) return;
     into.init_pid = init;
     for (int attempt = 0; attempt < 20 && !into.dies_whole && !into.script_pid; ++attempt) {

@@ -52,9 +52,9 @@ void add_suite_options(CLI::App& cmd, SuiteOptions& o, bool with_profile) {
                    "only wait (timeout probes, AST rejections); longest first. 1: one case at a time")->check(CLI::Range(1, 64))->capture_default_str();
     cmd.add_option("--repeat", o.repeat, "Runs of each case")->check(CLI::Range(1, 1000))->capture_default_str();
     cmd.add_option("--overloaded-at", o.overloaded_at,
-                   "Runnable tasks per CPU (mean, while a case runs) from which the host counts as "
-                   "overloaded: a workload that times out then is run once more, and reported flaky "
-                   "if it passes; 0: never run again")
+                   "Runnable tasks per CPU (mean, while a case runs, the case's own not counted) from "
+                   "which the host counts as overloaded by others: a workload that times out then is run "
+                   "once more, and reported flaky if it passes; 0: never run again")
         ->check(CLI::Range(0.0, 1000.0))
         ->capture_default_str();
     cmd.add_option("--shard", o.shard, "Run only shard K of N (K/N, 1-based); merge the records with `merge`");

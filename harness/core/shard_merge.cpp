@@ -64,22 +64,13 @@ void check_against_plan(const std::string& label, const RunReport& r, std::vecto
         if (n > 1) twice_recorded.push_back(key);
         if (!planned.count(key)) unplanned.push_back(key);
     }
-    if (!missing.empty())
-        problems.push_back(fmt::format("{}: {}", label,
-                                       listed(missing.size(), "planned case has no record",
-                                              "planned cases have no record", missing)));
-    if (!unplanned.empty())
-        problems.push_back(fmt::format("{}: {}", label,
-                                       listed(unplanned.size(), "record is of a case not planned for it",
-                                              "records are of cases not planned for it", unplanned)));
-    if (!twice_recorded.empty())
-        problems.push_back(fmt::format("{}: {}", label,
-                                       listed(twice_recorded.size(), "case has more than one record",
-                                              "cases have more than one record", twice_recorded)));
-    if (!twice_planned.empty())
-        problems.push_back(fmt::format("{}: {}", label,
-                                       listed(twice_planned.size(), "case is planned more than once",
-                                              "cases are planned more than once", twice_planned)));
+    auto name = [&](const std::vector<std::string>& keys, const char* one, const char* many) {
+        if (!keys.empty()) problems.push_back(fmt::format("{}: {}", label, listed(keys.size(), one, many, keys)));
+    };
+    name(missing, "planned case has no record", "planned cases have no record");
+    name(unplanned, "record is of a case not planned for it", "records are of cases not planned for it");
+    name(twice_recorded, "case has more than one record", "cases have more than one record");
+    name(twice_planned, "case is planned more than once", "cases are planned more than once");
 }
 
 }  // namespace

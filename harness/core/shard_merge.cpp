@@ -28,7 +28,8 @@ std::string recipe_of(const RunMeta& m, const std::string& image) {
 }
 
 /// "3 planned cases have no record: a [base] #0, b [base] #0, c [base] #0" (at most 10 named).
-std::string listed(std::size_t n, const char* one, const char* many, const std::vector<std::string>& keys) {
+std::string listed(const char* one, const char* many, const std::vector<std::string>& keys) {
+    const std::size_t n = keys.size();
     constexpr std::size_t kShown = 10;
     std::vector<std::string> shown(keys.begin(), keys.begin() + static_cast<long>(std::min(keys.size(), kShown)));
     std::string text = fmt::format("{} {}: {}", n, n == 1 ? one : many, join(shown, ", "));
@@ -65,7 +66,7 @@ void check_against_plan(const std::string& label, const RunReport& r, std::vecto
         if (!planned.count(key)) unplanned.push_back(key);
     }
     auto name = [&](const std::vector<std::string>& keys, const char* one, const char* many) {
-        if (!keys.empty()) problems.push_back(fmt::format("{}: {}", label, listed(keys.size(), one, many, keys)));
+        if (!keys.empty()) problems.push_back(fmt::format("{}: {}", label, listed(one, many, keys)));
     };
     name(missing, "planned case has no record", "planned cases have no record");
     name(unplanned, "record is of a case not planned for it", "records are of cases not planned for it");

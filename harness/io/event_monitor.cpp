@@ -86,18 +86,18 @@ std::optional<std::string> EventMonitor::outage_since(std::chrono::steady_clock:
 void EventMonitor::read_script_process(const std::string& id, ScriptProcess& into) const {
     // The engine may answer the inspect before it has recorded the started process (State.Pid
     // 0), or not at once while it starts others: a few short tries.
+    if (!first_child_) return;  // a remote engine's pids are not this host's
     long init = 0;
     for (int attempt = 0; attempt < 5 && init <= 0; ++attempt) {
         if (attempt) std::this_thread::sleep_for(std::chrono::milliseconds(10));
         try {
             const auto state = engine_.inspect_container(id);
             if (!state) return;  // gone already
-            into.dies_whole = runtime_dies_whole(state->value("/HostConfig/Runtime"_json_pointer, std::string()));
             init = state->value("/State/Pid"_json_pointer, 0L);
         } catch (const std::exception&) {
         }
     }
-    if (!first_child_ || init <= 0) return;
+    if (init <= 0) return;
     into.init_pid = init;
     for (int attempt = 0; attempt < 20 && !into.dies_whole && !into.script_pid; ++attempt) {
         into.script_pid = first_child_(init);
@@ -108,7 +108,14 @@ void EventMonitor::read_script_process(const std::string& id, ScriptProcess& int
 void EventMonitor::on_event(const EngineEvent& e) {
     if (e.name.empty()) return;
     ScriptProcess started;
-    if (e.action == "start") read_script_process(e.id, started);
+    if (e.action == "start") {
+        {
+            // The runtime, from the inspect taken at create (events of one container come in order).
+            std::lock_guard lock(mu_);
+            if (auto it = by_name_.find(e.name); it != by_name_.end()) started.dies_whole = it->second.script.dies_whole;
+        }
+        read_script_process(e.id, started);
+    }
     // The inspect happens outside the lock: it is an HTTP round trip.
     std::optional<nlohmann::json> inspected;
     std::optional<std::string> inspect_error;
@@ -125,6 +132,8 @@ void EventMonitor::on_event(const EngineEvent& e) {
     t.id = e.id;
     if (e.action == "create") {
         t.t_create = e.time_s;
+        if (inspected)
+            t.script.dies_whole = runtime_dies_whole(inspected->value("/HostConfig/Runtime"_json_pointer, std::string()));
         t.inspect = std::move(inspected);
         t.inspect_error = std::move(inspect_error);
     } else if (e.action == "start") {

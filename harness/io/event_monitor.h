@@ -38,8 +38,8 @@ struct ContainerTimeline {
     std::vector<std::string> control_actions;
     std::optional<nlohmann::json> inspect;  ///< taken at "create"
     std::optional<std::string> inspect_error;
-    /// Read from outside at "start" (pids: a local engine only): the container's init, the
-    /// process that carries the script, whether its runtime dies whole (core/kernel_oom.h).
+    /// The script's own process (core/kernel_oom.h): whether its runtime dies whole, from the
+    /// inspect at "create"; the pids of its init and carrier, read at "start" (a local engine only).
     ScriptProcess script;
 };
 

@@ -170,10 +170,6 @@ Observation observe(const PlanItem& item, const Profile& effective, const Launch
     obs.exit_code = t.exit_code;
     obs.oom_killed = t.oom;
     obs.script = t.script;
-    // The runtime is known for sure from the inspect taken at create, even when the one at start
-    // was missed.
-    if (t.inspect)
-        obs.script.dies_whole = runtime_dies_whole(t.inspect->value("/HostConfig/Runtime"_json_pointer, std::string()));
     obs.engine_actions = t.control_actions;
     if (t.inspect) {
         obs.inspected = true;

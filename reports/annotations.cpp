@@ -31,15 +31,14 @@ std::string escape_property(std::string_view s) {
 
 }  // namespace
 
-std::string github_annotations(const RunReport& report, const std::map<std::string, std::string>& case_files) {
+std::string github_annotations(const RunReport& report) {
     std::string out;
     for (const Record* r : sorted_records(report.records)) {
         const Verdict v = r->judgement.verdict;
         if (!makes_run_fail(v)) continue;
-        const auto file = case_files.find(r->case_id);
         const std::string reason = r->judgement.reasons.empty() ? "" : r->judgement.reasons.front();
         std::string props;
-        if (file != case_files.end()) props = "file=" + escape_property(file->second) + ",line=1,";
+        if (!r->script.empty()) props = "file=" + escape_property(r->script) + ",line=1,";
         props += "title=" + escape_property(fmt::format("{} {}", to_string(v), case_label(*r)));
         out += fmt::format("::error {}::{}\n", props, escape_data(ellipsize(reason, 500)));
     }

@@ -10,9 +10,9 @@
 
 namespace sh {
 
-/// `case_files`: case id → the script's path relative to the repository root. The message and
-/// the properties are escaped as the runner requires (%, CR and LF; in properties also : and ,),
-/// and sanitised like every other output.
-std::string github_annotations(const RunReport&, const std::map<std::string, std::string>& case_files);
+/// Each on its record's script (Record::script, relative to the checkout; none when it is empty).
+/// The message and the properties are escaped as the runner requires (%, CR and LF; in
+/// properties also : and ,), and sanitised like every other output.
+std::string github_annotations(const RunReport&);
 
 }  // namespace sh

@@ -20,7 +20,8 @@ TEST(GithubAnnotations, OneErrorPerBadCaseOnItsFileWithEscapedText) {
                       record("wl.hello", Verdict::Pass, "exit 0"),
                       record("p.x", Verdict::Error, "::warning::forged, by the probe"),
                       record("p.known", Verdict::AcceptedRisk, "known")};
-    const std::string got = github_annotations(report, {{"net.tcp", "attacks/network/tcp_canary.py"}});
+    report.records[0].script = "attacks/network/tcp_canary.py";
+    const std::string got = github_annotations(report);
     // A command only starts a line: the escaped newline keeps a probe's text from forging one.
     EXPECT_EQ("::error file=attacks/network/tcp_canary.py,line=1,title=escaped net.tcp[base]#0::"
               "canary hit: 50%25%0Asecond line\n"

@@ -6,25 +6,22 @@
 #include <filesystem>
 
 #include <benchmark/benchmark.h>
-#include <unistd.h>
 
 #include "run/bench.h"
 #include "io/docker_client.h"
-#include "core/profile.h"
+#include "run/run_setup.h"
 
 namespace {
 
 namespace fs = std::filesystem;
 
 void launch_benchmark(benchmark::State& state, const std::string& script, const std::string& image) {
-    const fs::path root = SH_SOURCE_DIR;
-    const fs::path tmp = fs::temp_directory_path() / ("sandbox-harness-gbench-" + std::to_string(getpid()));
     try {
         sh::DockerClient docker;
         docker.version();
-        const auto scripts = sh::write_bench_scripts(tmp);
-        sh::BenchSession session(docker, root / "sandbox/run_secure_python.sh",
-                                 sh::load_profile(root / "sandbox/profiles/default.env"));
+        const sh::RunSetup setup = sh::prepare_run({SH_SOURCE_DIR}, {}, {});
+        const auto scripts = sh::bench_scripts(*setup.catalogue);
+        sh::BenchSession session(docker, setup.checkout.launcher(), setup.profile);
         const std::map<std::string, std::string> env = {{"SANDBOX_IMAGE", image}};
         for (auto _ : state) {
             const sh::LaunchSample s = session.launch(scripts.at(script), env);
@@ -37,15 +34,14 @@ void launch_benchmark(benchmark::State& state, const std::string& script, const 
     } catch (const std::exception& e) {
         state.SkipWithError(e.what());
     }
-    fs::remove_all(tmp);
 }
 
-void BM_LaunchHello(benchmark::State& s) { launch_benchmark(s, "hello", "secure-python:latest"); }
-void BM_LaunchNumpyImport(benchmark::State& s) { launch_benchmark(s, "numpy-import", "secure-python-science:latest"); }
-void BM_LaunchPandasImport(benchmark::State& s) { launch_benchmark(s, "pandas-import", "secure-python-science:latest"); }
+void BM_LaunchHello(benchmark::State& s) { launch_benchmark(s, "wl.hello", "secure-python:latest"); }
+void BM_LaunchNumpyLinalg(benchmark::State& s) { launch_benchmark(s, "wl.numpy-linalg", "secure-python-science:latest"); }
+void BM_LaunchPandasGroupby(benchmark::State& s) { launch_benchmark(s, "wl.pandas-groupby", "secure-python-science:latest"); }
 
 BENCHMARK(BM_LaunchHello)->UseManualTime()->Unit(benchmark::kMillisecond);
-BENCHMARK(BM_LaunchNumpyImport)->UseManualTime()->Unit(benchmark::kMillisecond);
-BENCHMARK(BM_LaunchPandasImport)->UseManualTime()->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_LaunchNumpyLinalg)->UseManualTime()->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_LaunchPandasGroupby)->UseManualTime()->Unit(benchmark::kMillisecond);
 
 }  // namespace

@@ -6,6 +6,9 @@
 #include "util/escape.h"
 #include "util/error.h"
 #include "util/text.h"
+#include "cli/report_files.h"
+#include "core/run_figures.h"
+#include "run/progress.h"
 
 #include <cstdlib>
 
@@ -36,18 +39,34 @@ CLI::App* add_described_command(CLI::App& app, const std::string& name, const st
     return cmd;
 }
 
-void add_suite_options(CLI::App& cmd, SuiteOptions& o, bool with_profile) {
-    cmd.add_option("--suite", o.suite, "nightly (= all), probes, workloads or smoke")
-        ->capture_default_str();
-    cmd.add_option("--filter", o.filters, "Only case ids matching this glob (* and ?); repeatable");
-    cmd.add_option("--image", o.image, "base, science or all")
+void add_root_option(CLI::App& cmd, std::string& root) {
+    cmd.add_option("--root", root,
+                   "The checkout holding sandbox/, attacks/, workloads/ (default: $SH_ROOT, else the source tree)");
+}
+
+void add_profile_option(CLI::App& cmd, std::string& profile) {
+    cmd.add_option("--profile", profile,
+                   "Launcher profile (default sandbox/profiles/default.env); SANDBOX_* "
+                   "variables in the environment override it, as they do for the launcher")
+        ->check(CLI::ExistingFile);
+}
+
+void add_image_option(CLI::App& cmd, std::string& image) {
+    cmd.add_option("--image", image, "base, science or all")
         ->check(CLI::IsMember({"base", "science", "all"}))
         ->capture_default_str();
-    if (with_profile)
-        cmd.add_option("--profile", o.profile,
-                       "Launcher profile (default sandbox/profiles/default.env); SANDBOX_* "
-                       "variables in the environment override it, as they do for the launcher")
-            ->check(CLI::ExistingFile);
+}
+
+void add_selection_options(CLI::App& cmd, CaseSelection& s) {
+    cmd.add_option("--suite", s.suite, "nightly (= all), probes, workloads or smoke")
+        ->capture_default_str();
+    cmd.add_option("--filter", s.filters, "Only case ids matching this glob (* and ?); repeatable");
+    add_image_option(cmd, s.images);
+}
+
+void add_suite_options(CLI::App& cmd, SuiteOptions& o, bool with_profile) {
+    add_selection_options(cmd, o.selection);
+    if (with_profile) add_profile_option(cmd, o.profile);
     cmd.add_option("--jobs,-j", o.jobs, "Cores to keep busy: two probes run per core, one workload, and beside them a few cases that "
                    "only wait (timeout probes, AST rejections); longest first. 1: one case at a time")->check(CLI::Range(1, 64))->capture_default_str();
     cmd.add_option("--repeat", o.repeat, "Runs of each case")->check(CLI::Range(1, 1000))->capture_default_str();
@@ -59,23 +78,23 @@ void add_suite_options(CLI::App& cmd, SuiteOptions& o, bool with_profile) {
         ->capture_default_str();
     cmd.add_option("--shard", o.shard, "Run only shard K of N (K/N, 1-based); merge the records with `merge`");
     cmd.add_option("--out", o.out, "Output directory for records and reports")->required();
-    cmd.add_option("--root", o.root, "The checkout holding sandbox/, attacks/, workloads/ (default: $SH_ROOT, else the source tree)");
+    add_root_option(cmd, o.root);
 }
 
-std::filesystem::path resolve_root(const std::string& root_option) {
-    if (!root_option.empty()) return root_option;
-    if (const char* env = std::getenv("SH_ROOT"); env && *env) return env;
-    return SH_SOURCE_DIR;
+Checkout resolve_checkout(const std::string& root_option) {
+    if (!root_option.empty()) return {root_option};
+    if (const char* env = std::getenv("SH_ROOT"); env && *env) return {env};
+    return {SH_SOURCE_DIR};
 }
 
-SuiteRequest to_request(const SuiteOptions& o, const std::string& profile_label) {
+RunSetup setup_of(const SuiteOptions& o, ProfileChoice choice) {
+    if (choice.path.empty()) choice.path = o.profile;
+    return prepare_run(resolve_checkout(o.root), choice, o.selection);
+}
+
+SuiteRequest to_request(const SuiteOptions& o, RunSetup setup) {
     SuiteRequest r;
-    r.root = resolve_root(o.root);
-    r.suite = o.suite;
-    r.filters = o.filters;
-    r.images = o.image;
-    r.profile_path = o.profile;
-    r.profile_label = profile_label;
+    r.setup = std::move(setup);
     r.jobs = o.jobs;
     r.repeat = o.repeat;
     r.shard = o.shard;
@@ -83,6 +102,18 @@ SuiteRequest to_request(const SuiteOptions& o, const std::string& profile_label)
     r.out_dir = o.out;
     r.command_line = command_line();
     return r;
+}
+
+RunReport run_and_report(const SuiteRequest& req, const std::atomic<bool>& cancel, bool& harness_failed,
+                         std::FILE* headline_to, const std::function<RenderOptions(const RunReport&)>& rendering) {
+    auto progress = make_progress(stderr);
+    SuiteResult result = execute_suite(req, cancel, *progress);
+    RunReport report = suite_report(result.meta, result.records);
+    write_reports(report, req.out_dir, rendering ? rendering(report) : RenderOptions{});
+    for (const auto& e : result.harness_errors) fmt::print(stderr, "sandbox-harness: error: {}\n", sanitize_utf8(e));
+    harness_failed = harness_failed || !result.harness_errors.empty();
+    fmt::print(headline_to, "{}\n", headline(summarize(report.records), result.meta.interrupted));
+    return report;
 }
 
 namespace {
@@ -99,9 +130,5 @@ void set_command_line(int argc, char** argv) {
 
 const std::string& command_line() { return g_command_line; }
 
-bool print_harness_errors(const SuiteResult& result) {
-    for (const auto& e : result.harness_errors) fmt::print(stderr, "sandbox-harness: error: {}\n", sanitize_utf8(e));
-    return !result.harness_errors.empty();
-}
 
 }  // namespace sh

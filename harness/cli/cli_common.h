@@ -3,12 +3,16 @@
 /// ablate (registered in one place, so --help says the same everywhere), the checkout root, the
 /// command line.
 
+#include <cstdio>
+#include <functional>
 #include <string>
 #include <vector>
 
 #include <CLI/CLI.hpp>
 
 #include "core/run_report.h"
+#include "reports/exporter.h"
+#include "run/run_setup.h"
 #include "run/suite.h"
 
 namespace sh {
@@ -20,11 +24,11 @@ namespace sh {
 CLI::App* add_described_command(CLI::App& app, const std::string& name, const std::string& summary,
                                 const std::string& details = "");
 
+/// The options every command that runs or lists cases shares, each registered by one function
+/// below, so that --help says the same everywhere.
 struct SuiteOptions {
     std::string root;
-    std::string suite = "nightly";
-    std::vector<std::string> filters;
-    std::string image = "all";
+    CaseSelection selection;
     std::string profile;
     int jobs = 2;
     int repeat = 1;
@@ -33,19 +37,37 @@ struct SuiteOptions {
     double overloaded_at = 2.0;
 };
 
-/// `with_profile`: whether --profile is offered (review takes two profiles of its own).
+/// --root: the checkout that holds sandbox/, attacks/ and workloads/.
+void add_root_option(CLI::App&, std::string& root);
+/// --profile: a launcher profile file.
+void add_profile_option(CLI::App&, std::string& profile);
+/// --image: base, science or all.
+void add_image_option(CLI::App&, std::string& image);
+/// --suite, --filter and --image.
+void add_selection_options(CLI::App&, CaseSelection&);
+/// The selection, --root, --jobs, --repeat, --overloaded-at, --shard and --out of run, review and
+/// ablate; `with_profile`: whether --profile is offered (review takes two profiles of its own).
 void add_suite_options(CLI::App&, SuiteOptions&, bool with_profile = true);
-SuiteRequest to_request(const SuiteOptions&, const std::string& profile_label);
+
 /// The checkout that holds sandbox/, attacks/ and workloads/: --root, else $SH_ROOT, else the
 /// source tree this binary was built from.
-std::filesystem::path resolve_root(const std::string& root_option);
+Checkout resolve_checkout(const std::string& root_option);
+/// The run's setup from the options (prepare_run): `choice.path` empty takes --profile.
+RunSetup setup_of(const SuiteOptions&, ProfileChoice choice);
+/// One run of `setup` with the options' jobs, repeat, shard and output directory.
+SuiteRequest to_request(const SuiteOptions&, RunSetup setup);
+
+/// Runs the suite, writes its reports to req.out_dir (rendered with what `rendering` gives for the
+/// run's report: run compares it with --baseline there), prints any harness error to stderr and
+/// the headline to `headline_to`. `harness_failed` becomes true when anything failed after the
+/// cases were judged (the command then exits 2, its reports written).
+RunReport run_and_report(const SuiteRequest&, const std::atomic<bool>& cancel, bool& harness_failed,
+                         std::FILE* headline_to,
+                         const std::function<RenderOptions(const RunReport&)>& rendering = {});
 
 /// The command line as typed, for RunMeta; set once by main.
 void set_command_line(int argc, char** argv);
 const std::string& command_line();
 
-/// Prints what failed in a run after its cases were judged (SuiteResult::harness_errors);
-/// returns true when anything did (the command then exits 2, its reports written).
-bool print_harness_errors(const SuiteResult&);
 
 }  // namespace sh

@@ -29,8 +29,8 @@ Command add_ablate_command(CLI::App& app) {
         "probe, a probe never reports an escape (no positive control), or the runtime alone lets a probe "
         "escape.");
     auto opts = std::make_shared<SuiteOptions>();
-    opts->suite = "probes";
-    opts->image = "base";
+    opts->selection.suite = "probes";
+    opts->selection.images = "base";
     add_suite_options(*cmd, *opts);
     auto weakenings_dir = std::make_shared<std::string>();
     auto targeted = std::make_shared<bool>(false);
@@ -43,35 +43,28 @@ Command add_ablate_command(CLI::App& app) {
     return {cmd, [opts, weakenings_dir, targeted] {
         const auto& cancel = install_interrupt_handler();
         bool harness_failed = false;
-        const auto root = resolve_root(opts->root);
-        const auto dir = weakenings_dir->empty() ? root / "sandbox/profiles/weakened" : std::filesystem::path(*weakenings_dir);
+        const Checkout checkout = resolve_checkout(opts->root);
+        const auto dir = weakenings_dir->empty() ? checkout.weakenings() : std::filesystem::path(*weakenings_dir);
         const std::vector<AblationRow> rows = ablation_rows(load_weakenings(dir));
-        for (const auto& row : rows) {  // every row's profile is checked before any row runs
-            SuiteRequest req = to_request(*opts, row.key);
-            req.overrides = row.overrides;
-            effective_profile(req);
-        }
+        // The probes the rows choose from: the selection without the rows' own filters.
+        const RunSetup all = setup_of(*opts, {});
+        const auto selected = filter_by_glob(all.catalogue->all(), opts->selection.filters);
 
-        const Catalogue catalogue = load_catalogue({root / "workloads", root / "attacks"});
-        const auto selected = filter_by_glob(catalogue.all(), opts->filters);
-
-        std::map<std::string, RunReport> runs;
+        std::vector<std::pair<const AblationRow*, SuiteRequest>> planned;  // every row is set up before any runs
         for (const auto& row : rows) {
-            SuiteRequest req = to_request(*opts, row.key);
-            const auto filters = ablation_row_filters(row, selected, *targeted, req.filters);
+            const auto filters = ablation_row_filters(row, selected, *targeted, opts->selection.filters);
             if (!filters) continue;
-            req.filters = *filters;
-            req.overrides = row.overrides;
+            SuiteOptions row_opts = *opts;
+            row_opts.selection.filters = *filters;
+            SuiteRequest req = to_request(row_opts, setup_of(row_opts, {{}, row.overrides, row.key}));
             req.self_test = row.self_test;
             req.out_dir = std::filesystem::path(opts->out) / row.key;
-            fmt::print(stderr, "== {}: {}\n", row.key, row.description);
-            auto progress = make_progress(stderr);
-            SuiteResult result = execute_suite(req, cancel, *progress);
-            RunReport report = suite_report(result.meta, result.records);
-            write_reports(report, req.out_dir);
-            harness_failed = print_harness_errors(result) || harness_failed;
-            fmt::print(stderr, "{}\n", headline(summarize(report.records), result.meta.interrupted));
-            runs[row.key] = std::move(report);
+            planned.emplace_back(&row, std::move(req));
+        }
+        std::map<std::string, RunReport> runs;
+        for (const auto& [row, req] : planned) {
+            fmt::print(stderr, "== {}: {}\n", row->key, row->description);
+            runs[row->key] = run_and_report(req, cancel, harness_failed, stderr);
             if (cancel.load()) return 128 + interrupt_signal();
         }
 

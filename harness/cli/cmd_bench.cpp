@@ -11,7 +11,6 @@
 #include "io/docker_client.h"
 #include "reports/exporter.h"
 #include "run/bench.h"
-#include "run/suite.h"
 
 namespace sh {
 
@@ -36,24 +35,21 @@ Command add_bench_command(CLI::App& app) {
     cmd->add_option("--out", o->out, "Output directory")->required();
     cmd->add_option("--runs", s.runs, "Measured launches per figure")->check(CLI::Range(3, 10000))->capture_default_str();
     cmd->add_option("--warmup", s.warmup, "Launches before each measured batch")->check(CLI::Range(0, 100))->capture_default_str();
-    cmd->add_option("--image", s.image, "base, science or all")->check(CLI::IsMember({"base", "science", "all"}))->capture_default_str();
-    cmd->add_option("--profile", o->profile, "Launcher profile (default sandbox/profiles/default.env)")->check(CLI::ExistingFile);
-    cmd->add_option("--root", o->root, "The checkout holding sandbox/");
+    add_image_option(*cmd, s.image);
+    add_profile_option(*cmd, o->profile);
+    add_root_option(*cmd, o->root);
     cmd->add_flag("--no-controls", o->skip_controls, "Skip the per-control latency cost");
     cmd->add_flag("--no-enforcement", o->skip_enforcement, "Skip the enforcement timings");
     cmd->add_flag("--no-hyperfine", o->skip_hyperfine, "Skip the hyperfine cross-check");
     return {cmd, [o] {
-        SuiteRequest req;
-        req.root = resolve_root(o->root);
-        req.profile_path = o->profile;
-        const Profile profile = effective_profile(req);
+        const RunSetup setup = prepare_run(resolve_checkout(o->root), {o->profile}, {});
         BenchSettings settings = o->settings;
         settings.controls = !o->skip_controls;
         settings.enforcement = !o->skip_enforcement;
         settings.hyperfine = !o->skip_hyperfine;
         settings.command_line = command_line();
         DockerClient docker;
-        const RunReport report = run_bench(docker, req.root, profile, settings);
+        const RunReport report = run_bench(docker, setup, settings);
         write_reports(report, o->out);
         fmt::print("{}", MarkdownExporter().render(report));
         return 0;

@@ -44,9 +44,9 @@ Command add_build_command(CLI::App& app) {
     cmd->add_option("image", *which, "base, science, canary (the test-only setuid canary) or all")
         ->check(CLI::IsMember({"base", "science", "canary", "all"}))
         ->capture_default_str();
-    cmd->add_option("--root", *root, "The checkout holding sandbox/");
+    add_root_option(*cmd, *root);
     return {cmd, [which, root] {
-        const auto script = resolve_root(*root) / "sandbox/build_secure_python.sh";
+        const auto script = resolve_checkout(*root).build_script();
         const int rc = run_attached({script.string(), *which});
         if (rc != 0)
             fmt::print(stderr, "sandbox-harness: error: {} {} exited with status {}\n",

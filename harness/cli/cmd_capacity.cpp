@@ -11,7 +11,6 @@
 #include "io/interrupt.h"
 #include "reports/exporter.h"
 #include "run/capacity.h"
-#include "run/suite.h"
 
 namespace sh {
 
@@ -37,22 +36,19 @@ Command add_capacity_command(CLI::App& app) {
     cmd->add_option("--launches", s.launches, "Launches per concurrency level")->check(CLI::Range(4, 100000))->capture_default_str();
     cmd->add_option("--target-cores", s.target_cores, "Project the model onto a host with this many cores")
         ->check(CLI::Range(1, 4096))->capture_default_str();
-    cmd->add_option("--profile", o->profile, "Launcher profile (default sandbox/profiles/default.env)")->check(CLI::ExistingFile);
-    cmd->add_option("--root", o->root, "The checkout holding sandbox/, workloads/");
+    add_profile_option(*cmd, o->profile);
+    add_root_option(*cmd, o->root);
     cmd->add_flag("--quick", s.quick, "A short sweep (two values of memory and pids)");
     cmd->add_flag("--no-limits", o->skip_limits, "Skip the limit sweeps");
     return {cmd, [o] {
         const auto& cancel = install_interrupt_handler();
-        SuiteRequest base;
-        base.root = resolve_root(o->root);
-        base.profile_path = o->profile;
-        const Profile profile = effective_profile(base);
+        const RunSetup base = prepare_run(resolve_checkout(o->root), {o->profile}, {});
         CapacitySettings settings = o->settings;
         settings.limits = !o->skip_limits;
         settings.out = o->out;
         settings.command_line = command_line();
         DockerClient docker;
-        const RunReport report = run_capacity(docker, base, profile, settings, cancel);
+        const RunReport report = run_capacity(docker, base, settings, cancel);
         write_reports(report, o->out);
         fmt::print("{}", MarkdownExporter().render(report));
         return cancel.load() ? 128 + interrupt_signal() : 0;

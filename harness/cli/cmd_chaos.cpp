@@ -14,7 +14,7 @@
 #include "reports/chaos_render.h"
 #include "reports/exporter.h"
 #include "run/chaos.h"
-#include "run/suite.h"
+#include "run/run_setup.h"
 #include "util/error.h"
 #include "util/files.h"
 
@@ -41,9 +41,8 @@ Command add_chaos_command(CLI::App& app) {
         bool allow_engine_restart = false;
     };
     auto o = std::make_shared<Options>();
-    cmd->add_option("--root", o->root, "Checkout holding sandbox/ and chaos/ (default: $SH_ROOT, else the source tree)");
-    cmd->add_option("--profile", o->profile, "Launcher profile of the runs (default: sandbox/profiles/default.env)")
-        ->check(CLI::ExistingFile);
+    add_root_option(*cmd, o->root);
+    add_profile_option(*cmd, o->profile);
     cmd->add_option("--out", o->out, "Output directory: chaos.md, chaos.json and one directory per fault")->required();
     cmd->add_option("--fault", o->faults, "Only these faults, in the order given (repeat the option; default: all "
                                           "but engine-restart unless allowed). " + fmt::format("Known: {}", fmt::join(chaos_faults(), ", ")));
@@ -52,15 +51,11 @@ Command add_chaos_command(CLI::App& app) {
                   "container on the host stops: not for a host shared with other jobs)");
     return {cmd, [o] {
         ChaosRequest req;
-        req.root = resolve_root(o->root);
+        req.checkout = resolve_checkout(o->root);
         req.harness = fs::read_symlink("/proc/self/exe");
         req.profile = o->profile.empty() ? fs::path() : fs::absolute(o->profile);
-        {  // the profile is checked here, before any fault's run (each run would refuse it with exit 2)
-            SuiteRequest check;
-            check.root = req.root;
-            check.profile_path = req.profile;
-            effective_profile(check);
-        }
+        // The profile is checked here, before any fault's run (each run would refuse it with exit 2).
+        effective_profile(req.checkout, {req.profile});
         req.out_dir = fs::absolute(o->out);
         req.faults = o->faults;
         req.allow_engine_restart = o->allow_engine_restart;

@@ -30,22 +30,17 @@ nlohmann::json case_json(const CaseSpec& c) {
 Command add_list_command(CLI::App& app) {
     auto* cmd = add_described_command(app, "list", "List the catalogue: every workload and probe with its header");
     struct Opts {
-        std::string format = "text", suite = "nightly", image = "all", root;
-        std::vector<std::string> filters;
+        std::string format = "text", root;
+        CaseSelection selection;
     };
     auto o = std::make_shared<Opts>();
     cmd->add_option("--format", o->format, "text or json")->check(CLI::IsMember({"text", "json"}))->capture_default_str();
-    cmd->add_option("--suite", o->suite, "nightly (= all), probes, workloads or smoke")->capture_default_str();
-    cmd->add_option("--filter", o->filters, "Only case ids matching this glob; repeatable");
-    cmd->add_option("--image", o->image, "base, science or all")->check(CLI::IsMember({"base", "science", "all"}));
-    cmd->add_option("--root", o->root, "The checkout holding attacks/ and workloads/");
+    add_selection_options(*cmd, o->selection);
+    add_root_option(*cmd, o->root);
     return {cmd, [o] {
-        const auto root = resolve_root(o->root);
-        const Catalogue cat = load_catalogue({root / "workloads", root / "attacks"});
-        const auto cases = filter_by_image(
-            filter_by_suite(filter_by_glob(cat.all(), o->filters), parse_suite(o->suite)),
-            *image_choice_from_string(o->image));
-        for (const auto& p : unmatched_patterns(cat.all(), o->filters))
+        const Catalogue cat = load_catalogue(resolve_checkout(o->root).catalogue_dirs());
+        const auto cases = select_cases(cat, o->selection);  // what a run with these options runs
+        for (const auto& p : unmatched_patterns(cat.all(), o->selection.filters))
             fmt::print(stderr, "sandbox-harness: warning: --filter '{}' matches no case\n", p);
         if (o->format == "json") {
             nlohmann::json arr = nlohmann::json::array();

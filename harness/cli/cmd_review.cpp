@@ -29,7 +29,7 @@ Command add_review_command(CLI::App& app) {
         "Weaknesses each closes, startup latency and CPU per launch) in OUT/report.json, summary.md "
         "and report.html. Exits 1 when the proposed profile makes any case worse.");
     auto opts = std::make_shared<SuiteOptions>();
-    opts->suite = "nightly";
+    opts->selection.suite = "nightly";
     auto current = std::make_shared<std::string>();
     auto proposed = std::make_shared<std::string>();
     add_suite_options(*cmd, *opts, /*with_profile=*/false);
@@ -42,26 +42,15 @@ Command add_review_command(CLI::App& app) {
         const auto& cancel = install_interrupt_handler();
         bool harness_failed = false;
         const std::filesystem::path out = opts->out;
-        const std::vector<std::pair<std::string, std::string>> runs = {{"current", *current}, {"proposed", *proposed}};
-        for (const auto& [label, path] : runs) {  // both profiles are checked before either runs
-            SuiteRequest req = to_request(*opts, label);
-            req.profile_path = path;
-            effective_profile(req);
+        std::vector<SuiteRequest> runs;  // both profiles are checked before either runs
+        for (const auto& [label, path] : {std::pair{"current", *current}, std::pair{"proposed", *proposed}}) {
+            runs.push_back(to_request(*opts, setup_of(*opts, {path, {}, label})));
+            runs.back().out_dir = out / label;
         }
         std::vector<RunReport> reports;
-        for (const auto& [label, path] : runs) {
-            SuiteRequest req = to_request(*opts, label);
-            req.profile_path = path;
-            req.out_dir = out / label;
-            fmt::print(stderr, "== {} profile: {}\n", label,
-                       path.empty() ? "sandbox/profiles/default.env" : path);
-            auto progress = make_progress(stderr);
-            SuiteResult result = execute_suite(req, cancel, *progress);
-            RunReport report = suite_report(result.meta, result.records);
-            write_reports(report, req.out_dir);
-            harness_failed = print_harness_errors(result) || harness_failed;
-            fmt::print(stderr, "{}\n", headline(summarize(report.records), result.meta.interrupted));
-            reports.push_back(std::move(report));
+        for (const SuiteRequest& req : runs) {
+            fmt::print(stderr, "== {} profile: {}\n", req.setup.profile_label, req.setup.profile.path);
+            reports.push_back(run_and_report(req, cancel, harness_failed, stderr));
             if (cancel.load()) return 128 + interrupt_signal();
         }
         const RunDiff diff = diff_runs(reports[0], reports[1]);

@@ -53,25 +53,23 @@ Command add_run_command(CLI::App& app) {
         // The baseline is read before anything runs: a bad one must not cost a night's run.
         std::optional<RunReport> before;
         if (!baseline->empty()) before = read_report(*baseline);
-        const auto& cancel = install_interrupt_handler();
-        auto progress = make_progress(stderr);
-        SuiteRequest req = to_request(*opts, "default");
+        SuiteRequest req = to_request(*opts, setup_of(*opts, {}));
         if (before) req.cost_history = CostHistory(before->records);
-        SuiteResult result = execute_suite(req, cancel, *progress);
-
-        const RunReport report = suite_report(result.meta, result.records);
+        const auto& cancel = install_interrupt_handler();
+        // The comparison is part of the reports: it is made between the run and their writing.
         std::optional<RunDiff> diff;
-        if (before) {
+        const auto rendering = [&](const RunReport& report) {
+            RenderOptions r;
+            if (!before) return r;
             DiffOptions dopts;
             dopts.latency.threshold_ratio = *slowdown;
             diff = diff_runs(*before, report, dopts);
-        }
-        RenderOptions render;
-        if (diff) render.diff = &*diff;
-        write_reports(report, req.out_dir, render);
-
-        fmt::print("{}\n{}\n", headline(summarize(report.records), result.meta.interrupted),
-                   run_efficiency_line(result.cost));
+            r.diff = &*diff;
+            return r;
+        };
+        bool harness_failed = false;
+        const RunReport report = run_and_report(req, cancel, harness_failed, stdout, rendering);
+        if (report.meta.run_cost) fmt::print("{}\n", run_efficiency_line(*report.meta.run_cost));
         if (diff)
             fmt::print("compared with {}: {} new escapes, {} regressions, {} fixed, {} latency regressions\n",
                        diff->before_label, new_escapes(*diff).size(),
@@ -80,16 +78,9 @@ Command add_run_command(CLI::App& app) {
                        std::count_if(diff->latency.begin(), diff->latency.end(),
                                      [](const PerfDelta& d) { return d.status == PerfStatus::Regression; }));
         fmt::print("reports: {}\n", fs::absolute(req.out_dir).string());
-        if (*annotations == "github") {
-            std::map<std::string, std::string> files;
-            const fs::path root = fs::absolute(req.root);
-            for (const auto& c : load_catalogue({root / "workloads", root / "attacks"}).cases)
-                files[c.id] = fs::path(c.path).lexically_relative(root).string();
-            fmt::print("{}", github_annotations(report, files));
-        }
+        if (*annotations == "github") fmt::print("{}", github_annotations(report));
 
-        const bool harness_failed = print_harness_errors(result);
-        if (result.meta.interrupted) return 128 + interrupt_signal();
+        if (report.meta.interrupted) return 128 + interrupt_signal();
         if (harness_failed) return 2;
         const int status = exit_status(report.records);
         if (status == 0 && diff && (has_regression(*diff) || has_latency_regression(*diff))) return 1;

@@ -209,6 +209,7 @@ void fields(auto& io, Is<Record> auto& r) {
     io("judgement", r.judgement);
     io("accepted_risk", r.accepted_risk);
     io("summary", r.summary);
+    io("script", r.script);
     io("expect", r.expect);
     io.non_negative("timeout_s", r.timeout_s);
     io("tags", r.tags);

@@ -11,7 +11,7 @@
 ///
 ///   record      {schema_version, case_id, kind, family, controls[], image, repetition,
 ///                container_name, profile_name, launch{}, observation{}, judgement{},
-///                accepted_risk|null, summary, expect|null, timeout_s|null, tags[],
+///                accepted_risk|null, summary, script, expect|null, timeout_s|null, tags[],
 ///                first_attempt|null}
 ///   first_attempt {verdict, reasons[], wall_ms, host_load|null}: a workload run a second time
 ///                because it timed out on an overloaded host (core/host_pressure.h)
@@ -83,6 +83,9 @@ struct Record {
     std::optional<int> accepted_risk;
     // From the case's header, so a report needs no catalogue (fill them with describe_case()).
     std::string summary;
+    /// The case's script, relative to the checkout ("attacks/net/raw_socket.py"): where an
+    /// annotation or a code-scanning result points.
+    std::string script;
     std::optional<Expect> expect;
     std::optional<double> timeout_s;
     std::vector<std::string> tags;

@@ -106,7 +106,7 @@ TEST(RecordJson, StableKeysWithNullForAbsentOptionals) {
               R"("engine_actions":[],"engine_reachable":true,"exit_code":null,"host_file_changes":[],"host_load":null,"inspected":false,"leftovers":[],)"
               R"("memory_peak_bytes":null,"notes":[],"oom_killed":false,"oom_killed_pids":[],)"
               R"("script":{"dies_whole":false,"init_pid":null,"script_pid":null},"t_create":null,"t_destroy":null,)"
-              R"("t_die":null,"t_start":null},"profile_name":"","repetition":0,"schema_version":1,"summary":"",)"
+              R"("t_die":null,"t_start":null},"profile_name":"","repetition":0,"schema_version":1,"script":"","summary":"",)"
               R"("tags":[],"timeout_s":null})",
               j.dump());
     const Record back = record_from_json(j);

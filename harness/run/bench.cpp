@@ -173,33 +173,13 @@ BatchCost::Result BatchCost::finish(std::size_t own_launches) {
     return r;
 }
 
-std::map<std::string, fs::path> write_bench_scripts(const fs::path& dir) {
-    static const std::map<std::string, std::string> scripts = {
-        {"pass", "pass\n"},
-        {"hello", "print('hello, world')\n"},
-        {"numpy-import", "import numpy\nprint(numpy.__version__)\n"},
-        {"pandas-import", "import pandas\nprint(pandas.__version__)\n"},
-        {"sympy-import", "import sympy\nprint(sympy.__version__)\n"},
-        {"sleep", "import time\ntime.sleep(30)\n"},
-        {"balloon",
-         "chunks = []\nfor _ in range(4096):\n    chunks.append(bytearray(1 << 20))\nprint('cap reached')\n"},
-        {"forkbomb",
-         "import os, time\nt0 = time.monotonic()\nkids = []\nfor _ in range(4096):\n    try:\n"
-         "        pid = os.fork()\n    except OSError:\n        break\n    if pid == 0:\n"
-         "        time.sleep(5)\n        os._exit(0)\n    kids.append(pid)\n"
-         "print(f'forked {len(kids)} in {(time.monotonic() - t0) * 1000:.1f} ms')\n"
-         "for k in kids:\n    os.kill(k, 9)\n    os.waitpid(k, 0)\n"},
-        {"spin",
-         "import threading, time\ndef spin():\n    end = time.monotonic() + 20\n    while time.monotonic() < end:\n"
-         "        pass\nts = [threading.Thread(target=spin) for _ in range(2)]\n[t.start() for t in ts]\n"
-         "[t.join() for t in ts]\n"},
-    };
-    fs::create_directories(dir);
+std::map<std::string, fs::path> bench_scripts(const Catalogue& catalogue) {
     std::map<std::string, fs::path> out;
-    for (const auto& [name, text] : scripts) {
-        const fs::path p = dir / (name + ".py");
-        std::ofstream(p) << text;
-        out[name] = p;
+    for (const char* id : {"wl.hello", "wl.numpy-linalg", "wl.pandas-groupby", "wl.sympy-calculus", "timeout.sleep",
+                           "res.memory-balloon", "res.fork-bomb", "res.cpu-spin"}) {
+        const CaseSpec* c = catalogue.find(id);
+        if (!c) throw Error(fmt::format("bench launches the catalogue's case {}, and the checkout has none", id));
+        out[id] = c->path;
     }
     return out;
 }
@@ -338,10 +318,11 @@ nlohmann::json cpu_section(const BatchCost::Result& spent, std::size_t launches,
 /// hello batch (host busy CPU and the engine stack's share), plus the harness's own CPU.
 void bench_latency(BenchSession& session, const Scripts& scripts, const BenchSettings& o, nlohmann::json& extra,
                    std::vector<double>& hello_walls) {
-    std::vector<std::pair<std::string, std::string>> cases = {{"base", "pass"}, {"base", "hello"}};
+    std::vector<std::pair<std::string, std::string>> cases = {{"base", "wl.hello"}};
     if (o.image != "base")
-        cases.insert(cases.end(), {{"science", "numpy-import"}, {"science", "pandas-import"}, {"science", "sympy-import"}});
-    if (o.image == "science") cases.erase(cases.begin(), cases.begin() + 2);
+        cases.insert(cases.end(), {{"science", "wl.numpy-linalg"}, {"science", "wl.pandas-groupby"},
+                                   {"science", "wl.sympy-calculus"}});
+    if (o.image == "science") cases.erase(cases.begin());
 
     nlohmann::json lat_rows = nlohmann::json::array(), phase_rows = nlohmann::json::array();
     nlohmann::json samples = nlohmann::json::object();
@@ -351,7 +332,7 @@ void bench_latency(BenchSession& session, const Scripts& scripts, const BenchSet
         for (int i = 0; i < o.warmup; ++i) session.launch(scripts.at(name), env);
         // CPU per launch is measured over hello's batch (the launch every other figure is set against).
         std::optional<BatchCost> cost;
-        if (name == "hello") cost.emplace(session.docker(), session.run_id());
+        if (name == "wl.hello") cost.emplace(session.docker(), session.run_id());
         const CpuSnapshot cpu0 = sample_cpu();
         const double self0 = self_cpu_seconds();
         std::vector<LaunchSample> v;
@@ -368,7 +349,7 @@ void bench_latency(BenchSession& session, const Scripts& scripts, const BenchSet
                                     v.front().launch.stderr_text.substr(0, 300)));
         lat_rows.push_back(summary_row(label, w));
         samples[label] = w;
-        if (name == "hello") hello_walls = w;
+        if (name == "wl.hello") hello_walls = w;
         phase_rows.push_back(phase_row(label, v, w));
         if (spent) extra["bench_cpu"] = cpu_section(*spent, v.size(), busy, self);
     }
@@ -383,13 +364,13 @@ void bench_latency(BenchSession& session, const Scripts& scripts, const BenchSet
 /// The launcher against the same lifecycle driven directly through the Engine API with the
 /// identical configuration, interleaved so that drift hits both alike.
 void bench_overhead(BenchSession& session, const Scripts& scripts, const BenchSettings& o, nlohmann::json& extra) {
-    session.launch(scripts.at("hello"));
+    session.launch(scripts.at("wl.hello"));
     const auto body = session.last_create_body();
     if (!body) throw Error("bench: the launcher's container could not be inspected, so its configuration is unknown");
     for (int i = 0; i < o.warmup; ++i) session.direct_lifecycle(*body);
     std::vector<double> launcher, direct;
     for (int i = 0; i < o.runs; ++i) {
-        const auto s = session.launch(scripts.at("hello"));
+        const auto s = session.launch(scripts.at("wl.hello"));
         const double d = session.direct_lifecycle(*body);
         if (s.launch.exit_code != 0) continue;  // a pair counts only when both sides did the same work
         launcher.push_back(s.launch.wall_ms);
@@ -400,15 +381,15 @@ void bench_overhead(BenchSession& session, const Scripts& scripts, const BenchSe
 
 /// The latency cost of each control: hello under each weakening (one control removed), against
 /// the default profile, round-robin so that drift hits all alike.
-void bench_controls(BenchSession& session, const Scripts& scripts, const fs::path& root, const BenchSettings& o,
+void bench_controls(BenchSession& session, const Scripts& scripts, const Checkout& checkout, const BenchSettings& o,
                     nlohmann::json& extra) {
     std::vector<std::pair<std::string, std::map<std::string, std::string>>> variants = {{"default", {}}};
-    for (const auto& w : load_weakenings(root / "sandbox/profiles/weakened"))
+    for (const auto& w : load_weakenings(checkout.weakenings()))
         variants.emplace_back(fs::path(w.path).stem().string(), w.overrides);
     std::map<std::string, std::vector<double>> samples;
     for (int i = 0; i < o.runs; ++i)
         for (const auto& [name, env] : variants) {
-            const auto s = session.launch(scripts.at("hello"), env);
+            const auto s = session.launch(scripts.at("wl.hello"), env);
             if (s.launch.exit_code == 0) samples[name].push_back(s.launch.wall_ms);
         }
     std::vector<std::string> names;
@@ -428,16 +409,16 @@ void bench_enforcement(BenchSession& session, const Scripts& scripts, const Benc
         if (v) into.push_back(*v);
     };
     for (int i = 0; i < n; ++i) {
-        keep(overshoot, timeout_overshoot_ms(session.launch(scripts.at("sleep"), {{"SANDBOX_TIMEOUT", "1"}}), 1.0));
+        keep(overshoot, timeout_overshoot_ms(session.launch(scripts.at("timeout.sleep"), {{"SANDBOX_TIMEOUT", "1"}}), 1.0));
         keep(oom, time_to_oom_kill_ms(session.launch(
-                      scripts.at("balloon"),
+                      scripts.at("res.memory-balloon"),
                       {{"SANDBOX_AST_CHECK", "0"}, {"SANDBOX_MEMORY", "64m"}, {"SANDBOX_MEMORY_SWAP", "64m"}})));
-        keep(fork, fork_bomb_contained_ms(session.launch(scripts.at("forkbomb"), {{"SANDBOX_AST_CHECK", "0"}})));
+        keep(fork, fork_bomb_contained_ms(session.launch(scripts.at("res.fork-bomb"), {{"SANDBOX_AST_CHECK", "0"}})));
     }
     // The noisy neighbour: hello while a CPU spinner (both threads) runs beside it.
     std::atomic<bool> spinning{true};
     BackgroundTask noisy([&] {
-        while (spinning.load()) session.launch(scripts.at("spin"), {{"SANDBOX_AST_CHECK", "0"}, {"SANDBOX_TIMEOUT", "3"}});
+        while (spinning.load()) session.launch(scripts.at("res.cpu-spin"), {{"SANDBOX_AST_CHECK", "0"}, {"SANDBOX_TIMEOUT", "3"}});
     });
     // Declared after `noisy`, so destroyed before it: a throw below stops the spinner, then joins.
     struct StopSpinning {
@@ -447,7 +428,7 @@ void bench_enforcement(BenchSession& session, const Scripts& scripts, const Benc
     std::this_thread::sleep_for(std::chrono::milliseconds(1500));
     std::vector<double> beside;
     for (int i = 0; i < std::max(5, o.runs / 2); ++i) {
-        const auto s = session.launch(scripts.at("hello"));
+        const auto s = session.launch(scripts.at("wl.hello"));
         if (s.launch.exit_code == 0) beside.push_back(s.launch.wall_ms);
     }
     spinning = false;
@@ -496,11 +477,12 @@ void bench_hyperfine(const BenchSession& session, const fs::path& script, const 
 
 }  // namespace
 
-RunReport run_bench(DockerEngine& docker, const fs::path& root, const Profile& profile, const BenchSettings& o) {
+RunReport run_bench(DockerEngine& docker, const RunSetup& setup, const BenchSettings& o) {
+    const Profile& profile = setup.profile;
     const EngineVersion engine = docker.version();
-    const fs::path launcher = root / "sandbox/run_secure_python.sh";
+    const auto scripts = bench_scripts(*setup.catalogue);
     const RemovedOnExit tmp{fs::temp_directory_path() / fmt::format("sandbox-harness-bench-{}", getpid())};
-    const auto scripts = write_bench_scripts(tmp.dir);
+    fs::create_directories(tmp.dir);  // hyperfine's export
 
     RunReport report;
     report.meta.command_line = o.command_line;
@@ -511,7 +493,7 @@ RunReport run_bench(DockerEngine& docker, const fs::path& root, const Profile& p
     auto& extra = report.meta.extra;
     const auto t0 = std::chrono::steady_clock::now();
     {
-        BenchSession session(docker, launcher, profile);
+        BenchSession session(docker, setup.checkout.launcher(), profile);
         report.meta.run_id = session.run_id();
         std::vector<double> hello;
         fmt::print(stderr, "bench: latency and CPU per launch\n");
@@ -521,7 +503,7 @@ RunReport run_bench(DockerEngine& docker, const fs::path& root, const Profile& p
             bench_overhead(session, scripts, o, extra);
             if (o.controls) {
                 fmt::print(stderr, "bench: latency cost of each control\n");
-                bench_controls(session, scripts, root, o, extra);
+                bench_controls(session, scripts, setup.checkout, o, extra);
             }
             if (o.enforcement) {
                 fmt::print(stderr, "bench: enforcement timings\n");
@@ -529,7 +511,7 @@ RunReport run_bench(DockerEngine& docker, const fs::path& root, const Profile& p
             }
             if (o.hyperfine) {
                 fmt::print(stderr, "bench: hyperfine cross-check\n");
-                bench_hyperfine(session, scripts.at("hello"), o, hello, tmp.dir, extra);
+                bench_hyperfine(session, scripts.at("wl.hello"), o, hello, tmp.dir, extra);
             }
         }
         session.cleanup();

@@ -21,6 +21,7 @@
 #include "core/launch_result.h"
 #include "core/profile.h"
 #include "core/run_report.h"
+#include "run/run_setup.h"
 
 namespace sh {
 
@@ -77,11 +78,12 @@ private:
 /// (image, command, user, env, working dir, labels) and HostConfig.
 nlohmann::json create_body_from_inspect(const nlohmann::json& inspect);
 
-/// Writes the tiny scripts the benchmarks launch into `dir` and returns name → path:
-/// "hello" (print), "pass", "numpy-import", "pandas-import", "sympy-import", "sleep" (sleeps
-/// 30 s), "balloon" (allocates until killed), "forkbomb" (forks until refused, then exits),
-/// "spin" (burns CPU on two threads for 20 s).
-std::map<std::string, std::filesystem::path> write_bench_scripts(const std::filesystem::path& dir);
+/// The catalogue's scripts the benchmarks launch, case id → path: wl.hello, wl.numpy-linalg,
+/// wl.pandas-groupby and wl.sympy-calculus (latency), timeout.sleep (sleeps 8 s: timeout
+/// overshoot), res.memory-balloon (allocates until killed), res.fork-bomb (forks until refused,
+/// then exits 0) and res.cpu-spin (four processes spin 1.5 s: the noisy neighbour). Throws Error
+/// naming a case the catalogue lacks.
+std::map<std::string, std::filesystem::path> bench_scripts(const Catalogue&);
 
 /// What `bench` measures, and how much.
 struct BenchSettings {
@@ -115,12 +117,12 @@ private:
     std::unique_ptr<State> state_;
 };
 
-/// Every figure of `bench`, measured through `root`'s launcher with `profile`: a report without
+/// Every figure of `bench`, measured through the setup's launcher with its profile: a report without
 /// records whose meta.extra holds the sections bench_latency, bench_cpu, bench_phases and
 /// bench_host, and, unless only the science image is measured, bench_overhead, bench_controls,
 /// bench_enforcement and bench_hyperfine (those the settings keep). Progress goes to stderr.
 /// Throws Error when a measured launch fails, or hyperfine does.
-RunReport run_bench(DockerEngine&, const std::filesystem::path& root, const Profile&, const BenchSettings&);
+RunReport run_bench(DockerEngine&, const RunSetup&, const BenchSettings&);
 
 // The pure parts of the figures, exposed for tests.
 

@@ -96,23 +96,22 @@ std::vector<ConcurrencyPoint> sweep_concurrency(BenchSession& session, const fs:
 }
 
 /// The workloads suite (both images, two jobs) once per value of each limit.
-nlohmann::json sweep_limits(const SuiteRequest& base, const CapacitySettings& o, const std::atomic<bool>& cancel) {
+nlohmann::json sweep_limits(const RunSetup& base, const CapacitySettings& o, const std::atomic<bool>& cancel) {
     nlohmann::json rows = nlohmann::json::array();
     for (const auto& [limit, values] : limit_sweeps(o.quick)) {
         for (const auto& overrides : values) {
             if (cancel.load()) break;
-            SuiteRequest req = base;
-            req.suite = "workloads";
-            req.images = "all";
+            SuiteRequest req;
+            req.setup = prepare_run(base.checkout, {base.profile.path, overrides, describe_overrides(overrides)},
+                                    {"workloads", {}, "all"});
             req.jobs = 2;
-            req.overrides = overrides;
             req.case_timeouts = limit != "timeout";
-            req.profile_label = describe_overrides(overrides);
             req.out_dir = o.out / "limits" / (limit + "-" + std::to_string(rows.size()));
-            fmt::print(stderr, "capacity: workloads at {}\n", req.profile_label);
+            req.command_line = o.command_line;
+            fmt::print(stderr, "capacity: workloads at {}\n", req.setup.profile_label);
             auto silent = make_silent_progress();
             const SuiteResult r = execute_suite(req, cancel, *silent);
-            rows.push_back(limit_row(req.profile_label, r.records));
+            rows.push_back(limit_row(req.setup.profile_label, r.records));
         }
     }
     return {{"title", "Workloads against each limit's value"},
@@ -122,11 +121,11 @@ nlohmann::json sweep_limits(const SuiteRequest& base, const CapacitySettings& o,
 
 }  // namespace
 
-RunReport run_capacity(DockerEngine& docker, const SuiteRequest& base, const Profile& profile,
-                       const CapacitySettings& o, const std::atomic<bool>& cancel) {
+RunReport run_capacity(DockerEngine& docker, const RunSetup& base, const CapacitySettings& o,
+                       const std::atomic<bool>& cancel) {
+    const Profile& profile = base.profile;
     const EngineVersion engine = docker.version();
-    const RemovedOnExit tmp{fs::temp_directory_path() / fmt::format("sandbox-harness-capacity-{}", getpid())};
-    const auto scripts = write_bench_scripts(tmp.dir);
+    const auto scripts = bench_scripts(*base.catalogue);
 
     RunReport report;
     report.meta.command_line = o.command_line;
@@ -139,9 +138,9 @@ RunReport run_capacity(DockerEngine& docker, const SuiteRequest& base, const Pro
     std::vector<ConcurrencyPoint> sweep;
     double cpu_per_launch = 0;
     {
-        BenchSession session(docker, base.root / "sandbox/run_secure_python.sh", profile, "capacity");
+        BenchSession session(docker, base.checkout.launcher(), profile, "capacity");
         report.meta.run_id = session.run_id();
-        sweep = sweep_concurrency(session, scripts.at("hello"), o, cancel, cpu_per_launch);
+        sweep = sweep_concurrency(session, scripts.at("wl.hello"), o, cancel, cpu_per_launch);
         session.cleanup();
     }
     extra["capacity_concurrency"] = concurrency_section(sweep);

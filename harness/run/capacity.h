@@ -33,11 +33,11 @@ struct CapacitySettings {
 
 /// Every figure of `capacity`: a report without records whose meta.extra holds
 /// capacity_concurrency, capacity_model (when CPU per launch could be measured) and
-/// capacity_limits (unless settings.limits is off). `base` names the checkout and the profile;
+/// capacity_limits (unless settings.limits is off). `base` gives the checkout, the profile and the
+/// catalogue (whose wl.hello the sweep launches);
 /// each limit value runs the workloads suite on both images with it. Stops between steps once
 /// `cancel` is set. Progress goes to stderr, the model's explanation to stdout.
-RunReport run_capacity(DockerEngine&, const SuiteRequest& base, const Profile&, const CapacitySettings&,
-                       const std::atomic<bool>& cancel);
+RunReport run_capacity(DockerEngine&, const RunSetup& base, const CapacitySettings&, const std::atomic<bool>& cancel);
 
 /// `launches` launches of `hello`, `concurrency` of them in flight at a time.
 ConcurrencyPoint measure_concurrency(BenchSession&, const std::filesystem::path& hello, int concurrency, int launches);

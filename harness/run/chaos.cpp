@@ -50,16 +50,15 @@ void nap() { std::this_thread::sleep_for(std::chrono::milliseconds(50)); }
 
 /// A checkout of its own for one fault: the real sandbox/, and only the chaos cases it names.
 struct Scratch {
-    fs::path root;
-    Scratch(const ChaosRequest& req, const std::string& fault, const std::vector<std::string>& cases) {
-        root = req.out_dir / fault / "checkout";
-        fs::remove_all(root);
-        fs::create_directories(root / "attacks");
-        fs::create_directories(root / "workloads");
-        fs::create_symlink(fs::absolute(req.root / "sandbox"), root / "sandbox");
-        for (const auto& c : cases) fs::copy_file(req.root / "chaos" / c, root / c);
+    Checkout checkout;
+    Scratch(const ChaosRequest& req, const std::string& fault, const std::vector<std::string>& cases)
+        : checkout{req.out_dir / fault / "checkout"} {
+        fs::remove_all(checkout.root);
+        for (const auto& dir : checkout.catalogue_dirs()) fs::create_directories(dir);
+        fs::create_symlink(fs::absolute(req.checkout.sandbox()), checkout.sandbox());
+        for (const auto& c : cases) fs::copy_file(req.checkout.chaos_cases() / c, checkout.root / c);
     }
-    fs::path script(const std::string& c) const { return root / c; }
+    fs::path script(const std::string& c) const { return checkout.root / c; }
 };
 
 /// `sandbox-harness run` on a scratch checkout, as a child running in the background.
@@ -67,9 +66,9 @@ class HarnessRun {
 public:
     HarnessRun(ProcessRunner& processes, const ChaosRequest& req, const Scratch& scratch, fs::path out,
                std::vector<std::string> extra)
-        : out_(std::move(out)), needle_("--root " + scratch.root.string() + " ") {
+        : out_(std::move(out)), needle_("--root " + scratch.checkout.root.string() + " ") {
         ProcessRequest p;
-        p.argv = {req.harness.string(), "run", "--root", scratch.root.string(), "--image", "base", "--out", out_.string()};
+        p.argv = {req.harness.string(), "run", "--root", scratch.checkout.root.string(), "--image", "base", "--out", out_.string()};
         if (!req.profile.empty()) p.argv.insert(p.argv.end(), {"--profile", req.profile.string()});
         p.argv.insert(p.argv.end(), extra.begin(), extra.end());
         p.deadline = std::chrono::minutes(10);
@@ -295,7 +294,7 @@ FaultResult launcher_killed_alone(const ChaosRequest& req, DockerEngine& docker,
     const Scratch scratch(req, f.fault, {script});
     const std::string name = fmt::format("sh-chaos-{}-{}", ::getpid(), fault);
     ProcessRequest p;
-    p.argv = {(req.root / "sandbox/run_secure_python.sh").string(), scratch.script(script).string()};
+    p.argv = {req.checkout.launcher().string(), scratch.script(script).string()};
     p.env_set = {{"SANDBOX_NAME", name}, {"SANDBOX_TIMEOUT", fmt::format("{:.0f}", kTimeout)},
                  {"SANDBOX_LABELS", "sandbox-harness.case=" + case_id + " sandbox-harness.chaos=" + name}};
     if (!req.profile.empty()) p.env_set["SANDBOX_PROFILE"] = req.profile.string();

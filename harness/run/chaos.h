@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "core/chaos.h"
+#include "core/checkout.h"
 
 namespace sh {
 
@@ -20,7 +21,7 @@ class DockerEngine;
 class ProcessRunner;
 
 struct ChaosRequest {
-    std::filesystem::path root;     ///< the checkout: sandbox/ and chaos/
+    Checkout checkout;              ///< sandbox/ and chaos/
     std::filesystem::path harness;  ///< the sandbox-harness binary the runs use
     std::filesystem::path profile;  ///< empty = sandbox/profiles/default.env
     std::filesystem::path out_dir;  ///< each fault's run reports go to out_dir/<fault>/

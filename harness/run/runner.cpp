@@ -105,6 +105,7 @@ private:
 Record case_record(const PlanItem& item, const RunConfig& cfg) {
     Record r;
     describe_case(r, *item.spec);
+    r.script = cfg.checkout.relative(item.spec->path);
     r.image = item.image;
     r.repetition = item.repetition;
     r.container_name = item.container_name;
@@ -226,7 +227,7 @@ Record run_one(const PlanItem& item, const RunConfig& cfg, RunContext& ctx) {
     const auto files_before = fingerprint_all(watched);
 
     ProcessRequest req;
-    req.argv = {cfg.launcher.string(), item.spec->path};
+    req.argv = {cfg.checkout.launcher().string(), item.spec->path};
     req.argv.insert(req.argv.end(), item.args.begin(), item.args.end());
     req.env_set = env;
     req.output_cap_bytes = cfg.output_cap_bytes;

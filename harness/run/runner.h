@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "core/checkout.h"
 #include "core/plan.h"
 #include "core/host_claims.h"
 #include "core/profile.h"
@@ -30,7 +31,7 @@ class Progress;
 class RecordsWriter;
 
 struct RunConfig {
-    std::filesystem::path launcher;   ///< sandbox/run_secure_python.sh
+    Checkout checkout;                ///< its launcher runs each case; records name scripts relative to it
     Profile profile;                  ///< the effective profile (file + overrides)
     std::string profile_label = "default";
     int jobs = 1;                     ///< cores' worth of cases at once (core/schedule.h)

@@ -117,7 +117,7 @@ struct Harness {
         RecordsWriter records(records_path.empty() ? dir / "records.jsonl" : records_path);
         auto progress = make_silent_progress();
         RunConfig cfg;
-        cfg.launcher = "/fake/run_secure_python.sh";
+        cfg.checkout.root = "/fake";
         cfg.profile = profile;
         cfg.jobs = jobs;
         RunContext ctx{docker, processes, events, canary, windows, records, *progress, cancel, &harness_errors,
@@ -310,7 +310,7 @@ TEST(Runner, TheLauncherGetsTheCasesNameLabelsProfileAndADeadline) {
         return exited(0, kClean);
     });
     ASSERT_EQ(2u, seen.argv.size());
-    EXPECT_EQ("/fake/run_secure_python.sh", seen.argv[0]);
+    EXPECT_EQ("/fake/sandbox/run_secure_python.sh", seen.argv[0]);
     EXPECT_EQ(p.path, seen.argv[1]);
     EXPECT_EQ(0u, seen.env_set.at("SANDBOX_NAME").rfind("sh-t1-", 0)) << seen.env_set.at("SANDBOX_NAME");
     EXPECT_NE(std::string::npos, seen.env_set.at("SANDBOX_LABELS").find("sandbox-harness.run=t1"));

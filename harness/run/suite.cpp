@@ -35,7 +35,6 @@
 #include "run/runner.h"
 #include "run/runtime_check.h"
 
-extern char** environ;
 
 namespace sh {
 
@@ -117,7 +116,7 @@ std::set<std::string> dead_runs(const std::string& own_run) {
 /// run includes the sweep. One that exists but cannot be read stops the run before any case, as
 /// a header error does: a night's sweep would be compared with nothing.
 std::optional<SyscallBaselineCheck> syscall_baseline_for(const std::vector<const CaseSpec*>& cases,
-                                                         const Profile& profile, const fs::path& root,
+                                                         const Profile& profile, const Checkout& checkout,
                                                          const std::string& engine, const std::string& kernel) {
     const auto sweep =
         std::find_if(cases.begin(), cases.end(), [](const CaseSpec* c) { return c->id == kSyscallSweepId; });
@@ -125,8 +124,7 @@ std::optional<SyscallBaselineCheck> syscall_baseline_for(const std::vector<const
     SyscallBaselineCheck check;
     check.runtime = profile.get("SANDBOX_RUNTIME", "runc");
     const fs::path file = fs::path((*sweep)->path).parent_path() / syscall_baseline_file_name(check.runtime);
-    const fs::path shown = file.lexically_relative(root);
-    check.file = shown.empty() || *shown.begin() == ".." ? file.string() : shown.string();
+    check.file = checkout.relative(file);
     check.engine = engine;
     check.kernel = kernel;
     std::error_code ec;
@@ -205,31 +203,6 @@ std::string catalogue_hash(const std::vector<const CaseSpec*>& cases, const fs::
 
 }  // namespace
 
-Profile effective_profile(const SuiteRequest& req) {
-    const fs::path path =
-        req.profile_path.empty() ? req.root / "sandbox/profiles/default.env" : req.profile_path;
-    Profile profile = load_profile(path);
-    std::map<std::string, std::string> from_env;
-    for (char** e = environ; *e; ++e) {
-        const std::string kv = *e;
-        const auto eq = kv.find('=');
-        if (eq == std::string::npos || !kv.starts_with("SANDBOX_")) continue;
-        const std::string key = kv.substr(0, eq);
-        if (!is_per_run_variable(key)) from_env[key] = kv.substr(eq + 1);
-    }
-    Profile effective = with_overrides(with_overrides(profile, from_env), req.overrides);
-    // The launcher would refuse every case; say so once, before anything runs.
-    // Every value, as the launcher will judge it, before any case runs: a bad value would otherwise
-    // make every case an error (or, for an unknown variable, test a profile other than the one named).
-    if (auto problems = check_profile(effective); !problems.empty()) throw ProfileError(std::move(problems));
-    if (auto missing = missing_variables(effective); !missing.empty()) {
-        missing.push_back("a profile sets every variable (see sandbox/profiles/default.env); the overlays in "
-                          "sandbox/profiles/weakened/ apply on top of it through `ablate`, or copy default.env and edit it");
-        throw ProfileError(std::move(missing));
-    }
-    return effective;
-}
-
 std::string source_commit(const fs::path& root) {
     // Each of these files is one line ending in '\n'.
     const auto first_line = [](const fs::path& file) -> std::optional<std::string> {
@@ -268,32 +241,23 @@ SuiteResult execute_suite(const SuiteRequest& req, const std::atomic<bool>& canc
     meta.shard = req.shard;
     const auto t0 = std::chrono::steady_clock::now();
 
-    const Profile profile = effective_profile(req);
+    const RunSetup& setup = req.setup;
+    const Profile& profile = setup.profile;
     meta.profile_path = profile.path;
     meta.profile = profile.values;
-
-    Catalogue catalogue = load_catalogue({req.root / "workloads", req.root / "attacks"});
-    auto image_choice = image_choice_from_string(req.images);
-    if (!image_choice)
-        throw Error("unknown image '" + req.images + "' (known: base, science, all)");
-    auto cases = filter_by_image(
-        filter_by_suite(filter_by_glob(catalogue.all(), req.filters), parse_suite(req.suite)),
-        *image_choice);
-    if (cases.empty())
-        throw Error(fmt::format("no case matches suite '{}', filter '{}' and image '{}'",
-                                             req.suite, fmt::join(req.filters, ","), req.images));
+    const std::vector<const CaseSpec*>& cases = setup.cases;
 
     check_scripts_parse(cases, env.processes);
-    meta.catalogue_hash = catalogue_hash(cases, req.root);
-    meta.commit = source_commit(req.root);
+    meta.catalogue_hash = catalogue_hash(cases, setup.checkout.root);
+    meta.commit = source_commit(setup.checkout.root);
 
     DockerEngine& docker = env.docker;
     const EngineVersion engine = docker.version();  // throws with the fix when no engine answers
 
-    const std::string base_ref = profile.get("SANDBOX_IMAGE", "secure-python:latest");
-    const std::string science_ref = default_image_refs().at("science");
-    if (*image_choice != ImageChoice::Science) meta.images.push_back(describe_image(docker, "base", base_ref));
-    if (*image_choice != ImageChoice::Base) meta.images.push_back(describe_image(docker, "science", science_ref));
+    if (setup.images != ImageChoice::Science)
+        meta.images.push_back(describe_image(docker, "base", setup.image_refs.at("base")));
+    if (setup.images != ImageChoice::Base)
+        meta.images.push_back(describe_image(docker, "science", setup.image_refs.at("science")));
 
     for (const auto& id : remove_orphaned_containers(docker))
         fmt::print(stderr, "sandbox-harness: removed container {} left by an earlier run\n", id.substr(0, 12));
@@ -303,15 +267,15 @@ SuiteResult execute_suite(const SuiteRequest& req, const std::atomic<bool>& canc
     // sweep's baseline counts only on the kernel it was recorded with.
     const HostFacts host = read_host_facts();
     const auto syscall_baseline =
-        syscall_baseline_for(cases, profile, req.root, engine.version, host.kernel_release.value_or(meta.kernel));
+        syscall_baseline_for(cases, profile, setup.checkout, engine.version, host.kernel_release.value_or(meta.kernel));
 
     Canary canary;
     PlanOptions opts;
-    opts.images = *image_choice;
+    opts.images = setup.images;
     opts.repeat = req.repeat;
     if (!req.shard.empty()) opts.shard = parse_shard(req.shard);
     opts.run_id = meta.run_id;
-    opts.image_refs = {{"base", base_ref}, {"science", science_ref}};
+    opts.image_refs = setup.image_refs;
     opts.canary_host = canary.host();
     opts.canary_tcp_port = canary.tcp_port();
     opts.canary_udp_port = canary.udp_port();
@@ -329,7 +293,7 @@ SuiteResult execute_suite(const SuiteRequest& req, const std::atomic<bool>& canc
     for (const auto& run : dead) remove_run_lease(kRunLeaseDir, run);
     // A runtime this host cannot run (SANDBOX_RUNTIME): every case skipped with the engine's reason.
     const std::vector<PlanItem> plan = skip_if_runtime_unavailable(
-        make_plan(cases, opts), req.root / "sandbox/run_secure_python.sh", profile, meta, env.processes, cancel);
+        make_plan(cases, opts), setup.checkout.launcher(), profile, meta, env.processes, cancel);
     // What this run owes a record for: merge refuses a shard whose records are not exactly these.
     meta.planned = planned_case_keys(plan);
 
@@ -338,9 +302,9 @@ SuiteResult execute_suite(const SuiteRequest& req, const std::atomic<bool>& canc
     EventMonitor events(docker, meta.run_id);
 
     RunConfig cfg;
-    cfg.launcher = req.root / "sandbox/run_secure_python.sh";
+    cfg.checkout = setup.checkout;
     cfg.profile = profile;
-    cfg.profile_label = req.profile_label;
+    cfg.profile_label = setup.profile_label;
     cfg.host_facts = host;
     cfg.syscall_baseline = syscall_baseline;
     cfg.jobs = req.jobs;

@@ -16,6 +16,7 @@
 #include "core/profile.h"
 #include "core/record.h"
 #include "core/schedule.h"
+#include "run/run_setup.h"
 
 namespace sh {
 
@@ -30,14 +31,9 @@ struct SuiteEnvironment {
     ProcessRunner& processes;
 };
 
+/// One run of a RunSetup: how, how often, which shard, where its records go.
 struct SuiteRequest {
-    std::filesystem::path root;          ///< the checkout: sandbox/, attacks/, workloads/
-    std::string suite = "nightly";
-    std::vector<std::string> filters;    ///< id globs; empty = all
-    std::string images = "all";          ///< base | science | all
-    std::filesystem::path profile_path;  ///< empty = sandbox/profiles/default.env
-    std::map<std::string, std::string> overrides;  ///< SANDBOX_* on top of the profile
-    std::string profile_label = "default";
+    RunSetup setup;
     int jobs = 1;                        ///< cores' worth of cases at once (core/schedule.h)
     CostHistory cost_history;            ///< an earlier run's records: what each case cost then
     int repeat = 1;
@@ -65,11 +61,6 @@ struct SuiteResult {
 /// The checkout's git commit, read from .git (HEAD, a loose ref or packed-refs) without running
 /// git; "" when there is none (a tarball, a CI cache, a worktree's .git file).
 std::string source_commit(const std::filesystem::path& root);
-
-/// The effective profile: the file, then SANDBOX_* variables of the harness's environment, then
-/// `overrides` — the same precedence the launcher applies, so flag-drift checks compare like
-/// with like.
-Profile effective_profile(const SuiteRequest&);
 
 /// The host part of a report's meta: hostname, kernel, cores, the engine's versions, the 1-minute
 /// load at the start, and the start time unless already set.

@@ -10,7 +10,7 @@ for section in bench_latency bench_phases bench_overhead bench_cpu bench_control
   [[ "$(json_get "$TMP/bench/report.json" "'$section' in r['meta']['extra']")" == True ]] ||
     fail "report.json lacks meta.extra.$section"
 done
-n=$(json_get "$TMP/bench/report.json" 'len(r["meta"]["extra"]["bench_latency"]["samples_ms"]["hello [base]"])')
+n=$(json_get "$TMP/bench/report.json" 'len(r["meta"]["extra"]["bench_latency"]["samples_ms"]["wl.hello [base]"])')
 [[ "$n" == 5 ]] || fail "hello has $n latency samples, expected 5"
 grep -q "p50" "$TMP/bench/summary.md" || fail "summary.md shows no percentiles"
 

@@ -80,9 +80,8 @@ Command add_run_command(CLI::App& app) {
         fmt::print("reports: {}\n", fs::absolute(req.out_dir).string());
         if (*annotations == "github") fmt::print("{}", github_annotations(report));
 
-        if (report.meta.interrupted) return 128 + interrupt_signal();
-        if (harness_failed) return 2;
-        const int status = exit_status(report.records);
+        const int status = run_exit_status(report.records, harness_failed,
+                                           report.meta.interrupted ? interrupt_signal() : 0);
         if (status == 0 && diff && (has_regression(*diff) || has_latency_regression(*diff))) return 1;
         return status;
     }};

@@ -440,6 +440,11 @@ Judgement not_judged(const std::string& reason, bool harness_failure) {
     return j;
 }
 
+int run_exit_status(const std::vector<Record>& records, bool harness_failed, int interrupted_by) {
+    if (interrupted_by) return 128 + interrupted_by;
+    return harness_failed ? 2 : exit_status(records);
+}
+
 int exit_status(const std::vector<Record>& records) {
     int status = 0;
     for (const auto& r : records) {

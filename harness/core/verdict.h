@@ -146,6 +146,10 @@ Judgement not_judged(const std::string& reason, bool harness_failure = false);
 /// A run's exit status from its verdicts: 2 when any case is an error (the harness could not
 /// tell), else 1 when any failed or escaped, else 0.
 int exit_status(const std::vector<Record>&);
+/// A run command's exit status: 128 + the signal that interrupted it (`interrupted_by`, 0: none);
+/// else 2 when the harness failed after judging (records it could not keep, a final cleanup the
+/// engine refused); else exit_status().
+int run_exit_status(const std::vector<Record>&, bool harness_failed, int interrupted_by = 0);
 
 /// What the launcher's exit status means once the container has been observed, not trusting the
 /// codes a script can exit with itself: 126 is an AST rejection only when a reachable engine saw

@@ -180,7 +180,7 @@ std::optional<std::string> socket_owner_cgroup(const std::string& proto, std::ui
 
 }  // namespace
 
-Canary::Canary() {
+LoopbackCanary::LoopbackCanary() {
     try {
         int err = 0;
         // TCP on both families must share one port (we publish one tcp_port); retry a few
@@ -207,7 +207,7 @@ Canary::Canary() {
     thread_ = std::thread([this] { loop(); });
 }
 
-Canary::~Canary() {
+LoopbackCanary::~LoopbackCanary() {
     {
         std::lock_guard lock(mutex_);
         stopped_ = true;
@@ -218,7 +218,7 @@ Canary::~Canary() {
     for (int* fd : {&tcp4_, &tcp6_, &udp4_, &udp6_, &wake_[0], &wake_[1]}) close_fd(*fd);
 }
 
-std::vector<CanaryHit> Canary::hits() const {
+std::vector<CanaryHit> LoopbackCanary::hits() const {
     std::lock_guard lock(mutex_);
     std::vector<CanaryHit> out = hits_;
     std::vector<const CanaryHit*> late;
@@ -229,13 +229,13 @@ std::vector<CanaryHit> Canary::hits() const {
     return out;
 }
 
-CanaryHit* Canary::kept(std::uint64_t seq) {
+CanaryHit* LoopbackCanary::kept(std::uint64_t seq) {
     if (seq >= 1 && seq <= hits_.size()) return &hits_[seq - 1];
     if (recent_.size() == kRecent && recent_[(seq - 1) % kRecent].seq == seq) return &recent_[(seq - 1) % kRecent];
     return nullptr;
 }
 
-std::uint64_t Canary::sync() {
+std::uint64_t LoopbackCanary::sync() {
     std::unique_lock lock(mutex_);
     const std::uint64_t ticket = ++sync_requested_;
     char c = 's';
@@ -244,9 +244,9 @@ std::uint64_t Canary::sync() {
     return count_.load();
 }
 
-std::uint64_t Canary::next_seq(std::uint64_t n) { return count_.fetch_add(n) + n; }
+std::uint64_t LoopbackCanary::next_seq(std::uint64_t n) { return count_.fetch_add(n) + n; }
 
-void Canary::keep(CanaryHit hit) {
+void LoopbackCanary::keep(CanaryHit hit) {
     std::lock_guard lock(mutex_);
     if (hits_.size() < kMaxKept) {
         hits_.push_back(std::move(hit));
@@ -256,7 +256,7 @@ void Canary::keep(CanaryHit hit) {
     recent_[(hit.seq - 1) % kRecent] = std::move(hit);
 }
 
-std::optional<std::string> Canary::lookup_owner(const std::string& proto, const sockaddr_storage& peer,
+std::optional<std::string> LoopbackCanary::lookup_owner(const std::string& proto, const sockaddr_storage& peer,
                                                 std::uint16_t own_port) {
     // A budget per second: a flood must not turn the canary into a /proc scanner.
     const auto now = std::chrono::steady_clock::now();
@@ -269,7 +269,7 @@ std::optional<std::string> Canary::lookup_owner(const std::string& proto, const 
     return socket_owner_cgroup(proto, peer_port(peer), own_port);
 }
 
-void Canary::accept_all(int fd) {
+void LoopbackCanary::accept_all(int fd) {
     for (;;) {
         sockaddr_storage peer{};
         socklen_t plen = sizeof peer;
@@ -291,7 +291,7 @@ void Canary::accept_all(int fd) {
     }
 }
 
-void Canary::receive_all(int fd) {
+void LoopbackCanary::receive_all(int fd) {
     const int family_index = fd == udp4_ ? 0 : 1;
     char buf[2048];
     for (;;) {
@@ -330,21 +330,21 @@ void Canary::receive_all(int fd) {
     }
 }
 
-void Canary::drain(int fd) {
+void LoopbackCanary::drain(int fd) {
     if (fd == tcp4_ || fd == tcp6_)
         accept_all(fd);
     else
         receive_all(fd);
 }
 
-Canary::Wakeup Canary::read_wakeups() {
+LoopbackCanary::Wakeup LoopbackCanary::read_wakeups() {
     char wake[64];
     for (ssize_t n; (n = ::read(wake_[0], wake, sizeof wake)) > 0;)
         if (std::memchr(wake, 'x', static_cast<std::size_t>(n))) return Wakeup::Stop;
     return Wakeup::Sync;
 }
 
-void Canary::drain_listeners(const pollfd* listeners, std::size_t count, bool sync_wanted) {
+void LoopbackCanary::drain_listeners(const pollfd* listeners, std::size_t count, bool sync_wanted) {
     std::uint64_t ticket = 0;
     if (sync_wanted) {
         std::lock_guard lock(mutex_);
@@ -359,7 +359,7 @@ void Canary::drain_listeners(const pollfd* listeners, std::size_t count, bool sy
     }
 }
 
-void Canary::serve_connections(const pollfd* ready, std::size_t count) {
+void LoopbackCanary::serve_connections(const pollfd* ready, std::size_t count) {
     char buf[2048];
     const auto now = std::chrono::steady_clock::now();
     for (std::size_t i = 0; i < count; ++i) {
@@ -394,7 +394,7 @@ void Canary::serve_connections(const pollfd* ready, std::size_t count) {
 /// One poll loop for everything. Each time a listener is readable, it is drained until the
 /// kernel has nothing more queued, so that sync() can promise that nothing sent before it is
 /// still waiting. A TCP hit is numbered at accept; its payload grows as bytes arrive.
-void Canary::loop() {
+void LoopbackCanary::loop() {
     std::vector<pollfd> fds;
     for (;;) {
         fds.clear();

@@ -20,6 +20,23 @@ struct sockaddr_storage;
 
 namespace sh {
 
+/// What the runner needs of a canary: where probes aim, and the hits so far. LoopbackCanary is the
+/// real one; tests play one with testing/fake_world.h's FakeCanary.
+class Canary {
+public:
+    virtual ~Canary() = default;
+    virtual std::string host() const = 0;
+    virtual std::uint16_t tcp_port() const = 0;
+    virtual std::uint16_t udp_port() const = 0;
+    /// Every hit so far (sampled or not).
+    virtual std::uint64_t hit_count() const = 0;
+    /// Waits until everything that reached the canary before the call has been taken in, and
+    /// returns hit_count() then. After a case's container is gone, sync() makes its hits visible.
+    virtual std::uint64_t sync() = 0;
+    /// The kept hits, in arrival order.
+    virtual std::vector<CanaryHit> hits() const = 0;
+};
+
 /// Listens on 127.0.0.1 and ::1, TCP and UDP, on ephemeral ports (the same port number for all
 /// four where the kernel allows it), on its own thread. Never sends anything except, for TCP, a
 /// short "CANARY-OK\n" reply once some payload is read. When ::1 is unavailable (IPv6 disabled)
@@ -31,24 +48,21 @@ namespace sh {
 /// 128 hits a second the process that owns the sending socket is looked up in /proc (its cgroup
 /// names its container), which is what ties a hit to a case (core/canary_evidence.h). At most 64 connections are served at once;
 /// later ones are counted and closed. Stops in the destructor.
-class Canary {
+class LoopbackCanary final : public Canary {
 public:
     /// Throws Error naming the failed call, e.g. "canary: bind 127.0.0.1 tcp: ...".
-    Canary();
-    ~Canary();
-    Canary(const Canary&) = delete;
-    Canary& operator=(const Canary&) = delete;
+    LoopbackCanary();
+    ~LoopbackCanary() override;
+    LoopbackCanary(const LoopbackCanary&) = delete;
+    LoopbackCanary& operator=(const LoopbackCanary&) = delete;
 
-    std::string host() const { return "127.0.0.1"; }
-    std::uint16_t tcp_port() const { return tcp_port_; }
-    std::uint16_t udp_port() const { return udp_port_; }
-    /// Every hit so far (sampled or not).
-    std::uint64_t hit_count() const { return count_.load(); }
-    /// Waits until everything that reached the sockets before the call has been taken in, and
-    /// returns hit_count() then. After a case's container is gone, sync() makes its hits visible.
-    std::uint64_t sync();
-    /// The kept hits, in arrival order.
-    std::vector<CanaryHit> hits() const;
+    std::string host() const override { return "127.0.0.1"; }
+    std::uint16_t tcp_port() const override { return tcp_port_; }
+    std::uint16_t udp_port() const override { return udp_port_; }
+    std::uint64_t hit_count() const override { return count_.load(); }
+    /// Drains the sockets (see Canary::sync()).
+    std::uint64_t sync() override;
+    std::vector<CanaryHit> hits() const override;
 
 private:
     /// A TCP connection served for a while, for its payload; only the loop's thread touches them.

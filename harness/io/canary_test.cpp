@@ -74,7 +74,7 @@ std::string own_cgroup() {
 }
 
 TEST(Canary, ListensOnLoopbackWithEphemeralPorts) {
-    Canary c;
+    LoopbackCanary c;
     EXPECT_EQ("127.0.0.1", c.host());
     EXPECT_GT(c.tcp_port(), 0);
     EXPECT_GT(c.udp_port(), 0);
@@ -82,7 +82,7 @@ TEST(Canary, ListensOnLoopbackWithEphemeralPorts) {
 }
 
 TEST(Canary, RecordsATcpConnectionWithItsPayloadAndRepliesCanaryOk) {
-    Canary c;
+    LoopbackCanary c;
     const double before = std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
     EXPECT_EQ("CANARY-OK\n", tcp_send(c.tcp_port(), "hello token-tcp-1"));
     auto hits = wait_for_hits(c, "token-tcp-1", 1);
@@ -94,7 +94,7 @@ TEST(Canary, RecordsATcpConnectionWithItsPayloadAndRepliesCanaryOk) {
 }
 
 TEST(Canary, RecordsAUdpDatagramWithItsPayload) {
-    Canary c;
+    LoopbackCanary c;
     udp_send(c.udp_port(), "ping token-udp-1");
     auto hits = wait_for_hits(c, "token-udp-1", 1);
     ASSERT_EQ(1u, hits.size());
@@ -103,7 +103,7 @@ TEST(Canary, RecordsAUdpDatagramWithItsPayload) {
 }
 
 TEST(Canary, NumbersEveryHitWhateverItCarriesAndSyncTakesInAllSentBeforeIt) {
-    Canary c;
+    LoopbackCanary c;
     tcp_send(c.tcp_port(), "case-a");
     udp_send(c.udp_port(), "");
     for (int i = 0; i < 50; ++i) udp_send(c.udp_port(), "junk");
@@ -114,7 +114,7 @@ TEST(Canary, NumbersEveryHitWhateverItCarriesAndSyncTakesInAllSentBeforeIt) {
 }
 
 TEST(Canary, AFloodIsCountedExactlyBeyondTheKeptSample) {
-    Canary c;
+    LoopbackCanary c;
     // More datagrams than the canary keeps. Paced (the loopback device's own backlog drops a
     // burst of more than ~1000 before any socket sees it: those never reached the canary).
     int fd = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
@@ -136,7 +136,7 @@ TEST(Canary, AFloodIsCountedExactlyBeyondTheKeptSample) {
 }
 
 TEST(Canary, FindsTheProcessThatOwnsTheSendingSocket) {
-    Canary c;
+    LoopbackCanary c;
     // A connection kept open: its socket still belongs to this process when the canary looks.
     int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     auto a = loopback(c.tcp_port());
@@ -156,7 +156,7 @@ TEST(Canary, FindsTheProcessThatOwnsTheSendingSocket) {
 }
 
 TEST(Canary, KeepsOnlyTheFirst512BytesOfAPayload) {
-    Canary c;
+    LoopbackCanary c;
     const std::string big = "tok-big " + std::string(2000, 'x');
     udp_send(c.udp_port(), big);
     tcp_send(c.tcp_port(), big);
@@ -166,7 +166,7 @@ TEST(Canary, KeepsOnlyTheFirst512BytesOfAPayload) {
 }
 
 TEST(Canary, AConnectionWithoutPayloadIsStillRecorded) {
-    Canary c;
+    LoopbackCanary c;
     int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     auto a = loopback(c.tcp_port());
     ASSERT_EQ(0, ::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a));
@@ -177,7 +177,7 @@ TEST(Canary, AConnectionWithoutPayloadIsStillRecorded) {
 }
 
 TEST(Canary, ListensOnIpv6LoopbackTooWhenTheHostHasIt) {
-    Canary c;
+    LoopbackCanary c;
     int fd = ::socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0);
     if (fd < 0) GTEST_SKIP() << "no IPv6 on this host";
     sockaddr_in6 a{};
@@ -198,7 +198,7 @@ TEST(Canary, ListensOnIpv6LoopbackTooWhenTheHostHasIt) {
 TEST(Canary, StopsPromptlyInTheDestructor) {
     const auto t0 = std::chrono::steady_clock::now();
     {
-        Canary c;
+        LoopbackCanary c;
         tcp_send(c.tcp_port(), "x");
     }
     EXPECT_LT(std::chrono::steady_clock::now() - t0, 1s);

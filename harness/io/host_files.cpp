@@ -1,6 +1,8 @@
 #include "io/host_files.h"
+#include "util/error.h"
 
 #include <fcntl.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -278,5 +280,12 @@ CgroupSweep sweep_stale_cgroup_parents(const fs::path& cgroup_root, const std::s
     }
     return out;
 }
+
+std::optional<std::string> mount_tmpfs(const fs::path& dir, const std::string& options) {
+    if (::mount("tmpfs", dir.c_str(), "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, options.c_str()) == 0) return std::nullopt;
+    return syscall_message("mount", "tmpfs on " + dir.string(), errno);
+}
+
+void unmount(const fs::path& dir) { ::umount2(dir.c_str(), MNT_DETACH); }
 
 }  // namespace sh

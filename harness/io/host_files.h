@@ -81,4 +81,10 @@ CgroupSweep sweep_stale_cgroup_parents(const std::filesystem::path& cgroup_root,
                                        bool dry_run = false,
                                        const std::function<bool(const std::string& name)>& dead_now = {});
 
+/// Mounts a tmpfs with `options` ("size=16k") on `dir` (nosuid, nodev, noexec). Returns what
+/// failed ("mount tmpfs on DIR: Operation not permitted"), or nullopt.
+std::optional<std::string> mount_tmpfs(const std::filesystem::path& dir, const std::string& options);
+/// Detaches whatever is mounted on `dir` (lazily: open files keep it until they close).
+void unmount(const std::filesystem::path& dir);
+
 }  // namespace sh

@@ -1,8 +1,10 @@
 #include "io/processes.h"
 
 #include "io/host_sampler.h"
+#include "core/run_owner.h"
 
 #include <algorithm>
+#include <csignal>
 #include <charconv>
 #include <fstream>
 #include <iterator>
@@ -18,6 +20,30 @@ namespace {
 std::string read_all(const fs::path& file) {
     std::ifstream in(file, std::ios::binary);
     return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+/// The start time (field 22 of /proc/PID/stat) of a live process of this PID namespace.
+std::optional<std::string> process_start_time(const std::string& pid) {
+    int n = 0;
+    const auto [end, ec] = std::from_chars(pid.data(), pid.data() + pid.size(), n);
+    if (ec != std::errc() || end != pid.data() + pid.size() || n <= 0) return std::nullopt;
+    const auto p = read_proc_cpu("/proc", n);
+    if (!p) return std::nullopt;
+    return std::to_string(p->starttime);
+}
+
+/// This process as the owner of the containers it creates (core/run_owner.h).
+const RunOwner& self_owner() {
+    static const RunOwner self = [] {
+        char host[256] = {};
+        gethostname(host, sizeof host - 1);
+        char ns[64] = {};
+        const ssize_t n = ::readlink("/proc/self/ns/pid", ns, sizeof ns - 1);
+        RunOwner o{host, std::to_string(getpid()), n > 0 ? std::string(ns, static_cast<std::size_t>(n)) : "",
+                   process_start_time(std::to_string(getpid())).value_or("")};
+        return o;
+    }();
+    return self;
 }
 
 }  // namespace
@@ -60,6 +86,19 @@ std::optional<pid_t> first_child(pid_t pid, const fs::path& proc_root) {
         if (stat && (!first || stat->starttime < first_start)) first = child, first_start = stat->starttime;
     }
     return first;
+}
+
+void send_signal(pid_t pid, int sig) { ::kill(pid, sig); }
+
+pid_t self_pid() { return ::getpid(); }
+
+const std::map<std::string, std::string>& self_owner_labels() {
+    static const std::map<std::string, std::string> labels = owner_labels(self_owner());
+    return labels;
+}
+
+bool owner_is_gone(const std::map<std::string, std::string>& labels, double age_s, std::string& why) {
+    return is_orphan(labels, age_s, self_owner(), process_start_time, why);
 }
 
 }  // namespace sh

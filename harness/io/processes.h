@@ -3,6 +3,7 @@
 /// they started themselves, found by a path only that run uses.
 
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -22,5 +23,20 @@ bool process_alive(pid_t pid, const std::filesystem::path& proc_root = "/proc");
 /// time), if it has one now. The first child is the one a parent forked before anything else ran:
 /// a process reparented to it later (an orphan, when `pid` is a PID namespace's init) started later.
 std::optional<pid_t> first_child(pid_t pid, const std::filesystem::path& proc_root = "/proc");
+
+/// Sends `sig` to `pid` (a negative pid: its process group); a process already gone is no error.
+void send_signal(pid_t pid, int sig);
+
+/// This process's pid.
+pid_t self_pid();
+
+/// This process's owner labels (core/run_owner.h: host name, pid, PID namespace, start time), as
+/// every container and lease of its runs carries them.
+const std::map<std::string, std::string>& self_owner_labels();
+
+/// True when the owner these labels name, `age_s` seconds after they were written, is gone, as
+/// core/run_owner.h decides (this process's host and PID namespace, /proc for the rest); `why`
+/// says why.
+bool owner_is_gone(const std::map<std::string, std::string>& labels, double age_s, std::string& why);
 
 }  // namespace sh

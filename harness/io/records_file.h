@@ -18,17 +18,27 @@
 
 namespace sh {
 
-class RecordsWriter {
+/// Where a run's judged records go as each case is judged: records.jsonl (RecordsWriter), or a
+/// test's memory (testing/fake_world.h).
+class RecordSink {
+public:
+    virtual ~RecordSink() = default;
+    /// Thread-safe. Throws Error naming what could not be written; after a failure every later
+    /// append throws too.
+    virtual void append(const Record&) = 0;
+};
+
+class RecordsWriter final : public RecordSink {
 public:
     /// Truncates (or creates) the file. Throws Error naming the path and errno text.
     explicit RecordsWriter(const std::filesystem::path&);
-    ~RecordsWriter();
+    ~RecordsWriter() override;
     RecordsWriter(const RecordsWriter&) = delete;
     RecordsWriter& operator=(const RecordsWriter&) = delete;
     /// Thread-safe. Throws Error naming the path and errno text (a full disk: ENOSPC) when the line
     /// cannot be written and synced (what part of it was written is truncated away); after a
     /// failure every later append throws too.
-    void append(const Record&);
+    void append(const Record&) override;
 
 private:
     std::mutex mu_;

@@ -1,4 +1,5 @@
 #include "run/bench.h"
+#include "io/world.h"
 
 #include <chrono>
 #include <future>
@@ -7,7 +8,7 @@
 #include <thread>
 
 #include <fmt/format.h>
-#include <unistd.h>
+#include "io/processes.h"
 
 #include "core/launch_cost.h"
 #include "core/stats.h"
@@ -481,14 +482,14 @@ RunReport run_bench(DockerEngine& docker, const RunSetup& setup, const BenchSett
     const Profile& profile = setup.profile;
     const EngineVersion engine = docker.version();
     const auto scripts = bench_scripts(*setup.catalogue);
-    const RemovedOnExit tmp{fs::temp_directory_path() / fmt::format("sandbox-harness-bench-{}", getpid())};
+    const RemovedOnExit tmp{fs::temp_directory_path() / fmt::format("sandbox-harness-bench-{}", self_pid())};
     fs::create_directories(tmp.dir);  // hyperfine's export
 
     RunReport report;
     report.meta.command_line = o.command_line;
     report.meta.profile_path = profile.path;
     report.meta.profile = profile.values;
-    describe_host(report.meta, engine);
+    describe_host(report.meta, engine, *real_world());
     const CpuSnapshot noise0 = sample_cpu();
     auto& extra = report.meta.extra;
     const auto t0 = std::chrono::steady_clock::now();

@@ -1,11 +1,11 @@
 #include "run/capacity.h"
+#include "io/world.h"
 
 #include <algorithm>
 #include <chrono>
 #include <mutex>
 
 #include <fmt/format.h>
-#include <unistd.h>
 
 #include "io/docker_client.h"
 #include "io/host_sampler.h"
@@ -129,7 +129,7 @@ RunReport run_capacity(DockerEngine& docker, const RunSetup& base, const Capacit
 
     RunReport report;
     report.meta.command_line = o.command_line;
-    describe_host(report.meta, engine);
+    describe_host(report.meta, engine, *real_world());
     report.meta.profile_path = profile.path;
     report.meta.profile = profile.values;
     auto& extra = report.meta.extra;

@@ -1,23 +1,20 @@
 #include "run/chaos.h"
 
 #include <algorithm>
+#include <csignal>
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
-#include <limits>
 #include <optional>
 #include <thread>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
-#include <signal.h>
-#include <spawn.h>
-#include <sys/wait.h>
-#include <sys/mount.h>
-#include <unistd.h>
 
 #include "core/record.h"
 #include "io/docker_client.h"
+#include "io/host_files.h"
+#include "io/noisy_neighbour.h"
 #include "io/process_runner.h"
 #include "io/processes.h"
 #include "io/records_file.h"
@@ -265,7 +262,7 @@ FaultResult launcher_killed_in_run(const ChaosRequest& req, DockerEngine& docker
     const auto launchers = launcher_processes(scratch.script("attacks/waits_to_be_killed.py"));
     if (launchers.empty()) return broken(f, "no launcher process was found");
     const auto t0 = Clock::now();
-    for (const pid_t pid : launchers) ::kill(pid, SIGKILL);
+    for (const pid_t pid : launchers) send_signal(pid, SIGKILL);
     const Finished done = finish(run);
     f.recovery_s = since(t0);
     if (!done.problem.empty()) return broken(f, done.problem);
@@ -292,7 +289,7 @@ FaultResult launcher_killed_alone(const ChaosRequest& req, DockerEngine& docker,
                                           what, kTimeout),
                   .expected = fmt::format("the container gone at most {:.0f} s past its timeout", kDeadlineOverrunLimitS)};
     const Scratch scratch(req, f.fault, {script});
-    const std::string name = fmt::format("sh-chaos-{}-{}", ::getpid(), fault);
+    const std::string name = fmt::format("sh-chaos-{}-{}", self_pid(), fault);
     ProcessRequest p;
     p.argv = {req.checkout.launcher().string(), scratch.script(script).string()};
     p.env_set = {{"SANDBOX_NAME", name}, {"SANDBOX_TIMEOUT", fmt::format("{:.0f}", kTimeout)},
@@ -316,7 +313,7 @@ FaultResult launcher_killed_alone(const ChaosRequest& req, DockerEngine& docker,
     }
     const auto started = parse_engine_time(running->value("/State/StartedAt"_json_pointer, std::string()));
     const auto launchers = launcher_processes(scratch.script(script));
-    for (const pid_t pid : launchers) ::kill(pid, SIGKILL);
+    for (const pid_t pid : launchers) send_signal(pid, SIGKILL);
     const double killed_at = now_s();
     std::optional<double> gone_at;
     for (const auto t0 = Clock::now(); !gone_at && Clock::now() - t0 < std::chrono::seconds(60); nap()) {
@@ -364,7 +361,7 @@ FaultResult harness_killed(const ChaosRequest& req, DockerEngine& docker, Proces
             return broken(f, "the case's container was never seen running: " + finish(run).stderr_text);
         const auto pid = run.pid();
         if (!pid) return broken(f, "the run's process was not found");
-        ::kill(*pid, SIGKILL);
+        send_signal(*pid, SIGKILL);
         const auto t0 = Clock::now();
         run.wait();
         std::optional<double> gone;
@@ -386,57 +383,6 @@ FaultResult harness_killed(const ChaosRequest& req, DockerEngine& docker, Proces
     return then_a_clean_run(req, processes, std::move(f));
 }
 
-/// CPU and memory pressure, the way another job on a shared host makes it: busy loops (8 per CPU)
-/// in a session of their own at nice -15, and a quarter of the available memory (at most 4 GiB)
-/// touched and held by this process. The session matters: with autogroup scheduling, which Linux
-/// enables by default, a session's tasks share one weight, so busy loops at nice 0 in this session
-/// would take no more than half the CPU from a container; at -15 their group outweighs a
-/// container's cgroup about 14 to 1, and every other task as much (root may lower nice, so chaos
-/// runs as root). stop() ends the loops (SIGKILL to their process group) and frees the memory.
-class HostPressure {
-public:
-    HostPressure() {
-        const unsigned cpus = std::max(1u, std::thread::hardware_concurrency());
-        const std::string script = fmt::format(
-            "echo -15 >/proc/self/autogroup 2>/dev/null; renice -n -15 -p $$ >/dev/null 2>&1; "
-            "i=0; while [ $i -lt {} ]; do (while :; do :; done) & i=$((i+1)); done; wait", 8 * cpus);
-        // Under coreutils timeout, which ends its whole process group after 10 minutes: the loops
-        // do not outlive a chaos command killed before stop() (SIGKILL runs no destructor).
-        const char* argv[] = {"/usr/bin/timeout", "-s", "KILL", "600", "/bin/sh", "-c", script.c_str(), nullptr};
-        posix_spawnattr_t attr;
-        posix_spawnattr_init(&attr);
-        posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSID);
-        if (const int rc = ::posix_spawn(&hogs_, argv[0], nullptr, &attr, const_cast<char* const*>(argv), environ); rc != 0)
-            hogs_ = -1;
-        posix_spawnattr_destroy(&attr);
-        std::size_t available_kib = 0;
-        std::ifstream in("/proc/meminfo");
-        for (std::string key; in >> key;) {
-            if (key == "MemAvailable:") {
-                in >> available_kib;
-                break;
-            }
-            in.ignore(std::numeric_limits<std::streamsize>::max(), '\n');
-        }
-        held_.assign(std::min<std::size_t>(available_kib * 1024 / 4, std::size_t(4) << 30), 1);  // touched
-    }
-    ~HostPressure() { stop(); }
-    HostPressure(const HostPressure&) = delete;
-    HostPressure& operator=(const HostPressure&) = delete;
-    bool started() const { return hogs_ > 0; }
-    void stop() {
-        if (hogs_ > 0) {
-            ::kill(-hogs_, SIGKILL);
-            ::waitpid(hogs_, nullptr, 0);
-            hogs_ = -1;
-        }
-        std::vector<char>().swap(held_);
-    }
-
-private:
-    pid_t hogs_ = -1;
-    std::vector<char> held_;
-};
 
 /// Waits until the first attempt of the case is over: its first container came and went, or a
 /// second one (the re-run) exists. False when no container of the case appeared within kAppearWithin.
@@ -471,7 +417,7 @@ FaultResult host_pressure(const ChaosRequest& req, DockerEngine& docker, Process
     const Scratch scratch(req, f.fault, {"workloads/spins_a_cpu_second.py"});
     Finished control, flaky;
     {
-        HostPressure pressure;
+        NoisyNeighbour pressure;
         if (!pressure.started()) return skipped(f, "cannot start /usr/bin/timeout and /bin/sh for the busy loops");
         HarnessRun run(processes, req, scratch, req.out_dir / f.fault / "no-rerun", {"--overloaded-at", "0"});
         control = finish(run);
@@ -483,7 +429,7 @@ FaultResult host_pressure(const ChaosRequest& req, DockerEngine& docker, Process
                               "loops), so a timeout under load cannot be produced here");
     const auto t0 = Clock::now();
     {
-        std::optional<HostPressure> pressure;
+        std::optional<NoisyNeighbour> pressure;
         pressure.emplace();
         HarnessRun run(processes, req, scratch, req.out_dir / f.fault / "default", {});
         const bool over = wait_first_attempt_over(docker, case_id, run);
@@ -524,7 +470,7 @@ FaultResult harness_signalled(const ChaosRequest& req, DockerEngine& docker, Pro
         const auto pid = run.pid();
         if (!pid) return broken(f, "the run's process was not found");
         const auto t0 = Clock::now();
-        ::kill(*pid, sig);
+        send_signal(*pid, sig);
         done = finish(run);
         f.recovery_s = since(t0);
     }
@@ -556,8 +502,7 @@ FaultResult disk_full(const ChaosRequest& req, DockerEngine& docker, ProcessRunn
     const Scratch scratch(req, f.fault, {"workloads/says_hello.py"});
     const fs::path out = req.out_dir / f.fault / "out";
     fs::create_directories(out);
-    if (::mount("tmpfs", out.c_str(), "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "size=16k") != 0)
-        return skipped(f, syscall_message("mount", "tmpfs on " + out.string(), errno) + " (needs root)");
+    if (const auto problem = mount_tmpfs(out, "size=16k")) return skipped(f, *problem + " (needs root)");
     Finished done;
     {
         HarnessRun run(processes, req, scratch, out, {"--repeat", "40"});
@@ -572,7 +517,7 @@ FaultResult disk_full(const ChaosRequest& req, DockerEngine& docker, ProcessRunn
             problem = std::string("records.jsonl holds something that is not a record: ") + e.what();
         }
     }
-    ::umount2(out.c_str(), MNT_DETACH);
+    unmount(out);
     if (!problem.empty()) return broken(f, problem);
     const bool named = done.stderr_text.find("No space left on device") != std::string::npos;
     f.observed = fmt::format("exit {}; {} records on disk of 40; the cause {}", done.status, lines,
@@ -604,7 +549,7 @@ FaultResult engine_restart(const ChaosRequest& req, DockerEngine& docker, Proces
     const Scratch scratch(req, f.fault, {"workloads/says_hello.py"});
     HarnessRun run(processes, req, scratch, req.out_dir / f.fault, {"--repeat", "30"});
     if (!wait_running(docker, "chaos.says-hello", &run)) return broken(f, "no case ran before the restart");
-    ::kill(dockerd, SIGTERM);
+    send_signal(dockerd, SIGTERM);
     const double down_at = now_s();
     for (const auto t0 = Clock::now(); process_alive(dockerd) && Clock::now() - t0 < std::chrono::seconds(60);) nap();
     if (process_alive(dockerd)) return broken(f, "dockerd did not stop within 60 s of SIGTERM");

@@ -4,7 +4,6 @@
 #include "core/run_owner.h"
 
 #include <cerrno>
-#include <charconv>
 #include <chrono>
 #include <cmath>
 #include <condition_variable>
@@ -15,7 +14,6 @@
 
 #include <fmt/format.h>
 #include <signal.h>
-#include <unistd.h>
 
 #include "io/canary.h"
 #include "io/docker_client.h"
@@ -27,6 +25,7 @@
 #include "io/load_watch.h"
 #include "core/host_pressure.h"
 #include "io/process_runner.h"
+#include "io/processes.h"
 #include "run/progress.h"
 #include "io/records_file.h"
 #include "core/schedule.h"
@@ -35,30 +34,6 @@
 namespace sh {
 
 namespace {
-
-/// The start time (field 22 of /proc/PID/stat) of a live process of this PID namespace.
-std::optional<std::string> process_start_time(const std::string& pid) {
-    int n = 0;
-    const auto [end, ec] = std::from_chars(pid.data(), pid.data() + pid.size(), n);
-    if (ec != std::errc() || end != pid.data() + pid.size() || n <= 0) return std::nullopt;
-    const auto p = read_proc_cpu("/proc", n);
-    if (!p) return std::nullopt;
-    return std::to_string(p->starttime);
-}
-
-/// This process as the owner of the containers it creates (core/run_owner.h).
-const RunOwner& self_owner() {
-    static const RunOwner self = [] {
-        char host[256] = {};
-        gethostname(host, sizeof host - 1);
-        char ns[64] = {};
-        const ssize_t n = ::readlink("/proc/self/ns/pid", ns, sizeof ns - 1);
-        RunOwner o{host, std::to_string(getpid()), n > 0 ? std::string(ns, static_cast<std::size_t>(n)) : "",
-                   process_start_time(std::to_string(getpid())).value_or("")};
-        return o;
-    }();
-    return self;
-}
 
 /// Labels that let a later run tell an orphan (its harness is dead) from a live run's container.
 const std::string& owner_labels_text() {
@@ -338,28 +313,6 @@ std::vector<Record> run_plan(const std::vector<PlanItem>& items, const RunConfig
     for (auto& r : results)
         if (r) out.push_back(std::move(*r));
     return out;
-}
-
-const std::map<std::string, std::string>& self_owner_labels() {
-    static const std::map<std::string, std::string> labels = owner_labels(self_owner());
-    return labels;
-}
-
-bool owner_is_gone(const std::map<std::string, std::string>& labels, double age_s, std::string& why) {
-    return is_orphan(labels, age_s, self_owner(), process_start_time, why);
-}
-
-std::vector<std::string> remove_orphaned_containers(DockerEngine& docker) {
-    std::vector<std::string> removed;
-    const double now = std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
-    for (const auto& c : docker.list_containers("sandbox-harness.run")) {
-        std::string why;
-        const double age = c.created_s > 0 ? now - c.created_s : 0;
-        if (!is_orphan(c.labels, age, self_owner(), process_start_time, why)) continue;
-        docker.remove_container(c.id);
-        removed.push_back(c.id);
-    }
-    return removed;
 }
 
 std::vector<std::string> remove_run_containers(DockerEngine& docker, const std::string& run_id) {

@@ -28,7 +28,7 @@ class KernelLog;
 class LoadWatch;
 class ProcessRunner;
 class Progress;
-class RecordsWriter;
+class RecordSink;
 
 struct RunConfig {
     Checkout checkout;                ///< its launcher runs each case; records name scripts relative to it
@@ -59,7 +59,7 @@ struct RunContext {
     EventMonitor& events;
     Canary& canary;
     CanaryLedger& canary_windows;  ///< one window per case, shared by the workers
-    RecordsWriter& records;
+    RecordSink& records;
     Progress& progress;
     const std::atomic<bool>& cancel;  ///< set on SIGINT/SIGTERM: running cases are stopped, the rest skipped
     /// Where failures of the harness itself go that are no case's verdict (records.jsonl could not
@@ -74,17 +74,6 @@ struct RunContext {
 
 /// Runs every item; returns the records in plan order (items not reached when cancelled are absent).
 std::vector<Record> run_plan(const std::vector<PlanItem>& items, const RunConfig&, RunContext&);
-
-/// Removes containers labelled `sandbox-harness.run` whose owning harness process is gone
-/// (a crashed or killed earlier run), as core/run_owner.h decides: never those of a live run,
-/// also not of one in another PID namespace or on another host. Returns the ids removed.
-std::vector<std::string> remove_orphaned_containers(DockerEngine&);
-
-/// This process's owner labels (core/run_owner.h), as every container of its runs carries them.
-const std::map<std::string, std::string>& self_owner_labels();
-/// True when the owner these labels name, `age_s` seconds after they were written, is gone, as
-/// core/run_owner.h decides for containers; `why` says why.
-bool owner_is_gone(const std::map<std::string, std::string>& labels, double age_s, std::string& why);
 
 /// Removes every container of this run (used on interrupt and at the end, as a guard).
 std::vector<std::string> remove_run_containers(DockerEngine&, const std::string& run_id);

@@ -26,6 +26,7 @@
 #include "run/progress.h"
 #include "testing/fake_docker.h"
 #include "testing/fake_process_runner.h"
+#include "testing/fake_world.h"
 
 namespace sh {
 namespace {
@@ -66,7 +67,7 @@ constexpr long kScriptPid = 8438;  ///< the script's process in the fake host pr
 /// One run of `cases` through the runner, with `launcher` playing run_secure_python.sh.
 struct Harness {
     FakeDocker docker;
-    Canary canary;
+    LoopbackCanary canary;
     CanaryLedger windows;
     std::atomic<bool> cancel{false};
     fs::path dir;
@@ -80,22 +81,7 @@ struct Harness {
 
     /// Runs the launcher's part: a container named as the harness asked, with the labels it asked for.
     FakeDocker::Launch container_for(const ProcessRequest& req, int exit_code = 0) {
-        FakeDocker::Launch l;
-        l.name = req.env_set.at("SANDBOX_NAME");
-        l.inspect = hardened_inspect();
-        l.exit_code = exit_code;
-        for (const std::string_view kv : {std::string_view(req.env_set.at("SANDBOX_LABELS"))}) {
-            std::size_t start = 0;
-            while (start < kv.size()) {
-                auto sp = kv.find(' ', start);
-                if (sp == std::string_view::npos) sp = kv.size();
-                const auto item = kv.substr(start, sp - start);
-                if (auto eq = item.find('='); eq != std::string_view::npos)
-                    l.labels[std::string(item.substr(0, eq))] = std::string(item.substr(eq + 1));
-                start = sp + 1;
-            }
-        }
-        return l;
+        return sh::container_for(req, hardened_inspect(), exit_code);
     }
 
     fs::path records_path;  ///< empty: dir/records.jsonl

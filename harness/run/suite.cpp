@@ -6,15 +6,8 @@
 
 #include <algorithm>
 #include <chrono>
-#include <ctime>
-#include <fstream>
-#include <random>
-#include <set>
-#include <thread>
 
 #include <fmt/format.h>
-#include <sys/utsname.h>
-#include <unistd.h>
 
 #include "io/canary.h"
 #include "core/capacity_model.h"
@@ -32,6 +25,7 @@
 #include "run/progress.h"
 #include "io/records_file.h"
 #include "io/run_lease.h"
+#include "io/world.h"
 #include "run/runner.h"
 #include "run/runtime_check.h"
 
@@ -42,33 +36,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string iso_utc_now() {
-    const std::time_t t = std::time(nullptr);
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    char buf[32];
-    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    return buf;
-}
-
-/// Lower-case, sortable, short enough for container names: 20261127t201500-3fa9.
-std::string new_run_id() {
-    const std::time_t t = std::time(nullptr);
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    char buf[32];
-    std::strftime(buf, sizeof buf, "%Y%m%dt%H%M%S", &tm);
-    std::random_device rd;
-    return fmt::format("{}-{:04x}", buf, rd() & 0xffff);
-}
-
-/// Each container gets its own cgroup parent only where its memory peak can be read afterwards:
-/// an engine on this host, with the cgroupfs driver.
-std::optional<fs::path> cgroup_root_for(const DockerEngine& docker, const EngineVersion& engine) {
-    if (!docker.endpoint().starts_with("unix://") || engine.cgroup_driver != "cgroupfs") return std::nullopt;
-    if (!fs::is_directory("/sys/fs/cgroup")) return std::nullopt;
-    return fs::path("/sys/fs/cgroup");
-}
+/// Each case's cgroup parent is <cgroup root>/<controller>/sandbox-harness/<container name>.
+constexpr const char* kCgroupParentPrefix = "/sandbox-harness";
 
 ImageInfo describe_image(DockerEngine& docker, const std::string& name, const std::string& ref) {
     auto details = docker.inspect_image(ref);
@@ -83,33 +52,6 @@ ImageInfo describe_image(DockerEngine& docker, const std::string& name, const st
     info.size_bytes = details->size_bytes;
     info.labels = details->labels;
     return info;
-}
-
-/// Runs killed mid-case (SIGKILL, a crash) leave their cases' cgroup parents behind
-/// (<prefix>/<container name>, sh-<run id>-<n>). Those of a run whose lease names a dead owner go
-/// at once; any other parent only once untouched for 10 minutes (a run without a lease here: an
-/// older version, another mount namespace), which spares a concurrent run's.
-void sweep_cgroups_of_dead_runs(const fs::path& cgroup_root, const std::string& prefix, const std::set<std::string>& dead) {
-    const auto of_dead_run = [&](const std::string& name) {
-        const auto dash = name.rfind('-');
-        return name.starts_with("sh-") && dash != std::string::npos && dash > 3 && dead.count(name.substr(3, dash - 3));
-    };
-    const CgroupSweep sweep = sweep_stale_cgroup_parents(cgroup_root, prefix, std::chrono::minutes(10),
-                                                         std::chrono::seconds(2), false, of_dead_run);
-    if (!sweep.removed.empty())
-        fmt::print(stderr, "sandbox-harness: removed {} cgroup directories left by earlier runs under {}/*{}\n",
-                   sweep.removed.size(), cgroup_root.string(), prefix);
-    for (const auto& why : sweep.kept) fmt::print(stderr, "sandbox-harness: cgroup parent left in place: {}\n", why);
-}
-
-/// The runs whose lease names an owner that is gone (killed, crashed), this run excepted.
-std::set<std::string> dead_runs(const std::string& own_run) {
-    std::set<std::string> dead;
-    for (const auto& lease : read_run_leases(kRunLeaseDir)) {
-        std::string why;
-        if (lease.run_id != own_run && owner_is_gone(lease.labels, lease.age_s, why)) dead.insert(lease.run_id);
-    }
-    return dead;
 }
 
 /// The syscall sweep's baseline for the profile's runtime, next to the sweep's script, when the
@@ -137,17 +79,16 @@ std::optional<SyscallBaselineCheck> syscall_baseline_for(const std::vector<const
 
 }  // namespace
 
-void describe_host(RunMeta& meta, const EngineVersion& engine) {
-    if (meta.started_at.empty()) meta.started_at = iso_utc_now();
+void describe_host(RunMeta& meta, const EngineVersion& engine, World& world) {
+    if (meta.started_at.empty()) meta.started_at = world.utc_now();
     meta.engine_version = engine.version;
     meta.engine_api_version = engine.api_version;
     meta.cgroup_version = engine.cgroup_version;
-    struct utsname uts {};
-    uname(&uts);
-    meta.host = uts.nodename;
-    meta.kernel = uts.release;
-    meta.cores = static_cast<int>(std::thread::hardware_concurrency());
-    meta.load_avg_1m_start = sample_host_load().load1;
+    const HostIdentity host = world.host_identity();
+    meta.host = host.hostname;
+    meta.kernel = host.kernel;
+    meta.cores = host.cores;
+    meta.load_avg_1m_start = world.load1();
 }
 
 namespace {
@@ -224,52 +165,61 @@ std::string source_commit(const fs::path& root) {
     return "";
 }
 
-SuiteResult execute_suite(const SuiteRequest& req, const std::atomic<bool>& cancel, Progress& progress) {
-    DockerClient docker;
-    SubprocessRunner processes;
-    SuiteEnvironment env{docker, processes};
-    return execute_suite(req, cancel, progress, env);
-}
 
-SuiteResult execute_suite(const SuiteRequest& req, const std::atomic<bool>& cancel, Progress& progress,
-                          SuiteEnvironment& env) {
-    SuiteResult result;
-    RunMeta& meta = result.meta;
-    meta.run_id = new_run_id();
-    meta.started_at = iso_utc_now();
+namespace {
+
+/// The meta a run starts with: its id and start, the command line, the shard and the profile.
+RunMeta start_meta(const SuiteRequest& req, World& world) {
+    RunMeta meta;
+    meta.run_id = world.new_run_id();
+    meta.started_at = world.utc_now();
     meta.command_line = req.command_line;
     meta.shard = req.shard;
-    const auto t0 = std::chrono::steady_clock::now();
+    meta.profile_path = req.setup.profile.path;
+    meta.profile = req.setup.profile.values;
+    return meta;
+}
 
+/// What the run stands on, checked before any case runs: a failure here is a harness error
+/// (exit 2) with no case run.
+struct Preflight {
+    EngineVersion engine;
+    HostFacts host;  ///< probes' host claims are checked against it
+    std::optional<SyscallBaselineCheck> syscall_baseline;
+    std::optional<fs::path> cgroup_root;
+};
+
+Preflight check_before_run(const SuiteRequest& req, RunMeta& meta, World& world) {
     const RunSetup& setup = req.setup;
-    const Profile& profile = setup.profile;
-    meta.profile_path = profile.path;
-    meta.profile = profile.values;
-    const std::vector<const CaseSpec*>& cases = setup.cases;
-
-    check_scripts_parse(cases, env.processes);
-    meta.catalogue_hash = catalogue_hash(cases, setup.checkout.root);
+    check_scripts_parse(setup.cases, world.processes());
+    meta.catalogue_hash = catalogue_hash(setup.cases, setup.checkout.root);
     meta.commit = source_commit(setup.checkout.root);
 
-    DockerEngine& docker = env.docker;
-    const EngineVersion engine = docker.version();  // throws with the fix when no engine answers
-
+    DockerEngine& docker = world.engine();
+    Preflight pre;
+    pre.engine = docker.version();  // throws with the fix when no engine answers
     if (setup.images != ImageChoice::Science)
         meta.images.push_back(describe_image(docker, "base", setup.image_refs.at("base")));
     if (setup.images != ImageChoice::Base)
         meta.images.push_back(describe_image(docker, "science", setup.image_refs.at("science")));
-
-    for (const auto& id : remove_orphaned_containers(docker))
+    for (const auto& id : world.remove_orphaned_containers())
         fmt::print(stderr, "sandbox-harness: removed container {} left by an earlier run\n", id.substr(0, 12));
 
-    describe_host(meta, engine);
-    // The host's identity, once per run: probes' host claims are checked against it, and the
-    // sweep's baseline counts only on the kernel it was recorded with.
-    const HostFacts host = read_host_facts();
-    const auto syscall_baseline =
-        syscall_baseline_for(cases, profile, setup.checkout, engine.version, host.kernel_release.value_or(meta.kernel));
+    describe_host(meta, pre.engine, world);
+    // The host's identity, once per run; the sweep's baseline counts only on the kernel it was
+    // recorded with.
+    pre.host = world.host_facts();
+    pre.syscall_baseline = syscall_baseline_for(setup.cases, setup.profile, setup.checkout, pre.engine.version,
+                                                pre.host.kernel_release.value_or(meta.kernel));
+    pre.cgroup_root = world.cgroup_root(pre.engine);
+    return pre;
+}
 
-    Canary canary;
+/// The plan, with the canary the probes aim at, each case's cgroup parent where there is a root,
+/// and every case skipped when the profile's runtime cannot run here.
+std::vector<PlanItem> plan_run(const SuiteRequest& req, const Preflight& pre, const Canary& canary, RunMeta& meta,
+                               World& world, const std::atomic<bool>& cancel) {
+    const RunSetup& setup = req.setup;
     PlanOptions opts;
     opts.images = setup.images;
     opts.repeat = req.repeat;
@@ -279,89 +229,106 @@ SuiteResult execute_suite(const SuiteRequest& req, const std::atomic<bool>& canc
     opts.canary_host = canary.host();
     opts.canary_tcp_port = canary.tcp_port();
     opts.canary_udp_port = canary.udp_port();
-    opts.profile = profile;
+    opts.profile = setup.profile;
     opts.case_timeouts = req.case_timeouts;
     opts.self_test = req.self_test;
-    const std::optional<fs::path> cgroup_root = cgroup_root_for(docker, engine);
-    // This run's lease: a later run that finds it with its owner dead knows this run was killed.
-    const RunLease lease(kRunLeaseDir, meta.run_id, self_owner_labels());
-    const std::set<std::string> dead = dead_runs(meta.run_id);
-    if (cgroup_root) {
-        opts.cgroup_parent_prefix = "/sandbox-harness";
-        sweep_cgroups_of_dead_runs(*cgroup_root, *opts.cgroup_parent_prefix, dead);
-    }
-    for (const auto& run : dead) remove_run_lease(kRunLeaseDir, run);
-    // A runtime this host cannot run (SANDBOX_RUNTIME): every case skipped with the engine's reason.
-    const std::vector<PlanItem> plan = skip_if_runtime_unavailable(
-        make_plan(cases, opts), setup.checkout.launcher(), profile, meta, env.processes, cancel);
-    // What this run owes a record for: merge refuses a shard whose records are not exactly these.
-    meta.planned = planned_case_keys(plan);
+    if (pre.cgroup_root) opts.cgroup_parent_prefix = kCgroupParentPrefix;
+    return skip_if_runtime_unavailable(make_plan(setup.cases, opts), setup.checkout.launcher(), setup.profile, meta,
+                                       world.processes(), cancel);
+}
 
+/// Runs the plan with everything that watches its cases open, and returns the records (the run's
+/// own canary record last, when a hit arrived while no case ran) and what the run cost in CPU.
+std::vector<Record> run_cases(const std::vector<PlanItem>& plan, const SuiteRequest& req, const Preflight& pre,
+                              Canary& canary, const std::string& run_id, World& world, Progress& progress,
+                              const std::atomic<bool>& cancel, SuiteResult& result) {
     fs::create_directories(req.out_dir);
-    RecordsWriter records(req.out_dir / "records.jsonl");
-    EventMonitor events(docker, meta.run_id);
+    const std::unique_ptr<RecordSink> records = world.open_records(req.out_dir / "records.jsonl");
+    const std::unique_ptr<EventMonitor> events = world.watch_events(run_id);
+    const std::unique_ptr<LoadWatch> load = world.open_load_watch();
+    const std::unique_ptr<KernelLog> kernel_log = world.open_kernel_log();
+    CanaryLedger canary_windows;
 
     RunConfig cfg;
-    cfg.checkout = setup.checkout;
-    cfg.profile = profile;
-    cfg.profile_label = setup.profile_label;
-    cfg.host_facts = host;
-    cfg.syscall_baseline = syscall_baseline;
+    cfg.checkout = req.setup.checkout;
+    cfg.profile = req.setup.profile;
+    cfg.profile_label = req.setup.profile_label;
+    cfg.host_facts = pre.host;
+    cfg.syscall_baseline = pre.syscall_baseline;
     cfg.jobs = req.jobs;
     cfg.cost_history = req.cost_history;
-    cfg.cgroup_root = cgroup_root;
+    cfg.cgroup_root = pre.cgroup_root;
     cfg.overloaded_at = req.overloaded_at;
-    CanaryLedger canary_windows;
-    LoadWatch load;
-    KernelLog kernel_log;
-    RunContext ctx{docker, env.processes, events, canary, canary_windows, records, progress, cancel,
-                   &result.harness_errors, &load, &kernel_log};
-    const CpuSnapshot host0 = sample_cpu();
-    const double harness0 = self_cpu_seconds();
-    const double children0 = children_cpu_seconds();
-    const KernelThreadsCpu kernel0 = sample_kernel_threads_cpu();
-    // Polled every 100 ms, not the default 20: each poll scans /proc (~0.5 ms CPU here), and a run
-    // needs the total, not bench's precision (what a shim spends after the last poll is lost).
-    EngineCpuWatch engine_cpu("/proc", std::chrono::milliseconds(100));
-    result.records = run_plan(plan, cfg, ctx);
-    RunCost& cost = result.cost;
-    cost.engine_cpu_s = engine_cpu.stop().seconds;
-    cost.host_busy_cpu_s = busy_cpu_seconds(host0, sample_cpu());
-    cost.sampler_cpu_s = engine_cpu.poll_cpu_seconds();
-    cost.harness_cpu_s = self_cpu_seconds() - harness0 - cost.sampler_cpu_s;
-    cost.launchers_cpu_s = children_cpu_seconds() - children0;
-    cost.kernel_threads_cpu_s = kernel_threads_cpu_delta(kernel0, sample_kernel_threads_cpu());
+    RunContext ctx{world.engine(), world.processes(), *events, canary, canary_windows, *records, progress, cancel,
+                   &result.harness_errors, load.get(), kernel_log.get()};
+    const std::unique_ptr<CostMeter> meter = world.start_cost_meter();
+    std::vector<Record> out = run_plan(plan, cfg, ctx);
+    result.cost = meter->stop();
 
     // A canary hit that arrived while no case was running cannot be tied to any case: it fails
     // the run, as a record of its own, so that every report and the exit status show it.
     if (auto unexplained = unexplained_hits(canary.hits(), canary_windows.windows(), canary.sync());
         !unexplained.empty()) {
-        Record r = unexplained_hits_record(meta.run_id, std::move(unexplained));
-        records.append(r);
-        result.records.push_back(std::move(r));
+        Record r = unexplained_hits_record(run_id, std::move(unexplained));
+        try {
+            records->append(r);
+        } catch (const std::exception& e) {
+            result.harness_errors.push_back(e.what());
+        }
+        out.push_back(std::move(r));
     }
+    return out;
+}
 
-    // The guard: no container of this run outlives it. When the engine is away now, the judged
-    // records still make a report: the failure is a harness error (exit 2), not a lost run.
+/// The guard (no container of this run outlives it) and the meta's closing figures. When the
+/// engine is away now, the judged records still make a report: the failure is a harness error
+/// (exit 2), not a lost run.
+void finish_run(SuiteResult& result, World& world, const std::atomic<bool>& cancel,
+                std::chrono::steady_clock::time_point t0) {
+    RunMeta& meta = result.meta;
     try {
-        for (const auto& id : remove_run_containers(docker, meta.run_id))
+        for (const auto& id : remove_run_containers(world.engine(), meta.run_id))
             fmt::print(stderr, "sandbox-harness: removed leftover container {}\n", id.substr(0, 12));
     } catch (const std::exception& e) {
         result.harness_errors.push_back(std::string("final cleanup failed (containers of run ") + meta.run_id +
                                         " may be left; the next run removes them): " + e.what());
     }
-
     meta.interrupted = cancel.load();
-    meta.load_avg_1m_end = sample_host_load().load1;
-    meta.finished_at = iso_utc_now();
+    meta.load_avg_1m_end = world.load1();
+    meta.finished_at = world.utc_now();
     meta.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    RunCost& cost = result.cost;
     cost.wall_s = meta.wall_s;
     cost.cores = meta.cores;
     cost.cases = result.records.size();
     cost.launches = static_cast<std::size_t>(std::count_if(result.records.begin(), result.records.end(),
                                                            [](const Record& r) { return r.observation.container_id.has_value(); }));
     meta.run_cost = cost;  // the run_efficiency section is derived from it (core/run_figures.h)
+}
+
+}  // namespace
+
+SuiteResult execute_suite(const SuiteRequest& req, const std::atomic<bool>& cancel, Progress& progress, World& world) {
+    const auto t0 = std::chrono::steady_clock::now();
+    SuiteResult result;
+    result.meta = start_meta(req, world);
+    RunMeta& meta = result.meta;
+    const Preflight pre = check_before_run(req, meta, world);
+    const std::unique_ptr<Canary> canary = world.open_canary();
+    // This run's lease: a later run that finds it with its owner dead knows this run was killed.
+    const std::unique_ptr<RunLease> lease = world.take_lease(meta.run_id);
+    world.sweep_dead_runs(meta.run_id, pre.cgroup_root, kCgroupParentPrefix);
+    const std::vector<PlanItem> plan = plan_run(req, pre, *canary, meta, world, cancel);
+    // What this run owes a record for: merge refuses a shard whose records are not exactly these.
+    meta.planned = planned_case_keys(plan);
+    result.records = run_cases(plan, req, pre, *canary, meta.run_id, world, progress, cancel, result);
+    finish_run(result, world, cancel, t0);
     return result;
+}
+
+SuiteResult execute_suite(const SuiteRequest& req, const std::atomic<bool>& cancel, Progress& progress) {
+    const std::unique_ptr<World> world = real_world();
+    return execute_suite(req, cancel, progress, *world);
 }
 
 }  // namespace sh

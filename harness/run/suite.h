@@ -20,16 +20,8 @@
 
 namespace sh {
 
-class DockerEngine;
-class ProcessRunner;
 class Progress;
-
-/// The outside world a suite runs against: the engine and the process launcher (the real ones
-/// in the CLI, fakes in unit tests).
-struct SuiteEnvironment {
-    DockerEngine& docker;
-    ProcessRunner& processes;
-};
+class World;
 
 /// One run of a RunSetup: how, how often, which shard, where its records go.
 struct SuiteRequest {
@@ -64,12 +56,13 @@ std::string source_commit(const std::filesystem::path& root);
 
 /// The host part of a report's meta: hostname, kernel, cores, the engine's versions, the 1-minute
 /// load at the start, and the start time unless already set.
-void describe_host(RunMeta&, const EngineVersion&);
+void describe_host(RunMeta&, const EngineVersion&, World&);
 
 /// Throws (Error and its kinds: DockerError, CatalogueError, ProfileError) on harness errors
-/// before any case runs; once cases run, failures become records.
-SuiteResult execute_suite(const SuiteRequest&, const std::atomic<bool>& cancel, Progress&, SuiteEnvironment&);
-/// The same against the engine at DOCKER_HOST (or the local socket) and real processes.
+/// before any case runs; once cases run, failures become records. Every outside effect goes
+/// through `world` (io/world.h).
+SuiteResult execute_suite(const SuiteRequest&, const std::atomic<bool>& cancel, Progress&, World&);
+/// The same on this host (real_world()).
 SuiteResult execute_suite(const SuiteRequest&, const std::atomic<bool>& cancel, Progress&);
 
 

@@ -284,11 +284,12 @@ ensure_engine() {
   die "dockerd did not answer within ${DOCKERD_WAIT} s (last: $said): see $DOCKERD_LOG (above: its last lines)"
 }
 
-# --- npm tools: the linters of the CI definitions (tests/ci), pinned by ci/tools/package-lock.json ---
-# Installed with `npm ci` into ci/tools/node_modules, and again only when the lockfile changed (a copy
-# of the lockfile installed last is kept there). npm is checked like the other tools; a failing
-# `npm ci` (no registry reachable) is a warning: only the tests of the CI definitions need them, and
-# they fail under CI=true without them.
+# --- npm tools, pinned by ci/tools/package-lock.json ---
+# The linters of the CI definitions (tests/ci) and the validators of the report formats (ajv, and
+# the SARIF 2.1.0 schema that the SARIF multitool ships). Installed with `npm ci` into
+# ci/tools/node_modules, and again only when the lockfile changed (a copy of the lockfile installed
+# last is kept there). npm is checked like the other tools; a failing `npm ci` (no registry
+# reachable) is a warning: only those tests need them, and they fail under CI=true without them.
 install_node_tools() {
   local here=.
   [[ ${BASH_SOURCE[0]} != */* ]] || here=${BASH_SOURCE[0]%/*}

@@ -8,6 +8,7 @@ std::vector<std::unique_ptr<Exporter>> all_exporters(RenderOptions opts) {
     v.push_back(std::make_unique<JUnitExporter>());
     v.push_back(std::make_unique<MarkdownExporter>(opts));
     v.push_back(std::make_unique<HtmlExporter>(opts));
+    v.push_back(std::make_unique<SarifExporter>());
     return v;
 }
 

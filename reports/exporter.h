@@ -61,6 +61,15 @@ private:
     RenderOptions opts_;
 };
 
+/// report.sarif — SARIF 2.1.0 for code scanning: a rule per case, a result per escaped, failed or
+/// error record and per accepted risk (suppressed), on the case's script.
+class SarifExporter final : public Exporter {
+public:
+    std::string name() const override { return "sarif"; }
+    std::string file_name() const override { return "report.sarif"; }
+    std::string render(const RunReport&) const override;
+};
+
 /// report.html — one self-contained file (inline CSS, SVG and a little JS; nothing external).
 class HtmlExporter final : public Exporter {
 public:

@@ -47,7 +47,7 @@ need(Array.isArray(wf.on?.schedule) && wf.on.schedule.every((s) => typeof s.cron
 need(wf.on && "workflow_dispatch" in wf.on, ["on"], "the workflow must also run on workflow_dispatch");
 need(JSON.stringify(wf.permissions) === JSON.stringify({ contents: "read" }), ["permissions"],
   "top-level permissions must be exactly { contents: read }");
-const allowedWrite = new Set(["checks"]);
+const allowedWrite = new Set(["checks", "security-events"]); // the JUnit check; report.sarif to code scanning
 for (const [id, job] of Object.entries(jobs)) {
   if (job.permissions === undefined) continue;
   const p = job.permissions;
@@ -141,6 +141,11 @@ if (mergeId && shardId) {
   const junit = findStep(mergeId, (s) => /junit/i.test(String(s.uses)));
   need(junit >= 0 && /junit\.xml$/.test(String(steps(mergeId)[junit].with?.report_paths ?? steps(mergeId)[junit].with?.files)),
     ["jobs", mergeId, "steps"], "merge: junit.xml is not published");
+  const sarif = findStep(mergeId, usesAction("github/codeql-action/upload-sarif"));
+  need(sarif >= 0 && /report\.sarif$/.test(String(steps(mergeId)[sarif].with?.sarif_file)), ["jobs", mergeId, "steps"],
+    "merge: report.sarif is not uploaded to code scanning (github/codeql-action/upload-sarif)");
+  need(job.permissions?.["security-events"] === "write", ["jobs", mergeId],
+    "merge: needs security-events: write to upload report.sarif");
   const uploads = steps(mergeId).filter(usesAction("actions/upload-artifact"));
   const report = uploads.find((s) => s.with?.name === "nightly-report");
   need(report && /^out\/merged\/?$/.test(String(report.with?.path)), ["jobs", mergeId, "steps"],

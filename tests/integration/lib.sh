@@ -52,3 +52,22 @@ expect_status() {
   local want=$1 got=$2 what=$3
   [[ "$got" == "$want" ]] || fail "$what: exit status $got, expected $want"
 }
+
+# validate_json SCHEMA FILE WHAT: FILE is valid against the JSON Schema (draft 2020-12) SCHEMA, by
+# ajv-cli from ci/tools (npm ci --prefix ci/tools, done by ci/setup-host.sh). Without the tools the
+# test skips (77), and fails under CI=true.
+validate_json() {
+  local schema=$1 file=$2 what=$3 tools=${SH_NODE_TOOLS_DIR:-$ROOT/ci/tools}
+  if [[ ! -x $tools/node_modules/.bin/ajv ]] || ! command -v node >/dev/null; then
+    [[ "${CI:-}" == "true" ]] && fail "ajv is not installed in $tools (run ci/setup-host.sh)"
+    echo "SKIP: ajv is not installed in $tools (run ci/setup-host.sh)"
+    exit 77
+  fi
+  local copy
+  copy=$TMP/validate-$RANDOM.json # ajv-cli picks its parser by the file's extension
+  cp "$file" "$copy"
+  "$tools/node_modules/.bin/ajv" validate --spec=draft2020 --strict=false -c ajv-formats -s "$schema" -d "$copy" --errors=text >"$TMP/ajv.log" 2>&1
+}
+
+# sarif_schema: the SARIF 2.1.0 JSON Schema that the SARIF multitool's package ships.
+sarif_schema() { echo "${SH_NODE_TOOLS_DIR:-$ROOT/ci/tools}/node_modules/@microsoft/sarif-multitool-linux/sarif-2.1.0.json"; }

@@ -16,3 +16,28 @@ hits=$(json_get "$TMP/out/report.json" 'sum(len(x["observation"].get("canary_hit
 (( hits >= 1 )) || fail "the canary saw no connection, so the verdict rested on the probe alone"
 expect_no_harness_containers "after the run"
 echo "ok: $escaped escaped, $hits canary hits"
+
+# report.sarif: valid SARIF 2.1.0; the escape an error result on the probe's own file; a schema
+# violation is caught (positive control: the validator can fail).
+SANDBOX_NETWORK=host SANDBOX_AST_CHECK=0 \
+  "$HARNESS" run --suite probes --filter 'net.tcp-canary' --filter 'fs.dev-shm-writable' --image base --out "$TMP/sarif" --root "$ROOT" >"$TMP/log" 2>&1 || true
+validate_json "$(sarif_schema)" "$TMP/sarif/report.sarif" "report.sarif" || { cat "$TMP/ajv.log"; fail "report.sarif is not valid SARIF 2.1.0"; }
+python3 - "$TMP/sarif/report.sarif" "$TMP/broken.sarif" <<'PY' || fail "report.sarif does not show the escape and the accepted risk as it should"
+import json, sys
+s = json.load(open(sys.argv[1]))
+run = s["runs"][0]
+rules = {r["id"] for r in run["tool"]["driver"]["rules"]}
+assert {"net.tcp-canary", "fs.dev-shm-writable"} <= rules, rules
+by = {r["ruleId"]: r for r in run["results"]}
+esc = by["net.tcp-canary"]
+assert esc["level"] == "error" and not esc.get("suppressions"), esc
+assert esc["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "attacks/network/tcp_canary.py", esc
+risk = by["fs.dev-shm-writable"]
+assert risk["suppressions"][0]["status"] == "accepted" and "Known Weakness" in risk["suppressions"][0]["justification"], risk
+del run["tool"]["driver"]["name"]
+json.dump(s, open(sys.argv[2], "w"))
+PY
+if validate_json "$(sarif_schema)" "$TMP/broken.sarif" "a SARIF without its tool's name"; then
+  fail "the validator accepted a SARIF without runs[0].tool.driver.name: it cannot fail"
+fi
+echo "ok: report.sarif valid, the escape and the accepted risk shown; a broken one rejected"

@@ -53,21 +53,46 @@ expect_status() {
   [[ "$got" == "$want" ]] || fail "$what: exit status $got, expected $want"
 }
 
-# validate_json SCHEMA FILE WHAT: FILE is valid against the JSON Schema (draft 2020-12) SCHEMA, by
-# ajv-cli from ci/tools (npm ci --prefix ci/tools, done by ci/setup-host.sh). Without the tools the
-# test skips (77), and fails under CI=true.
+# validate_json SCHEMA DATA [REFERENCED-SCHEMA]: DATA (a file, or a quoted glob of .json files) is
+# valid against the JSON Schema (draft 2020-12) SCHEMA, by ajv-cli from ci/tools (npm ci --prefix
+# ci/tools, done by ci/setup-host.sh); ajv's findings go to $TMP/ajv.log. Without the tools the test
+# skips (77), and fails under CI=true.
 validate_json() {
-  local schema=$1 file=$2 what=$3 tools=${SH_NODE_TOOLS_DIR:-$ROOT/ci/tools}
+  local schema=$1 data=$2 tools=${SH_NODE_TOOLS_DIR:-$ROOT/ci/tools}
   if [[ ! -x $tools/node_modules/.bin/ajv ]] || ! command -v node >/dev/null; then
     [[ "${CI:-}" == "true" ]] && fail "ajv is not installed in $tools (run ci/setup-host.sh)"
     echo "SKIP: ajv is not installed in $tools (run ci/setup-host.sh)"
     exit 77
   fi
-  local copy
-  copy=$TMP/validate-$RANDOM.json # ajv-cli picks its parser by the file's extension
-  cp "$file" "$copy"
-  "$tools/node_modules/.bin/ajv" validate --spec=draft2020 --strict=false -c ajv-formats -s "$schema" -d "$copy" --errors=text >"$TMP/ajv.log" 2>&1
+  if [[ $data != *.json ]]; then # ajv-cli picks its parser by the file's extension
+    cp "$data" "$TMP/validate-$RANDOM.json"
+    data=$(ls -t "$TMP"/validate-*.json | head -1)
+  fi
+  local refs=()
+  [[ -z ${3:-} ]] || refs=(-r "$3")
+  "$tools/node_modules/.bin/ajv" validate --spec=draft2020 --strict=false -c ajv-formats -s "$schema" "${refs[@]}" \
+    -d "$data" --errors=text >"$TMP/ajv.log" 2>&1
 }
 
 # sarif_schema: the SARIF 2.1.0 JSON Schema that the SARIF multitool's package ships.
 sarif_schema() { echo "${SH_NODE_TOOLS_DIR:-$ROOT/ci/tools}/node_modules/@microsoft/sarif-multitool-linux/sarif-2.1.0.json"; }
+
+# validate_report FILE WHAT: FILE (a report.json) is valid against reports/schema/report.schema.json.
+validate_report() {
+  validate_json "$ROOT/reports/schema/report.schema.json" "$1" ||
+    { cat "$TMP/ajv.log"; fail "$2: $1 does not match reports/schema/report.schema.json"; }
+}
+
+# validate_records FILE: every line of FILE (a records.jsonl) is valid against
+# reports/schema/record.schema.json.
+validate_records() {
+  local dir
+  dir=$(mktemp -d "$TMP/records-XXXX")
+  python3 - "$1" "$dir" <<'PY'
+import sys
+for n, line in enumerate(open(sys.argv[1], encoding="utf-8"), 1):
+    open(f"{sys.argv[2]}/line-{n}.json", "w", encoding="utf-8").write(line)
+PY
+  validate_json "$ROOT/reports/schema/record.schema.json" "$dir/*.json" "$ROOT/reports/schema/report.schema.json" ||
+    { cat "$TMP/ajv.log"; fail "$1: a line does not match reports/schema/record.schema.json"; }
+}

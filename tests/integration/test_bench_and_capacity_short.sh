@@ -20,5 +20,7 @@ cat "$TMP/cap.log"
 [[ "$(json_get "$TMP/cap/report.json" 'len(r["meta"]["extra"]["capacity_concurrency"]["rows"])')" == 2 ]] ||
   fail "capacity did not report both concurrency levels"
 [[ "$(json_get "$TMP/cap/report.json" '"capacity_model" in r["meta"]["extra"]')" == True ]] || fail "no capacity model"
+validate_report "$TMP/bench/report.json" "bench's report.json"
+validate_report "$TMP/cap/report.json" "capacity's report.json"
 expect_no_harness_containers "after the run"
 echo "ok"

@@ -67,3 +67,23 @@ echo "ok: the output-integrity check names each of 6 tampered reports"
 
 expect_no_harness_containers "after the run"
 echo "ok: $total records, $probes probes, none bad"
+
+# The report and every line of records.jsonl match the shipped JSON Schemas (reports/schema/); the
+# validator rejects a report with a key removed and one with a key of the wrong type (positive
+# controls: it can fail).
+validate_report "$TMP/out/report.json" "the nightly run's report.json"
+validate_records "$TMP/out/records.jsonl"
+python3 - "$TMP/out/report.json" "$TMP" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+no_id = json.loads(json.dumps(r)); del no_id["meta"]["run_id"]
+json.dump(no_id, open(sys.argv[2] + "/no-run-id.json", "w"))
+bad_type = json.loads(json.dumps(r)); bad_type["records"][0]["repetition"] = "0"
+json.dump(bad_type, open(sys.argv[2] + "/repetition-as-text.json", "w"))
+PY
+for broken in no-run-id repetition-as-text; do
+  if validate_json "$ROOT/reports/schema/report.schema.json" "$TMP/$broken.json"; then
+    fail "the schema accepted a report.json with $broken: it cannot fail"
+  fi
+done
+echo "ok: report.json and records.jsonl match their schemas; two broken reports rejected"

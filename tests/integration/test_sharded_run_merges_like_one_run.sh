@@ -105,3 +105,7 @@ expect_status 1 "$status" "compare with a planted escape"
 grep -qF -- "$(cat "$TMP/tonight.json.case")" "$TMP/compare.md" || { cat "$TMP/compare.md"; fail "compare does not name the escaped case"; }
 echo "ok: the comparison with last night names the planted escape"
 expect_no_harness_containers "after the runs"
+validate_report "$TMP/merged/report.json" "the merged report.json"
+validate_report "$TMP/shard-1/report.json" "shard 1's report.json"
+validate_json "$(sarif_schema)" "$TMP/merged/report.sarif" || { cat "$TMP/ajv.log"; fail "the merged report.sarif is not valid SARIF 2.1.0"; }
+echo "ok: the merged report.json and report.sarif match their schemas"

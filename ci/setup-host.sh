@@ -30,6 +30,7 @@ readonly PACKAGES=(
   docker.io mmdebstrap                              # the sandbox: engine, rootfs bootstrap
   cmake g++ libgtest-dev libbenchmark-dev           # build and tests
   libboost-dev libboost-filesystem-dev libcurl4-openssl-dev libfmt-dev nlohmann-json3-dev libcli11-dev
+  libsqlite3-dev                                    # run --history
   hyperfine shellcheck iproute2 curl python3 procps # measurement, lint, canary, AST check, pgrep
   nodejs npm                                        # the CI definitions' linters (ci/tools)
 )

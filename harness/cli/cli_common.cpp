@@ -9,6 +9,8 @@
 #include "cli/report_files.h"
 #include "core/run_figures.h"
 #include "run/progress.h"
+#include "io/history_db.h"
+#include "core/history.h"
 
 #include <cstdlib>
 
@@ -105,7 +107,7 @@ SuiteRequest to_request(const SuiteOptions& o, RunSetup setup) {
 }
 
 RunReport run_and_report(const SuiteRequest& req, const std::atomic<bool>& cancel, bool& harness_failed,
-                         std::FILE* headline_to, const std::function<RenderOptions(const RunReport&)>& rendering) {
+                         std::FILE* headline_to, const std::function<RenderOptions(RunReport&)>& rendering) {
     auto progress = make_progress(stderr);
     SuiteResult result = execute_suite(req, cancel, *progress);
     RunReport report = suite_report(result.meta, result.records);
@@ -114,6 +116,30 @@ RunReport run_and_report(const SuiteRequest& req, const std::atomic<bool>& cance
     harness_failed = harness_failed || !result.harness_errors.empty();
     fmt::print(headline_to, "{}\n", headline(summarize(report.records), result.meta.interrupted));
     return report;
+}
+
+void add_history_options(CLI::App& cmd, HistoryOptions& o) {
+    cmd.add_option("--history", o.db,
+                   "An SQLite history database (created if missing) to add this run to, night by night; the "
+                   "reports then show the last nights' trends and the cases whose verdict changed");
+    cmd.add_option("--history-nights", o.nights, "Nights the reports' history sections cover")
+        ->check(CLI::Range(2, 1000))
+        ->capture_default_str();
+}
+
+bool add_to_history(RunReport& report, const HistoryOptions& o) {
+    if (o.db.empty()) return true;
+    try {
+        HistoryDb db(o.db);
+        db.add(night_of(report));
+        const nlohmann::json sections = history_sections(db.latest(static_cast<std::size_t>(o.nights)));
+        for (const auto& [key, section] : sections.items()) report.meta.extra[key] = section;
+        return true;
+    } catch (const std::exception& e) {
+        fmt::print(stderr, "sandbox-harness: error: {} (the reports are written without the history)\n",
+                   sanitize_utf8(e.what()));
+        return false;
+    }
 }
 
 namespace {

@@ -58,12 +58,24 @@ RunSetup setup_of(const SuiteOptions&, ProfileChoice choice);
 SuiteRequest to_request(const SuiteOptions&, RunSetup setup);
 
 /// Runs the suite, writes its reports to req.out_dir (rendered with what `rendering` gives for the
-/// run's report: run compares it with --baseline there), prints any harness error to stderr and
-/// the headline to `headline_to`. `harness_failed` becomes true when anything failed after the
-/// cases were judged (the command then exits 2, its reports written).
+/// run's report, which it may complete first: run compares it with --baseline and adds it to its
+/// --history there), prints any harness error to stderr and the headline to `headline_to`.
+/// `harness_failed` becomes true when anything failed after the cases were judged (the command
+/// then exits 2, its reports written).
 RunReport run_and_report(const SuiteRequest&, const std::atomic<bool>& cancel, bool& harness_failed,
-                         std::FILE* headline_to,
-                         const std::function<RenderOptions(const RunReport&)>& rendering = {});
+                         std::FILE* headline_to, const std::function<RenderOptions(RunReport&)>& rendering = {});
+
+/// --history DB and --history-nights N.
+struct HistoryOptions {
+    std::string db;
+    int nights = 14;
+};
+void add_history_options(CLI::App&, HistoryOptions&);
+/// With a database: adds `report` to it as a night, then puts the last nights into its meta.extra
+/// (history_nights; history_changed when a case's verdict changed). A database that fails (locked
+/// past the timeout, corrupt, newer, a full disk) is printed and gives false: the reports are
+/// still written, and the command exits 2.
+bool add_to_history(RunReport&, const HistoryOptions&);
 
 /// The command line as typed, for RunMeta; set once by main.
 void set_command_line(int argc, char** argv);

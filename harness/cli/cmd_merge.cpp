@@ -25,13 +25,16 @@ Command add_merge_command(CLI::App& app) {
     auto inputs = std::make_shared<std::vector<std::string>>();
     cmd->add_option("--out", *out, "Output directory for the merged reports")->required();
     cmd->add_option("dirs", *inputs, "Output directories of the shards")->required()->check(CLI::ExistingDirectory);
-    return {cmd, [out, inputs] {
+    auto history = std::make_shared<HistoryOptions>();
+    add_history_options(*cmd, *history);
+    return {cmd, [out, inputs, history] {
         std::vector<std::pair<std::string, RunReport>> shards;
         for (const auto& dir : *inputs) shards.emplace_back(dir, read_report(std::filesystem::path(dir) / "report.json"));
         RunReport merged = merge_shards(std::move(shards));  // MergeError names every mismatch: exit 2
+        const bool history_failed = !add_to_history(merged, *history);
         write_reports(merged, *out);
         fmt::print("{}\nreports: {}\n", headline(summarize(merged.records), merged.meta.interrupted), *out);
-        return exit_status(merged.records);
+        return run_exit_status(merged.records, history_failed);
     }};
 }
 

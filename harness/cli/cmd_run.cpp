@@ -49,7 +49,9 @@ Command add_run_command(CLI::App& app) {
                     "significantly (Mann-Whitney U, alpha 0.05), is a regression")
         ->check(CLI::Range(1.0, 100.0))
         ->capture_default_str();
-    return {cmd, [opts, baseline, slowdown, annotations] {
+    auto history = std::make_shared<HistoryOptions>();
+    add_history_options(*cmd, *history);
+    return {cmd, [opts, baseline, slowdown, annotations, history] {
         // The baseline is read before anything runs: a bad one must not cost a night's run.
         std::optional<RunReport> before;
         if (!baseline->empty()) before = read_report(*baseline);
@@ -58,7 +60,9 @@ Command add_run_command(CLI::App& app) {
         const auto& cancel = install_interrupt_handler();
         // The comparison is part of the reports: it is made between the run and their writing.
         std::optional<RunDiff> diff;
-        const auto rendering = [&](const RunReport& report) {
+        bool history_failed = false;
+        const auto rendering = [&](RunReport& report) {
+            history_failed = !add_to_history(report, *history);
             RenderOptions r;
             if (!before) return r;
             DiffOptions dopts;
@@ -80,7 +84,7 @@ Command add_run_command(CLI::App& app) {
         fmt::print("reports: {}\n", fs::absolute(req.out_dir).string());
         if (*annotations == "github") fmt::print("{}", github_annotations(report));
 
-        const int status = run_exit_status(report.records, harness_failed,
+        const int status = run_exit_status(report.records, harness_failed || history_failed,
                                            report.meta.interrupted ? interrupt_signal() : 0);
         if (status == 0 && diff && (has_regression(*diff) || has_latency_regression(*diff))) return 1;
         return status;

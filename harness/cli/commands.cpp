@@ -12,7 +12,7 @@ std::vector<Command> add_commands(CLI::App& app) {
     return {add_list_command(app),    add_build_command(app),  add_run_command(app),
             add_merge_command(app),   add_compare_command(app), add_review_command(app),
             add_ablate_command(app),  add_bench_command(app),  add_capacity_command(app),
-            add_chaos_command(app)};
+            add_chaos_command(app),   add_history_command(app)};
 }
 
 }  // namespace sh

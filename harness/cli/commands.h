@@ -26,6 +26,7 @@ Command add_ablate_command(CLI::App&);
 Command add_bench_command(CLI::App&);
 Command add_capacity_command(CLI::App&);
 Command add_chaos_command(CLI::App&);
+Command add_history_command(CLI::App&);
 
 /// The top-level app (its description, --version) with every command registered, in the order
 /// --help lists them.

@@ -110,7 +110,7 @@ GH=(bash -eo pipefail)
 in_work shards 1-of-3 2-of-3 3-of-3
 run_in_work "${GH[*]}" "$TMP/gh-merge.sh" SHARDS_RESULT=success
 expect 0 "github: three shards"
-expect_log "merge --out out/merged shards/shard-1-of-3 shards/shard-2-of-3 shards/shard-3-of-3" "github: three shards"
+expect_log "merge --out out/merged --history out/history/history.sqlite shards/shard-1-of-3 shards/shard-2-of-3 shards/shard-3-of-3" "github: three shards"
 expect_gh_output $'report=out/merged/report.json\nstatus=0' "github: three shards"
 ok "github merge: every shard 1..N merged in order, the report handed on"
 
@@ -118,7 +118,7 @@ in_work shards 1-of-3 3-of-3 2-of-3-
 run_in_work "${GH[*]}" "$TMP/gh-merge.sh" SHARDS_RESULT=failure
 expect 2 "github: shard 2 without a report"
 expect_out "shards without a report: 2/3" "github: shard 2 without a report"
-expect_log "merge --out out/merged shards/shard-1-of-3 shards/shard-3-of-3" "github: shard 2 without a report"
+expect_log "merge --out out/merged --history out/history/history.sqlite shards/shard-1-of-3 shards/shard-3-of-3" "github: shard 2 without a report"
 expect_gh_output $'report=out/merged/report.json\nstatus=2' "github: shard 2 without a report"
 in_work shards 1-of-3
 run_in_work "${GH[*]}" "$TMP/gh-merge.sh" SHARDS_RESULT=failure
@@ -265,7 +265,7 @@ for shell in "sh -e" "bash -eo pipefail"; do
   expect 0 "gitlab ($shell): three shards, no baseline"
   expect_out "# merged summary" "gitlab ($shell): summary.md printed"
   expect_out "nothing to compare with" "gitlab ($shell): no baseline"
-  expect_log "merge --out out/merged out/shard-1-of-3 out/shard-2-of-3 out/shard-3-of-3
+  expect_log "merge --out out/merged --history out/history/history.sqlite out/shard-1-of-3 out/shard-2-of-3 out/shard-3-of-3
 curl -sS -o out/baseline/report.json -w %{http_code} -H JOB-TOKEN: t https://gl.invalid/api/v4/projects/7/jobs/artifacts/feature%2Fx/raw/out/merged/report.json?job=sandbox-harness-merge" \
     "gitlab ($shell): three shards, no baseline"
 

@@ -72,7 +72,7 @@ struct HistoryOptions {
 };
 void add_history_options(CLI::App&, HistoryOptions&);
 /// With a database: adds `report` to it as a night, then puts the last nights into its meta.extra
-/// (history_nights; history_changed when a case's verdict changed). A database that fails (locked
+/// (history_nights; history_unstable when a case's verdict changed). A database that fails (locked
 /// past the timeout, corrupt, newer, a full disk) is printed and gives false: the reports are
 /// still written, and the command exits 2.
 bool add_to_history(RunReport&, const HistoryOptions&);

@@ -38,9 +38,9 @@ void print_nights(const std::vector<Night>& nights) {
         for (std::size_t i = 0; i < l.size() && i < width.size(); ++i) out += fmt::format("{:<{}}  ", l[i], width[i]);
         fmt::print("{}\n", out.substr(0, out.find_last_not_of(' ') + 1));
     }
-    if (sections.contains("history_changed")) {
+    if (sections.contains("history_unstable")) {
         fmt::print("\ncases whose verdict changed (oldest first):\n");
-        for (const auto& row : sections["history_changed"]["rows"])
+        for (const auto& row : sections["history_unstable"]["rows"])
             fmt::print("  {:<40} {}\n", one_line(cell(row[0])), one_line(cell(row[1])));
     } else {
         fmt::print("\nno case changed its verdict over these {} nights\n", nights.size());

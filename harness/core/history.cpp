@@ -84,7 +84,7 @@ nlohmann::json history_sections(const std::vector<Night>& nights) {
     if (!changed.empty()) {
         nlohmann::json crow = nlohmann::json::array();
         for (const auto& [key, v] : changed) crow.push_back({key, fmt::format("{}", fmt::join(v, " → "))});
-        out["history_changed"] = {{"title", "Cases whose verdict changed within the window (unstable)"},
+        out["history_unstable"] = {{"title", "Cases whose verdict changed within the window (unstable)"},
                                   {"columns", {"case", "verdict night by night, oldest first"}},
                                   {"rows", crow}};
     }

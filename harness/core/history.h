@@ -38,7 +38,7 @@ Night night_of(const RunReport&);
 /// Per night (oldest first): the verdict counts, the workloads' wall-time p50/p95 and the
 /// efficiency ratio; and every case[image] whose verdict differed between two nights of the window
 /// (unstable), with its verdicts in order. Sections of meta.extra: "history_nights" and, when any
-/// case changed, "history_changed".
+/// case changed, "history_unstable".
 nlohmann::json history_sections(const std::vector<Night>& oldest_first);
 
 /// "case[image]" → its verdicts, night by night (oldest first; "-" where the night lacked it), for

@@ -27,7 +27,7 @@ TEST(History, ACaseWhoseVerdictChangedIsNamedWithItsVerdictsNightByNight) {
     EXPECT_EQ(1, rows[1][4]);  // escaped
     EXPECT_EQ(300.0, rows[1][8]);  // the workloads' p50
     EXPECT_TRUE(rows[2][8].is_null());  // no workload that night
-    EXPECT_TRUE(s.contains("history_changed"));
+    EXPECT_TRUE(s.contains("history_unstable"));
 }
 
 TEST(History, ARepetitionThatFailsIsTheNightsVerdict) {
@@ -41,7 +41,7 @@ TEST(History, StableNightsHaveNoChangedSection) {
     const std::vector<Night> nights = {night("n1", {{"p", "base", 0, "probe", "contained", 1}}),
                                        night("n2", {{"p", "base", 0, "probe", "contained", 1}}, std::nullopt)};
     const auto s = history_sections(nights);
-    EXPECT_FALSE(s.contains("history_changed"));
+    EXPECT_FALSE(s.contains("history_unstable"));
     EXPECT_TRUE(s["history_nights"]["rows"][1][10].is_null());  // no efficiency known
 }
 

@@ -24,7 +24,7 @@ extra = json.load(open(sys.argv[1]))["meta"]["extra"]
 rows = extra["history_nights"]["rows"]
 assert len(rows) == 3, rows
 assert [r[4] for r in rows] == [0, 1, 0], rows  # escaped per night
-changed = {r[0]: r[1] for r in extra["history_changed"]["rows"]}
+changed = {r[0]: r[1] for r in extra["history_unstable"]["rows"]}
 assert changed == {"net.tcp-canary[base]": "contained → escaped → contained"}, changed
 PY
 grep -q "Cases whose verdict changed" "$TMP/night-3/summary.md" || fail "summary.md has no history section"

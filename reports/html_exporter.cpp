@@ -300,6 +300,7 @@ std::string perf_body(const PerfSection& s) {
         out += html_table({"latency", "n", "min ms", "p50 ms", "p95 ms", "p99 ms", "max ms"}, rows);
         out += "<div class=\"grid\">" + charts + "<div>" + svg_cdf(cdf, s.title + ": CDF") + "</div></div>\n";
     }
+    if (!s.xy.empty()) out += "<div class=\"grid\"><div>" + svg_xy_chart(s.xy, s.x_label, s.y_label, s.title) + "</div></div>\n";
     if (!s.unparsed.empty()) out += "<pre>" + html_escape(ellipsize(sanitize_utf8(s.unparsed), 2000)) + "</pre>\n";
     return out;
 }

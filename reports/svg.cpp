@@ -198,4 +198,41 @@ std::string svg_cdf(const std::vector<CdfSeries>& series, const std::string& tit
     return s + "</svg>\n";
 }
 
+std::string svg_xy_chart(const std::vector<XySeries>& series, const std::string& x_label, const std::string& y_label,
+                         const std::string& title) {
+    const int width = 520, height = 280, x0 = 48, y0 = 24, w = 440, h = 200;
+    std::string s = open_svg(width, height, title);
+    s += fmt::format("<text x=\"{}\" y=\"14\" font-weight=\"bold\">{}</text>\n", x0, html_escape(title));
+    double xmax = 0, ymax = 0;
+    for (const auto& c : series)
+        for (const auto& [x, y] : c.points) xmax = std::max(xmax, x), ymax = std::max(ymax, y);
+    const auto xt = nice_ticks(xmax > 0 ? xmax : 1), yt = nice_ticks(ymax > 0 ? ymax : 1);
+    const auto px = [&](double x) { return x0 + w * x / xt.back(); };
+    const auto py = [&](double y) { return y0 + h * (1 - y / yt.back()); };
+    s += x_axis(xt, x0, y0, w, h, x_label);
+    for (double t : yt)
+        s += fmt::format("<line x1=\"{0}\" x2=\"{1}\" y1=\"{2}\" y2=\"{2}\" stroke=\"#e0e0e0\"/>"
+                         "<text x=\"{3}\" y=\"{4}\" text-anchor=\"end\" fill=\"#555\">{5}</text>\n",
+                         x0, x0 + w, n2(py(t)), x0 - 4, n2(py(t) + 4), format_number(t));
+    s += fmt::format("<text x=\"{}\" y=\"{}\" fill=\"#555\">{}</text>\n", x0 + 4, y0 + 10, html_escape(y_label));
+    for (std::size_t k = 0; k < series.size(); ++k) {
+        const XySeries& c = series[k];
+        const char* color = kSeriesColors[k % std::size(kSeriesColors)];
+        if (c.line) {
+            std::string pts;
+            for (const auto& [x, y] : c.points) pts += fmt::format("{}{},{}", pts.empty() ? "" : " ", n2(px(x)), n2(py(y)));
+            s += fmt::format("<polyline points=\"{}\" fill=\"none\" stroke=\"{}\" stroke-width=\"1.5\"><title>{}</title>"
+                             "</polyline>\n", pts, color, html_escape(c.name));
+        } else {
+            for (const auto& [x, y] : c.points)
+                s += fmt::format("<circle cx=\"{}\" cy=\"{}\" r=\"4\" fill=\"{}\"><title>{}: {}, {}</title></circle>\n",
+                                 n2(px(x)), n2(py(y)), color, html_escape(c.name), format_number(x), format_number(y));
+        }
+        s += fmt::format("<rect x=\"{}\" y=\"{}\" width=\"10\" height=\"10\" fill=\"{}\"/><text x=\"{}\" y=\"{}\">{}</text>\n",
+                         x0 + w - 150, y0 + h - 40 - 14 * static_cast<int>(k), color, x0 + w - 136,
+                         y0 + h - 31 - 14 * static_cast<int>(k), html_escape(ellipsize(c.name, 22)));
+    }
+    return s + "</svg>\n";
+}
+
 }  // namespace sh

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "core/perf_sections.h"
 #include "core/run_report.h"
 
 namespace sh {
@@ -31,6 +32,10 @@ struct CdfSeries {
 };
 /// Empirical CDFs of one or more series on shared axes (ms on x, fraction on y).
 std::string svg_cdf(const std::vector<CdfSeries>& series, const std::string& title);
+
+/// Lines and marks on shared linear axes from 0 (`series`: XySeries of core/perf_sections.h).
+std::string svg_xy_chart(const std::vector<XySeries>& series, const std::string& x_label, const std::string& y_label,
+                         const std::string& title);
 
 /// Axis ticks: about `count` round values (1, 2 or 5 × 10^k steps) from 0 to at least `max`.
 std::vector<double> nice_ticks(double max, int count = 5);

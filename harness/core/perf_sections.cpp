@@ -123,6 +123,19 @@ PerfSection parse_section(const std::string& key, const nlohmann::json& sec) {
             s.title = v.get<std::string>();
         } else if (k == "note" && v.is_string()) {
             s.note = v.get<std::string>();
+        } else if ((k == "x_label" || k == "y_label") && v.is_string()) {
+            (k == "x_label" ? s.x_label : s.y_label) = v.get<std::string>();
+        } else if (k == "xy_series" && v.is_array()) {
+            for (const auto& series : v) {
+                XySeries xy;
+                if (!series.is_object() || !series.contains("points") || !series["points"].is_array()) continue;
+                xy.name = series.value("name", "");
+                xy.line = series.value("line", false);
+                for (const auto& p : series["points"])
+                    if (p.is_array() && p.size() == 2 && p[0].is_number() && p[1].is_number())
+                        xy.points.emplace_back(p[0].get<double>(), p[1].get<double>());
+                s.xy.push_back(std::move(xy));
+            }
         } else if ((k == "columns" || k == "rows") && main_table) {
             continue;
         } else if (k == "samples_ms") {
@@ -161,8 +174,8 @@ PerfSection parse_section(const std::string& key, const nlohmann::json& sec) {
 /// The sections of bench and capacity in the order a reader wants them (reports/SCHEMA.md).
 const std::vector<std::string> kReadingOrder = {
     "bench_latency",  "bench_phases",    "bench_cpu",       "bench_overhead",       "bench_controls",
-    "bench_enforcement", "bench_hyperfine", "bench_host", "capacity_concurrency", "capacity_model",
-    "capacity_limits"};
+    "bench_enforcement", "bench_hyperfine", "bench_host", "capacity_concurrency", "capacity_usl",
+    "capacity_usl_held_out", "capacity_usl_curve", "capacity_model", "capacity_limits"};
 
 std::size_t reading_rank(const std::string& key) {
     return static_cast<std::size_t>(std::find(kReadingOrder.begin(), kReadingOrder.end(), key) - kReadingOrder.begin());

@@ -24,6 +24,13 @@ struct LatencySeries {
     std::vector<double> samples_ms;
 };
 
+/// A series of (x, y) points for a chart: drawn as a line, or as marks.
+struct XySeries {
+    std::string name;
+    std::vector<std::pair<double, double>> points;
+    bool line = false;
+};
+
 struct PerfSection {
     std::string key;
     std::string title;  ///< `title`, else the key
@@ -31,13 +38,17 @@ struct PerfSection {
     std::vector<PerfTable> tables;       ///< loose scalar figures first ("figure | value"), then the rest
     std::vector<LatencySeries> latency;  ///< from `samples_ms`
     std::string unparsed;                ///< compact JSON of members of no known shape
+    /// From `xy_series` ([{name, points: [[x, y], ...], line}]) with `x_label` and `y_label`: a chart.
+    std::vector<XySeries> xy;
+    std::string x_label, y_label;
 };
 
 /// Shapes understood, inside a section object:
 ///   `title`, `note` (strings); `columns` + `rows` (rows as arrays or as objects by column);
 ///   `samples_ms` (array of numbers, or name → array); scalar members (figures); an array of flat
 ///   objects (a table, columns = union of keys); an object of flat objects (a table, one row per
-///   key — e.g. latency summaries keyed by case). A section may also be an array of flat objects,
+///   key — e.g. latency summaries keyed by case); `xy_series` with `x_label`, `y_label` (a chart
+///   of lines and marks). A section may also be an array of flat objects,
 ///   an array of numbers (samples), or a scalar.
 /// `runtime_comparison` is left out: it is no table of figures (reports/runtime_render.h draws it).
 /// Order: the sections `bench` and `capacity` write, in reading order (latency before phases,

@@ -1,4 +1,5 @@
 #include "run/capacity.h"
+#include "core/usl.h"
 #include "io/world.h"
 
 #include <algorithm>
@@ -119,6 +120,22 @@ nlohmann::json sweep_limits(const RunSetup& base, const CapacitySettings& o, con
             {"rows", rows}};
 }
 
+/// The scalability law fitted to the sweep, and checked on its two highest levels when at least
+/// five were measured; with fewer than three, a note that says what to measure.
+nlohmann::json scalability_sections(const std::vector<ConcurrencyPoint>& sweep) {
+    std::vector<LoadLevel> levels;
+    for (const auto& p : sweep)
+        if (p.launches_per_s > 0) levels.push_back({p.concurrency, p.launches_per_s, p.latency_ms.p50, p.latency_ms.p95});
+    try {
+        const UslFit all = fit_usl(levels);
+        std::optional<UslValidation> check;
+        if (levels.size() >= 5) check = validate_usl(levels, 2);
+        return usl_sections(all, check, levels);
+    } catch (const std::invalid_argument& e) {
+        return {{"capacity_usl", {{"title", "Universal Scalability Law"}, {"note", std::string("not fitted: ") + e.what()}}}};
+    }
+}
+
 }  // namespace
 
 RunReport run_capacity(DockerEngine& docker, const RunSetup& base, const CapacitySettings& o,
@@ -144,6 +161,8 @@ RunReport run_capacity(DockerEngine& docker, const RunSetup& base, const Capacit
         session.cleanup();
     }
     extra["capacity_concurrency"] = concurrency_section(sweep);
+    const nlohmann::json scalability = scalability_sections(sweep);
+    for (const auto& [key, section] : scalability.items()) extra[key] = section;
     if (cpu_per_launch > 0) {
         const CapacityReport model =
             project(analyze_capacity(sweep, cpu_per_launch, report.meta.cores), o.target_cores);

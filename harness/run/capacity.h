@@ -22,7 +22,9 @@ class DockerEngine;
 
 /// What `capacity` measures, and how much.
 struct CapacitySettings {
-    std::vector<int> concurrency = {1, 2, 4, 8};  ///< the levels of the sweep
+    /// The levels of the sweep: six, so that the scalability law is fitted on four and checked on
+    /// the two highest.
+    std::vector<int> concurrency = {1, 2, 3, 4, 6, 8};
     int launches = 40;        ///< per level (at least 4 per launch kept in flight)
     int target_cores = 16;    ///< the host the model is projected onto
     bool quick = false;       ///< a short limit sweep: two values of memory and pids

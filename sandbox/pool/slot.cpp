@@ -84,15 +84,18 @@ Slot::~Slot() {
     if (!finished_) kill_and_remove();
 }
 
-void Slot::kill_and_remove() {
-    // Removed first, the client killed after: a client killed first could leave a container it
-    // was about to create or start.
-    remove_container(name_);
+void Slot::kill_and_remove(bool running) {
+    // Before the container runs, it is removed first and the client killed after: a client
+    // killed first could leave a container it was about to create or start. Once it runs, the
+    // client goes first: its stdout may be full (a client of the pool that does not read), and
+    // the engine's removal then waits for the attach stream that the client no longer reads.
+    if (!running) remove_container(name_);
     if (child_.pid > 0) {
         ::kill(child_.pid, SIGKILL);
         wait_for(child_.pid);
         child_.pid = -1;
     }
+    if (running) remove_container(name_);
     finished_ = true;
 }
 
@@ -183,11 +186,14 @@ RunOutcome Slot::run(const std::string& request, int client_fd) {
     }
 
     if (outcome.timed_out || outcome.client_gone) {
-        kill_and_remove();
+        kill_and_remove(true);
         // What the script wrote before the kill still reaches the client, as with a cold launch.
         for (std::string chunk; out_open && read_some(child_.out.get(), chunk) && !chunk.empty(); chunk.clear())
             pending += encode_frame(FrameType::Stdout, chunk);
-        if (outcome.client_gone) return outcome;
+        if (outcome.client_gone) {
+            outcome.run_time = Clock::now() - start;
+            return outcome;
+        }
         pending += encode_frame(FrameType::Stderr, "run_secure_python: timed out after " +
                                                       format_seconds(config_.timeout_seconds) + "s: container " + name_ +
                                                       " killed and removed\n");

@@ -51,7 +51,9 @@ public:
     RunOutcome run(const std::string& request, int client_fd);
 
 private:
-    void kill_and_remove();
+    /// `running`: the container is known to run (handed over): its client is killed first, as
+    /// a client blocked on a full stdout pipe would hold up the engine's removal.
+    void kill_and_remove(bool running = false);
 
     SlotConfig config_;
     std::string name_;

@@ -9,10 +9,13 @@ Usage (the launcher's `--slot` mode passes it as `python3 -I -S -c SOURCE`):
    `SBX1 <script_len> <name_len> <flags_len> <nargs> <arg_len>...\n`, then the name, flags and
    argument bytes, then the script (at most MAX_SCRIPT_BYTES). The name and flags are the pool's
    business and are skipped here.
-3. Puts the script into a pipe, makes that pipe stdin and execs
-   `timeout --signal=KILL DEADLINE python3 -I -B - ARGS...`: the deadline counts from here (the
-   hand-over), the script is never a file (no host path, nothing in /tmp), and the script's own
-   stdin is that pipe at EOF, as the cold launch's is empty.
+3. Starts `timeout --signal=KILL DEADLINE python3 -I -B - ARGS...` with a pipe as stdin and
+   writes the script into it: the deadline counts from here (the hand-over), the script is never
+   a file (no host path, nothing in /tmp), and the script's own stdin is that pipe at EOF, as the
+   cold launch's is empty. PID 1 stays, not dumpable, as a second deadline keeper (DEADLINE + 1 s).
+4. When timeout ends, writes `\0SANDBOX-SLOT-EXIT:<token>:<status>\n` on stderr and stdout (the
+   token is the request's flags field: the pool's secret for this run) and exits with that status
+   (the script's own, or 128+N for signal N), which the pool then has at once.
 
 Exit 125 with a `sandbox-slot:` line on stderr on any malformed or over-cap request. Kept to `os`
 and `sys` and run with -S: the slot's start-up is off the latency path, but costs CPU.
@@ -59,6 +62,11 @@ def read_header():
 
 def main(argv):
     deadline, idle, cap = argv[1], float(argv[2]), int(argv[3])
+    # Not dumpable from here on: the script runs under the same uid, and must not read this
+    # process's memory (the exit token below) through ptrace or /proc/1/mem.
+    import ctypes  # noqa: PLC0415
+    ctypes.CDLL(None, use_errno=True).prctl(4, 0, 0, 0, 0)  # PR_SET_DUMPABLE
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Python's default handler would let the script end PID 1
     signal.signal(signal.SIGALRM, lambda *_: die(f"no script within the idle limit of {idle:g} s"))
     os.write(1, READY)
     signal.setitimer(signal.ITIMER_REAL, idle)
@@ -76,32 +84,49 @@ def main(argv):
         die(f"script of {script_len} bytes is over the cap of {cap} bytes")
     if name_len + flags_len + sum(arg_lens) > MAX_ARG_BYTES:
         die("name, flags and arguments over 64 KiB")
-    read_exact(name_len + flags_len)
+    read_exact(name_len)
+    token = read_exact(flags_len)  # the pool puts the run's exit token where a client puts flags
     args = [os.fsdecode(read_exact(n)) for n in arg_lens]
     script = read_exact(script_len)
     signal.setitimer(signal.ITIMER_REAL, 0)
-    signal.signal(signal.SIGALRM, signal.SIG_DFL)
 
-    import fcntl  # noqa: PLC0415 (only this path needs it)
     r, w = os.pipe()
-    try:
-        fcntl.fcntl(w, 1031, max(len(script), 4096))  # F_SETPIPE_SZ: the whole script fits
-    except OSError:
-        pass  # over /proc/sys/fs/pipe-max-size or the uid's pipe pages: the writer below
-    if len(script) <= fcntl.fcntl(w, 1032):  # F_GETPIPE_SZ
-        view = memoryview(script)
-        while view:
-            view = view[os.write(w, view):]
-    elif os.fork() == 0:  # does not fit: a child writes it and ends
+    child = os.fork()
+    if child == 0:
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
+        signal.signal(signal.SIGALRM, signal.SIG_DFL)
+        os.close(w)
+        os.dup2(r, 0)
         os.close(r)
+        os.execvp("timeout", ["timeout", "--signal=KILL", deadline, "python3", "-I", "-B", "-", *args])
+    os.close(r)
+    # The second deadline keeper, for when the script stops timeout (same uid): this process ends
+    # the container a second after timeout's own deadline.
+    signal.signal(signal.SIGALRM, lambda *_: os._exit(137))
+    if float(deadline) > 0:
+        signal.setitimer(signal.ITIMER_REAL, float(deadline) + 1)
+    try:
         view = memoryview(script)
         while view:
             view = view[os.write(w, view):]
-        os._exit(0)
+    except OSError:
+        pass  # Python ended before reading it all: its status says what happened
     os.close(w)
-    os.dup2(r, 0)
-    os.close(r)
-    os.execvp("timeout", ["timeout", "--signal=KILL", deadline, "python3", "-I", "-B", "-", *args])
+    while True:
+        try:
+            _, wait_status = os.waitpid(child, 0)
+            break
+        except ChildProcessError:
+            os._exit(125)
+    status = os.waitstatus_to_exitcode(wait_status)
+    status = 128 - status if status < 0 else status
+    # The exit token: secret to the script, so that the pool can take this line for the status
+    # at once, without waiting ~40 ms for the engine to report the container's exit.
+    if token:
+        trailer = b"\0SANDBOX-SLOT-EXIT:" + token + b":%d\n" % status
+        os.write(2, trailer)
+        os.write(1, trailer)
+    os._exit(status)
 
 
 main(sys.argv)

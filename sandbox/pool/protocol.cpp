@@ -103,6 +103,42 @@ std::optional<Frame> FrameReader::next() {
     return f;
 }
 
+ExitTrailer::ExitTrailer(std::string token) : marker_(std::string(1, '\0') + "SANDBOX-SLOT-EXIT:" + token + ":") {}
+
+std::string ExitTrailer::feed(std::string_view chunk) {
+    if (status_) return "";
+    held_.append(chunk);
+    const auto at = held_.find(marker_);
+    if (at != std::string::npos) {
+        std::string out = held_.substr(0, at);
+        held_.erase(0, at);
+        const auto eol = held_.find('\n');
+        if (eol != std::string::npos) {
+            const std::string digits = held_.substr(marker_.size(), eol - marker_.size());
+            int v = 0;
+            const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), v);
+            status_ = (ec == std::errc() && end == digits.data() + digits.size() && !digits.empty()) ? v : 125;
+            held_.clear();
+        } else if (held_.size() > marker_.size() + 16) {
+            status_ = 125;  // not a status: PID 1 wrote something else
+            held_.clear();
+        }
+        return out;
+    }
+    // Hold back the longest tail that is a start of the marker.
+    std::size_t keep = std::min(held_.size(), marker_.size() - 1);
+    while (keep > 0 && held_.compare(held_.size() - keep, keep, marker_, 0, keep) != 0) --keep;
+    std::string out = held_.substr(0, held_.size() - keep);
+    held_.erase(0, held_.size() - keep);
+    return out;
+}
+
+std::string ExitTrailer::finish() {
+    std::string out;
+    out.swap(held_);
+    return status_ ? "" : out;
+}
+
 std::string first_difference(std::string_view pool_flags, std::string_view script_flags) {
     const auto a = words(pool_flags), b = words(script_flags);
     for (std::size_t i = 0; i < std::max(a.size(), b.size()); ++i) {

@@ -66,6 +66,25 @@ private:
     std::string buffer_;
 };
 
+/// The slot's exit line in one of its streams (sandbox/slot_init.py):
+/// `\0SANDBOX-SLOT-EXIT:<token>:<status>\n`, written by PID 1 after the script, with a token the
+/// pool made for this run and the script never sees. Bytes that might be the start of that line
+/// are held back until it is clear that they are not.
+class ExitTrailer {
+public:
+    explicit ExitTrailer(std::string token);
+    /// The bytes of `chunk` (and of earlier held ones) that are the script's output for sure.
+    std::string feed(std::string_view chunk);
+    /// At the end of the stream without a trailer: the held bytes.
+    std::string finish();
+    /// The status, once the whole line has been seen (then nothing more is output).
+    std::optional<int> status() const { return status_; }
+
+private:
+    std::string marker_, held_;
+    std::optional<int> status_;
+};
+
 /// The first word where two profile-flag lines differ, as "pool: X, script: Y" (a missing word
 /// is "(none)"); "" when they are equal.
 std::string first_difference(std::string_view pool_flags, std::string_view script_flags);

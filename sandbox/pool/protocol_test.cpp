@@ -85,3 +85,48 @@ TEST(Protocol, TheFirstDifferingProfileFlagIsNamed) {
 
 }  // namespace
 }  // namespace pool
+
+namespace pool {
+namespace {
+
+const std::string kLine = std::string(1, '\0') + "SANDBOX-SLOT-EXIT:t0k3n:137\n";
+
+TEST(ExitTrailer, OutputBeforeTheLineIsRelayedAndTheLineGivesTheStatus) {
+    ExitTrailer t("t0k3n");
+    EXPECT_EQ("hello\n", t.feed("hello\n"));
+    EXPECT_FALSE(t.status());
+    EXPECT_EQ("last", t.feed("last" + kLine + "after the line"));
+    ASSERT_TRUE(t.status());
+    EXPECT_EQ(137, *t.status());
+    EXPECT_EQ("", t.feed("more"));
+    EXPECT_EQ("", t.finish());
+}
+
+TEST(ExitTrailer, TheLineSplitAnywhereIsStillFoundAndNothingOfItIsRelayed) {
+    const std::string output("out\0put", 7), stream = output + kLine;
+    for (std::size_t cut = 0; cut <= stream.size(); ++cut) {
+        ExitTrailer t("t0k3n");
+        std::string out = t.feed(std::string_view(stream).substr(0, cut));
+        out += t.feed(std::string_view(stream).substr(cut));
+        EXPECT_EQ(output, out) << "cut at " << cut;
+        EXPECT_EQ(137, t.status().value_or(-1)) << "cut at " << cut;
+    }
+}
+
+TEST(ExitTrailer, ALineWithAnotherTokenIsTheScriptsOwnOutput) {
+    ExitTrailer t("t0k3n");
+    const std::string forged = std::string(1, '\0') + "SANDBOX-SLOT-EXIT:guess:0\n";
+    std::string out = t.feed(forged + "x");
+    out += t.finish();
+    EXPECT_EQ(forged + "x", out);
+    EXPECT_FALSE(t.status());
+}
+
+TEST(ExitTrailer, HeldBytesAreReleasedAtTheEndWithoutALine) {
+    ExitTrailer t("t0k3n");
+    EXPECT_EQ("abc", t.feed(std::string("abc\0SANDBOX", 11)));
+    EXPECT_EQ(std::string("\0SANDBOX", 8), t.finish());
+}
+
+}  // namespace
+}  // namespace pool

@@ -20,7 +20,7 @@ fields='{{.HostConfig.NetworkMode}} {{json .HostConfig.Dns}} {{json .HostConfig.
 {{.HostConfig.ReadonlyRootfs}} {{json .HostConfig.Tmpfs}} {{json .HostConfig.CapDrop}} {{json .HostConfig.CapAdd}}
 {{json .HostConfig.SecurityOpt}} {{.HostConfig.NanoCpus}} {{.HostConfig.Memory}} {{.HostConfig.MemorySwap}}
 {{.HostConfig.PidsLimit}} {{range .HostConfig.Ulimits}}{{.Name}}={{.Soft}}:{{.Hard}} {{end}} {{.HostConfig.LogConfig.Type}}
-{{.HostConfig.Privileged}} {{.HostConfig.PidMode}} {{.HostConfig.Runtime}} {{.Config.WorkingDir}} {{json .Config.Env}}
+{{.HostConfig.Privileged}} {{.HostConfig.PidMode}} {{.HostConfig.Runtime}} {{.Config.WorkingDir}}
 {{index .Config.Labels "sandbox-harness.launcher"}}'
 sleeper=$(write_script sleeper.py <<'PY'
 import time
@@ -31,8 +31,9 @@ cold=sbt-warm-cold-$$-$RANDOM
 SANDBOX_NAME=$cold SANDBOX_TIMEOUT=50 SANDBOX_AST_CHECK=0 "$LAUNCHER" "$sleeper" >/dev/null 2>&1 &
 launcher=$!
 wait_running "$cold" 30
-warm_flags=$(docker inspect --format "$fields" "$slot")
-cold_flags=$(docker inspect --format "$fields" "$cold")
+env_of() { docker inspect --format '{{range .Config.Env}}{{println .}}{{end}}' "$1" | sort | xargs; } # Docker's order varies
+warm_flags="$(docker inspect --format "$fields" "$slot") $(env_of "$slot")"
+cold_flags="$(docker inspect --format "$fields" "$cold") $(env_of "$cold")"
 kill -TERM "$launcher"
 wait "$launcher" || true
 expect_eq "a slot's flags against a cold launch's (docker inspect)" "$warm_flags" "$cold_flags"
@@ -71,7 +72,12 @@ second=$(write_script second.py <<'PY'
 import os, socket
 print("host", socket.gethostname())
 print("left", os.path.exists("/tmp/left-behind"), os.path.exists("/dev/shm/left-behind"))
-print("pids", *sorted(int(p) for p in os.listdir("/proc") if p.isdigit() and int(p) not in (1, os.getpid())))
+print("pids", *sorted(int(p) for p in os.listdir("/proc") if p.isdigit() and int(p) not in (1, os.getppid(), os.getpid())))
+try:
+    open("/proc/1/mem", "rb").read(1)
+    print("pid1-mem readable")
+except OSError as e:
+    print("pid1-mem", type(e).__name__)
 PY
 )
 warm() { launch SANDBOX_POOL="$socket" SANDBOX_AST_CHECK=0 SANDBOX_LABELS= -- "$@"; }
@@ -91,8 +97,11 @@ second_host=$(sed -n 's/^host //p' "$TMP/out")
 [[ -n $first_host && $first_host != "$second_host" ]] || fail "both scripts ran in container '$first_host'"
 ok "two scripts, two containers ($first_host, $second_host)"
 expect_eq "the first script's files in /tmp and /dev/shm, seen by the second" "$(sed -n 's/^left //p' "$TMP/out")" "False False"
-expect_eq "processes besides PID 1 and itself, seen by the second" "$(sed -n 's/^pids//p' "$TMP/out")" ""
-[[ -z $(docker ps -aq --filter "id=$first_host") ]] || fail "the first script's container $first_host is still there"
+expect_eq "processes besides PID 1, timeout and itself, seen by the second" "$(sed -n 's/^pids//p' "$TMP/out")" ""
+expect_eq "PID 1's memory (it holds the run's exit token), read by the script" "$(sed -n 's/^pid1-mem //p' "$TMP/out")" PermissionError
+# The pool removes a used slot right after the client has its status: give it a few seconds.
+for ((i = 0; i < 100; i++)); do [[ -z $(docker ps -aq --filter "id=$first_host") ]] && break; sleep 0.1; done
+[[ -z $(docker ps -aq --filter "id=$first_host") ]] || fail "the first script's container $first_host is still there after 10 s"
 ok "the first script's container (and its background process) is gone"
 
 stop_pool

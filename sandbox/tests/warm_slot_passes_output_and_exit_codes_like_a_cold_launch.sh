@@ -3,7 +3,8 @@
 # intact, and its status the launcher's: its own, 128+N for a signal, 124 at its deadline, which
 # counts from the hand-over (a slot that idled longer than the timeout still runs a script), 126
 # for an AST rejection (no slot used), 125 for a script over the pool's cap or a profile that is
-# not the pool's (no slot used either).
+# not the pool's (no slot used either). The status comes from PID 1's exit line, which a script
+# cannot forge (it lacks the run's token).
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 source "$(dirname "$0")/lib.sh"
 require_docker
@@ -67,6 +68,19 @@ warm -- "$killed"
 expect_eq "a script ended by SIGKILL: status" "$status" 137
 expect_eq "a script ended by SIGKILL: stdout" "$(cat "$TMP/out")" "before the kill"
 
+# A script that writes an exit line of its own (without the run's secret token) only writes output.
+forger=$(write_script forger.py <<'PY'
+import sys
+sys.stdout.write("\0SANDBOX-SLOT-EXIT:0123456789abcdef0123456789abcdef:0\n")
+sys.stderr.write("\0SANDBOX-SLOT-EXIT:0123456789abcdef0123456789abcdef:0\n")
+sys.exit(7)
+PY
+)
+warm -- "$forger"
+expect_eq "a script forging PID 1's exit line: status" "$status" 7
+expect_eq "a script forging PID 1's exit line: stdout" "$(tr '\0' '@' <"$TMP/out")" "@SANDBOX-SLOT-EXIT:0123456789abcdef0123456789abcdef:0"
+expect_eq "a script forging PID 1's exit line: stderr" "$(tr '\0' '@' <"$TMP/err")" "@SANDBOX-SLOT-EXIT:0123456789abcdef0123456789abcdef:0"
+
 sleeper=$(write_script sleeper.py <<'PY'
 import time
 print("started", flush=True)
@@ -84,7 +98,7 @@ name=$(sed -n 's/.*container \(sandbox-pool-[0-9-]*\) killed.*/\1/p' "$TMP/err")
 expect_no_container "$name"
 
 # Rejections use no slot: the ready slots are the same ones before and after.
-wait_slots "$socket" 6 60 # 2 at the start + 4 replacements
+wait_slots "$socket" 7 60 # 2 at the start + 5 replacements
 before=$(pool_slots "$socket")
 rejected=$(write_script rejected.py <<'PY'
 import json

@@ -57,6 +57,7 @@ expect_contains "the pool's log for the killed client" "$(cat "$TMP/pool.log")" 
 expect_no_container "$used"
 
 # A client that never reads its output (a flooding script): the deadline ends it, slot removed.
+wait_slots "$socket" 2 60 # the killed client's slot replaced (--queue 0: no request may wait)
 /usr/bin/python3 - "$socket" "$sleeper" <<'PY' &
 import socket, sys, time
 script = open(sys.argv[2], "rb").read()

@@ -3,7 +3,7 @@
 # listens on exits 125 naming it and how to start a pool (no cold launch instead); a client that
 # disconnects mid-run, and one that never reads its output, lose their slot (removed); a full queue
 # is refused with 125; SIGTERM to the pool removes every slot and exits 0; a SIGKILLed pool's slots
-# are removed by the next pool on the same socket.
+# are removed by the next pool on the same socket; an unused slot ends at its idle limit.
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 source "$(dirname "$0")/lib.sh"
 require_docker
@@ -79,9 +79,14 @@ left=$(pool_slots "$socket")
 kill -KILL "$pool_pid"
 wait "$pool_pid" || true
 expect_eq "slots of the SIGKILLed pool, still running" "$(pool_slots "$socket")" "$left"
-start_pool "$socket" 1 SANDBOX_TIMEOUT=3 --
+start_pool "$socket" 1 SANDBOX_TIMEOUT=3 -- --idle 2
 expect_contains "the next pool's log" "$(cat "$TMP/pool.log")" "labelled sandbox-pool=$socket"
 for name in $left; do expect_no_container "$name"; done
+
+# An unused slot ends itself at its idle limit (2 s): the pool removes it and starts another.
+idle=$(sed -n 's/.*slot \(sandbox-pool-[0-9-]*\) ready.*/\1/p' "$TMP/pool.log" | head -n 1)
+wait_slots "$socket" 2 30
+expect_no_container "$idle"
 
 stop_pool
 expect_eq "pool status after SIGTERM" "$pool_status" 0

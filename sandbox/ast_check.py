@@ -1,6 +1,7 @@
 """Static pre-check of an untrusted Python script: control 10 of sandbox/README.md.
 
 Usage: ast_check.py [--prefix TEXT] SCRIPT
+       ast_check.py [--prefix TEXT] --serve   (length-prefixed scripts on stdin; see serve())
 
 Parses SCRIPT (without running it) and rejects a documented set of dangerous patterns: blocked
 modules, process-spawning os functions, eval/exec/compile/__import__ and friends, and the attribute
@@ -192,22 +193,8 @@ class Checker:
             extend(children)
 
 
-def main(argv):
-    prefix = ""
-    args = argv[1:]
-    if len(args) == 3 and args[0] == "--prefix":
-        prefix, args = args[1], args[2:]
-    if len(args) != 1:
-        sys.stderr.write(f"{prefix}usage: ast_check.py [--prefix TEXT] SCRIPT\n")
-        return 2
-    path = args[0]
-    try:
-        with open(path, "rb") as f:
-            source = f.read()
-    except OSError as e:
-        sys.stderr.write(f"{prefix}ast check cannot read {path}: {e.strerror}\n")
-        return 2
-
+def check(source, path, prefix=""):
+    """(0, "") when accepted; (1, the findings as stderr lines) when rejected."""
     findings = []
     try:
         tree = compile(source, path, "exec", _ast.PyCF_ONLY_AST, dont_inherit=True)
@@ -222,7 +209,7 @@ def main(argv):
         findings = checker.findings
 
     if not findings:
-        return 0
+        return 0, ""
     findings = sorted(set(findings))
     out = [f"{prefix}ast check rejected {path}: {len(findings)} finding(s); "
            "policy in sandbox/README.md, SANDBOX_AST_CHECK=0 disables the check\n"]
@@ -230,8 +217,65 @@ def main(argv):
         out.append(f"{prefix}{path}:{line}:{col}: {rule}: {message}\n")
     if len(findings) > MAX_FINDINGS:
         out.append(f"{prefix}... and {len(findings) - MAX_FINDINGS} more\n")
-    sys.stderr.write("".join(out))
-    return 1
+    return 1, "".join(out)
+
+
+def read_exact(stream, n):
+    data = stream.read(n)
+    if len(data) != n:
+        raise EOFError
+    return data
+
+
+def serve(prefix):
+    """A long-lived checker (sandbox/pool/ast_checker.h): one CPython for every script. Requests
+    on stdin, `<name_len> <script_len>\n` then the name (the path shown in messages) and the
+    script; each answered on stdout with `<status> <text_len>\n<text>` (status 0 or 1, text the
+    findings as check() gives them). Ends at EOF. Started as root, it first becomes nobody: it
+    parses untrusted code and needs no privilege."""
+    import os  # noqa: PLC0415 (only this mode needs it)
+    if os.getuid() == 0:
+        os.setgroups([])
+        os.setgid(65534)
+        os.setuid(65534)
+    stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
+    while True:
+        header = stdin.readline(64)
+        if not header:
+            return 0
+        try:
+            name_len, script_len = (int(f) for f in header.split())
+            name = read_exact(stdin, name_len).decode("utf-8", "surrogateescape")
+            source = read_exact(stdin, script_len)
+        except (ValueError, EOFError):
+            sys.stderr.write(f"{prefix}ast check --serve: malformed request\n")
+            return 2
+        status, text = check(source, name, prefix)
+        data = text.encode("utf-8", "surrogateescape")
+        stdout.write(b"%d %d\n" % (status, len(data)) + data)
+        stdout.flush()
+
+
+def main(argv):
+    prefix = ""
+    args = argv[1:]
+    if len(args) >= 2 and args[0] == "--prefix":
+        prefix, args = args[1], args[2:]
+    if args == ["--serve"]:
+        return serve(prefix)
+    if len(args) != 1:
+        sys.stderr.write(f"{prefix}usage: ast_check.py [--prefix TEXT] SCRIPT | --serve\n")
+        return 2
+    path = args[0]
+    try:
+        with open(path, "rb") as f:
+            source = f.read()
+    except OSError as e:
+        sys.stderr.write(f"{prefix}ast check cannot read {path}: {e.strerror}\n")
+        return 2
+    status, text = check(source, path, prefix)
+    sys.stderr.write(text)
+    return status
 
 
 if __name__ == "__main__":

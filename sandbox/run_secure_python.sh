@@ -27,7 +27,7 @@ fail() { # fail STATUS MESSAGE...
 # ---- profile -------------------------------------------------------------------------------------
 
 readonly PROFILE_KEYS=(IMAGE NETWORK USER READ_ONLY TMPFS CAP_DROP CAP_ADD NO_NEW_PRIVILEGES CPUS
-  MEMORY MEMORY_SWAP PIDS_LIMIT ULIMITS TIMEOUT AST_CHECK SECCOMP PRIVILEGED PID_MODE RUNTIME)
+  MEMORY MEMORY_SWAP PIDS_LIMIT ULIMITS TIMEOUT AST_CHECK SECCOMP PRIVILEGED PID_MODE RUNTIME POOL)
 readonly RUN_KEYS=(NAME LABELS CGROUP_PARENT)
 declare -A value=() origin=()
 
@@ -234,6 +234,18 @@ v=${value[RUNTIME]}
 docker_args+=("--runtime=$v")
 runtime=$v
 
+v=${value[POOL]}
+if [[ -n $v ]]; then
+  [[ $v =~ ^/[A-Za-z0-9_./-]*$ && ${#v} -le 107 ]] ||
+    invalid POOL "empty (a cold launch) or the absolute path of a sandbox-pool socket ([A-Za-z0-9_./-], at most 107 bytes)"
+fi
+pool=$v
+
+# What a warm slot must have been started with to run this script as this profile would: every
+# flag above, the image, the timeout and the AST check. The pool computes the same line from its own
+# profile (--slot-info) and refuses a script whose line differs.
+profile_flags="${docker_args[*]} image=$image timeout=$timeout ast_check=${value[AST_CHECK]}"
+
 v=${value[NAME]:-}
 if [[ -z $v ]]; then
   now=${EPOCHREALTIME//[!0-9]/}
@@ -260,6 +272,44 @@ if [[ -n $v ]]; then
   docker_args+=("--cgroup-parent=$v")
 fi
 
+# ---- pool-side modes (sandbox/pool/: a slot is started by this launcher, so that its flags are these)
+
+readonly DEADLINE_MARGIN_S=3
+deadline_of() { # deadline_of -> $deadline: SANDBOX_TIMEOUT + DEADLINE_MARGIN_S, or 0 (none)
+  deadline=0
+  if [[ -n $timeout_us ]]; then
+    local deadline_us=$((timeout_us + DEADLINE_MARGIN_S * 1000000)) frac
+    deadline=$((deadline_us / 1000000))
+    printf -v frac '%06d' $((deadline_us % 1000000))
+    frac=${frac%"${frac##*[1-9]}"} # trailing zeros dropped
+    [[ -z $frac ]] || deadline+=.$frac
+  fi
+}
+# The container's whole environment (besides what Docker and the image set: PATH, HOSTNAME).
+readonly CONTAINER_ENV=(HOME=/tmp LANG=C.UTF-8 PYTHONDONTWRITEBYTECODE=1)
+
+case ${1:-} in
+  --slot-info) # what the pool needs to know of this profile, one key=value per line
+    printf 'timeout=%s\nast_check=%s\nruntime=%s\npool=%s\nprofile_flags=%s\n' \
+      "$timeout" "${value[AST_CHECK]}" "$runtime" "$pool" "$profile_flags"
+    exit 0
+    ;;
+  --slot) # --slot IDLE_SECONDS MAX_SCRIPT_BYTES: becomes the docker client of one warm slot
+    if (($# != 3)) || [[ ! $2 =~ ^[0-9]+$ || ! $3 =~ ^[0-9]+$ ]]; then
+      fail 125 "usage: run_secure_python.sh --slot IDLE_SECONDS MAX_SCRIPT_BYTES"
+    fi
+    [[ -r $here/slot_init.py ]] || fail 125 "$here/slot_init.py not found"
+    type -P docker >/dev/null || fail 125 "docker CLI not found on PATH: run ci/setup-host.sh"
+    deadline_of
+    # -i: the script comes on stdin. PID 1 is slot_init.py until the hand-over, then the same
+    # `timeout --signal=KILL DEADLINE python3 -I -B` as below, reading the script from a pipe.
+    # Without --rm (the one flag a slot drops): the client then exits with the script's status as
+    # soon as the container exits, not ~60 ms later after its removal; the pool removes it then.
+    exec docker "${docker_args[@]/#--rm/--label=sandbox-pool.slot=1}" -i --workdir=/tmp "${CONTAINER_ENV[@]/#/--env=}" --entrypoint=python3 \
+      "$image" -I -S -c "$(<"$here/slot_init.py")" "$deadline" "$2" "$3"
+    ;;
+esac
+
 # ---- the script ----------------------------------------------------------------------------------
 
 (($#)) || fail 125 "usage: run_secure_python.sh SCRIPT [ARGS...]"
@@ -284,20 +334,23 @@ fi
 # execute but not read (/usr/local/bin/timeout, 0711), so that its process is not dumpable: a script
 # of the same uid can neither ptrace it nor open /proc/1/mem. (gVisor, which cannot load a file it
 # may not read, passes over it to /usr/bin/timeout.)
-readonly DEADLINE_MARGIN_S=3
-deadline=0
-if [[ -n $timeout_us ]]; then
-  deadline_us=$((timeout_us + DEADLINE_MARGIN_S * 1000000))
-  deadline=$((deadline_us / 1000000))
-  printf -v frac '%06d' $((deadline_us % 1000000))
-  frac=${frac%"${frac##*[1-9]}"} # trailing zeros dropped
-  [[ -z $frac ]] || deadline+=.$frac
+deadline_of
+
+# ---- warm: the script goes to the running pool (sandbox/pool/), which runs it in a slot ---------
+if [[ -n $pool ]]; then
+  for key in NAME LABELS CGROUP_PARENT; do
+    [[ -z ${value[$key]:-} ]] ||
+      fail 125 "SANDBOX_$key cannot apply to a warm slot (started ahead by the pool at $pool): unset it, or use a profile with SANDBOX_POOL= (empty)"
+  done
+  client=${SECURE_PYTHON_POOL_CLIENT:-$here/sandbox-pool}
+  [[ -x $client ]] || client=$(type -P sandbox-pool) ||
+    fail 125 "SANDBOX_POOL=$pool, but no sandbox-pool client found (set SECURE_PYTHON_POOL_CLIENT to the built sandbox-pool binary, or put it next to this launcher or on PATH)"
+  exec "$client" --client "$pool" --name "$script" --profile-flags "$profile_flags" -- "$script" "$@"
 fi
+
 docker_args+=("--mount=type=bind,$source_field,target=/sandbox/main.py,readonly"
   --workdir=/tmp --entrypoint=timeout)
 run_cmd=("$image" --signal=KILL "$deadline" python3 -I -B /sandbox/main.py "$@")
-# The container's whole environment (besides what Docker and the image set: PATH, HOSTNAME).
-readonly CONTAINER_ENV=(HOME=/tmp LANG=C.UTF-8 PYTHONDONTWRITEBYTECODE=1)
 
 type -P docker >/dev/null || fail 125 "docker CLI not found on PATH: run ci/setup-host.sh"
 ast_check=${value[AST_CHECK]}

@@ -309,6 +309,9 @@ std::optional<std::string> value_problem(const Profile& p, const std::string& ke
     else if (key == "SANDBOX_RUNTIME")
         ok = word_of(v, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-",
                      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-");  // one --runtime=NAME: never a flag or path
+    else if (key == "SANDBOX_POOL")  // ^/[A-Za-z0-9_./-]*$, at most 107 bytes (sun_path), or empty
+        ok = v.empty() || (v.size() <= 107 && v[0] == '/' &&
+                           word_of(v, "/", "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_./-"));
     if (ok) return std::nullopt;
     return allowed();
 }
@@ -350,6 +353,7 @@ const std::vector<ProfileVariable>& profile_variables() {
         {"SANDBOX_PRIVILEGED", "0", "0 or 1"},
         {"SANDBOX_PID_MODE", "private", "private or host"},
         {"SANDBOX_RUNTIME", "runc", "the name of a runtime the engine has registered ([A-Za-z0-9_.-]+), such as runc or runsc"},
+        {"SANDBOX_POOL", "", "empty (a cold launch) or the absolute path of a sandbox-pool socket ([A-Za-z0-9_./-], at most 107 bytes)"},
         {"SANDBOX_NAME", "", "a container name (set by the harness per case)"},
         {"SANDBOX_LABELS", "", "key=value labels separated by spaces (set by the harness per case)"},
         {"SANDBOX_CGROUP_PARENT", "", "a cgroup parent (set by the harness per case)"},
@@ -383,7 +387,7 @@ Profile default_profile() {
     Profile p;
     p.name = "default";
     for (const auto& var : profile_variables())
-        if (!var.default_value.empty()) p.values[var.name] = var.default_value;
+        if (!is_per_run_variable(var.name)) p.values[var.name] = var.default_value;
     return p;
 }
 
@@ -441,7 +445,7 @@ std::vector<std::string> check_profile(const Profile& p) {
 std::vector<std::string> missing_variables(const Profile& p) {
     std::vector<std::string> out;
     for (const auto& var : profile_variables())
-        if (!var.default_value.empty() && !p.values.count(var.name))
+        if (!is_per_run_variable(var.name) && !p.values.count(var.name))
             out.push_back(fmt::format("{}: {} is not set", p.path.empty() ? "(profile)" : p.path, var.name));
     return out;
 }

@@ -48,7 +48,8 @@ struct Profile {
 };
 
 /// A variable the launcher understands. `default_value` is empty for the ones the harness sets
-/// per case (SANDBOX_NAME, SANDBOX_LABELS, SANDBOX_CGROUP_PARENT, SANDBOX_PROFILE).
+/// per case (SANDBOX_NAME, SANDBOX_LABELS, SANDBOX_CGROUP_PARENT, SANDBOX_PROFILE), and for
+/// SANDBOX_POOL, whose default (empty: a cold launch) a profile must still set.
 struct ProfileVariable {
     std::string name;
     std::string default_value;

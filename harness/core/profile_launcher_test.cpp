@@ -172,6 +172,8 @@ TEST(ProfileAndLauncher, TheHarnessTakesExactlyTheProfilesTheLauncherTakes) {
         {"SANDBOX_PRIVILEGED", {"0", "1", "01"}},
         {"SANDBOX_PID_MODE", {"private", "host", "container"}},
         {"SANDBOX_RUNTIME", {"runc", "runsc-kvm", "run sc", "/usr/bin/runsc", "", "runsc;id"}},
+        {"SANDBOX_POOL", {"", "/run/sandbox-pool.sock", "/", "pool.sock", "./p.sock", "/a b", "/x;y", "/p:q", "/\xc3\xa9",
+                          "/" + std::string(106, 'p'), "/" + std::string(107, 'p')}},
     };
     for (const auto& [key, vs] : values)
         for (const auto& v : vs) cases.push_back({{{key, v}}, ""});

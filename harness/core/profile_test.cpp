@@ -149,7 +149,8 @@ TEST(DefaultProfile, HoldsEveryDefault) {
     EXPECT_EQ("none", d.get("SANDBOX_NETWORK"));
     EXPECT_EQ("nofile=256:256 fsize=16777216:16777216 core=0:0", d.get("SANDBOX_ULIMITS"));
     EXPECT_EQ("runc", d.get("SANDBOX_RUNTIME"));
-    EXPECT_EQ(19u, d.values.size());
+    EXPECT_EQ("", d.get("SANDBOX_POOL", "unset"));  // a cold launch, and set: a profile must set it
+    EXPECT_EQ(20u, d.values.size());
     EXPECT_FALSE(d.values.count("SANDBOX_NAME"));  // set per case by the harness
 }
 
@@ -166,9 +167,9 @@ TEST(MissingVariables, NamesEveryVariableTheLauncherWouldMiss) {
     EXPECT_TRUE(missing_variables(default_profile()).empty());
     const Profile overlay = parse_profile("# control: network\nSANDBOX_NETWORK=host\n", "w.env");
     const auto missing = missing_variables(overlay);
-    ASSERT_EQ(18u, missing.size());  // all 19 launcher variables but SANDBOX_NETWORK
+    ASSERT_EQ(19u, missing.size());  // all 20 launcher variables but SANDBOX_NETWORK
     EXPECT_EQ("w.env: SANDBOX_IMAGE is not set", missing.front());
-    EXPECT_EQ("w.env: SANDBOX_RUNTIME is not set", missing.back());
+    EXPECT_EQ("w.env: SANDBOX_POOL is not set", missing.back());  // empty by default, yet required
     EXPECT_TRUE(missing_variables(with_overrides(overlay, default_profile().values)).empty());
 }
 

@@ -58,6 +58,7 @@ survives_sigkilled_launcher() {
   name=sbt-deadline-$runtime-$$-$RANDOM
   since=$(date +%s.%N)
   start=$(now_us)
+  : >"$TMP/out" # emptied here: the background launcher's own truncation may come after the first grep
   env "$@" SANDBOX_NAME="$name" SANDBOX_TIMEOUT=$timeout_s "$LAUNCHER" "$script" "${args[@]}" >"$TMP/out" 2>"$TMP/err" &
   launcher=$!
   for ((i = 0; i < 300; i++)); do

@@ -22,6 +22,11 @@ unset SANDBOX_PROFILE SANDBOX_NAME SANDBOX_CGROUP_PARENT
 
 cleanup_test() {
   local ids
+  # A pool a test started (start_pool) is SIGKILLed, so that it starts no slot after the removal.
+  if [[ -n ${pool_pid:-} ]]; then
+    kill -KILL "$pool_pid" 2>/dev/null || true
+    wait "$pool_pid" 2>/dev/null || true
+  fi
   ids=$(docker ps -aq --filter "label=$TEST_LABEL" 2>/dev/null || true)
   if [[ -n $ids ]]; then
     # shellcheck disable=SC2086 # one id per word
@@ -152,4 +157,51 @@ wait_running() { # wait_running NAME TIMEOUT_SECONDS
     sleep 0.1
   done
   fail "container $1 was not running after $2 s"
+}
+
+# ---- warm slots (sandbox/pool/) ------------------------------------------------------------------
+# The pool binary: CMake passes its path (SECURE_PYTHON_POOL_CLIENT, which the launcher also uses).
+POOL_BIN=${SECURE_PYTHON_POOL_CLIENT:-}
+require_pool_binary() {
+  [[ -n $POOL_BIN && -x $POOL_BIN ]] ||
+    fail "SECURE_PYTHON_POOL_CLIENT does not name the built sandbox-pool (run through ctest, or set it)"
+}
+
+# start_pool SOCKET SLOTS [ENV=VALUE...] -- [POOL OPTIONS...]: starts a pool with SLOTS slots in
+# the background (its stderr in $TMP/pool.log, its pid in $pool_pid) and waits until they are ready.
+# Its slots carry this test's label too (SANDBOX_LABELS), so cleanup_test removes them in any case.
+start_pool() {
+  local socket=$1 slots=$2 envs=()
+  shift 2
+  while [[ $1 != -- ]]; do
+    envs+=("$1")
+    shift
+  done
+  shift
+  env "${envs[@]}" "$POOL_BIN" --socket "$socket" --slots "$slots" "$@" 2>"$TMP/pool.log" &
+  pool_pid=$!
+  wait_slots "$socket" "$slots" 60
+}
+
+# pool_slots SOCKET: names of the running slot containers of the pool on SOCKET, sorted.
+pool_slots() {
+  docker ps --filter "label=sandbox-pool=$1" --filter status=running --format '{{.Names}}' | sort
+}
+
+# wait_slots SOCKET N SECONDS: until the pool's log has said N times in all that a slot is ready
+# (its PID 1 printed its readiness line), counting the slots already used.
+wait_slots() {
+  local i n
+  for ((i = 0; i < $3 * 10; i++)); do
+    n=$(grep -c ' ready in ' "$TMP/pool.log" 2>/dev/null) || n=0
+    ((n >= $2)) && [[ -S $1 ]] && return 0
+    sleep 0.1
+  done
+  fail "the pool on $1 did not have $2 slots ready within $3 s (log: $(cat "$TMP/pool.log"))"
+}
+
+stop_pool() { # stop_pool: SIGTERM, then its exit status in $pool_status
+  pool_status=0
+  kill -TERM "$pool_pid" 2>/dev/null || true
+  wait "$pool_pid" || pool_status=$?
 }

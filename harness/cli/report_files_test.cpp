@@ -26,12 +26,12 @@ protected:
     std::filesystem::path dir_;
 };
 
-TEST_F(WriteReports, WritesAllFourFilesAndNoTemporaries) {
+TEST_F(WriteReports, WritesEveryReportAndNoTemporaries) {
     write_reports(fixture_report(), dir_ / "out");
     std::vector<std::string> names;
     for (const auto& e : std::filesystem::directory_iterator(dir_ / "out")) names.push_back(e.path().filename());
     std::sort(names.begin(), names.end());
-    EXPECT_EQ((std::vector<std::string>{"junit.xml", "report.html", "report.json", "summary.md"}), names);
+    EXPECT_EQ((std::vector<std::string>{"junit.xml", "report.html", "report.json", "report.sarif", "summary.md"}), names);
     EXPECT_EQ(JsonExporter().render(fixture_report()), fixture::read_file(dir_ / "out" / "report.json"));
 }
 

@@ -217,103 +217,112 @@ std::int64_t launcher_bytes(const std::string& v) {
 
 bool positive_decimal(const std::string& v) { return decimal(v) && v.find_first_of("123456789") != std::string::npos; }
 
-/// nullopt when `v` is a value the launcher takes for `key` (sandbox/run_secure_python.sh,
-/// "validation": the same patterns, in the same words where they fit), else what is allowed.
-/// Rules that tie two values together are in check_profile.
-std::optional<std::string> value_problem(const Profile& p, const std::string& key, const std::string& v) {
-    const auto allowed = [&]() -> std::optional<std::string> {
-        for (const auto& var : profile_variables())
-            if (var.name == key) return var.allowed;
-        return std::nullopt;
+constexpr const char* kWordChars = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-";
+
+bool user_ok(const std::string& v) {  // none, or ^[A-Za-z0-9_][A-Za-z0-9_.-]*(:[A-Za-z0-9_][A-Za-z0-9_.-]*)?$
+    if (v == "none") return true;
+    const auto name = [](std::string_view w) {
+        return word_of(w, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_", kWordChars);
     };
-    bool ok = true;
+    const auto colon = v.find(':');
+    return name(std::string_view(v).substr(0, colon)) &&
+           (colon == std::string::npos || name(std::string_view(v).substr(colon + 1)));
+}
+
+bool tmpfs_ok(const std::string& v) {  // none, or mounts ^/[A-Za-z0-9_./-]*(:(.*))?$, then each option
+    if (v == "none") return true;
+    const auto mounts = words(v);
+    bool ok = !mounts.empty();
+    for (const std::string_view mount : mounts) {
+        const auto colon = mount.find(':');
+        if (!word_of(mount.substr(0, colon), "/", "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_./-"))
+            ok = false;
+        else if (colon != std::string_view::npos)
+            for (const std::string_view o : split(mount.substr(colon + 1), ','))
+                if (!tmpfs_option(o)) ok = false;
+    }
+    return ok;
+}
+
+bool capabilities_ok(const std::string& v) {  // none, or ^[A-Za-z_]+(,[A-Za-z_]+)*$
+    const auto caps = split(v, ',');
+    return v == "none" || std::all_of(caps.begin(), caps.end(), [](std::string_view c) {
+               return word_of(c, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_",
+                              "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_");
+           });
+}
+
+bool ulimits_ok(const std::string& v) {  // none, or ^(NAME)=(-1|[0-9]+)(:(-1|[0-9]+))?$ each, soft <= hard
+    if (v == "none") return true;
+    const auto limits = words(v);
+    bool ok = !limits.empty();
+    static const std::vector<std::string_view> names = {"core",   "cpu",    "data",     "fsize",  "locks",
+                                                        "memlock", "msgqueue", "nice",   "nofile", "nproc",
+                                                        "rss",    "rtprio", "rttime",   "sigpending", "stack"};
+    for (const std::string_view l : limits) {
+        const auto eq = l.find('=');
+        const auto parts = split(l.substr(eq == std::string_view::npos ? l.size() : eq + 1), ':');
+        if (eq == std::string_view::npos || std::find(names.begin(), names.end(), l.substr(0, eq)) == names.end() ||
+            parts.size() > 2 || !limit_value(parts[0]) || (parts.size() == 2 && !limit_value(parts[1]))) {
+            ok = false;
+            continue;
+        }
+        const std::string_view soft = parts[0], hard = parts.size() == 2 ? parts[1] : soft;
+        if (hard != "-1" && (soft == "-1" || decimal_greater(soft, hard))) ok = false;
+    }
+    return ok;
+}
+
+/// default, unconfined, or a path: as the launcher, relative to the profile's folder when the file
+/// sets it, else to the working directory; a readable regular file.
+bool seccomp_ok(const Profile& p, const std::string& key, const std::string& v) {
+    if (v == "default" || v == "unconfined") return true;
+    std::filesystem::path file(v);
+    const auto line = p.lines.find(key);
+    if (!v.empty() && file.is_relative() && line != p.lines.end() && line->second > 0 && !p.path.empty())
+        file = std::filesystem::path(p.path).parent_path() / file;
+    std::error_code ec;
+    return !v.empty() && std::filesystem::is_regular_file(file, ec) && std::ifstream(file, std::ios::binary).is_open();
+}
+
+bool pool_ok(const std::string& v) {  // empty, or ^/[A-Za-z0-9_./-]*$ of at most 107 bytes (sun_path)
+    return v.empty() ||
+           (v.size() <= 107 && v[0] == '/' && word_of(v, "/", "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_./-"));
+}
+
+/// Whether the launcher takes `v` for `key` (sandbox/run_secure_python.sh, "validation": the same
+/// patterns). Unknown keys pass: check_profile names them.
+bool value_ok(const Profile& p, const std::string& key, const std::string& v) {
     if (key == "SANDBOX_READ_ONLY" || key == "SANDBOX_NO_NEW_PRIVILEGES" || key == "SANDBOX_AST_CHECK" ||
         key == "SANDBOX_PRIVILEGED")
-        ok = v == "0" || v == "1";
-    else if (key == "SANDBOX_IMAGE") ok = word_of(v, kAlnum, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._/:@-");
-    else if (key == "SANDBOX_NETWORK") ok = word_of(v, kAlnum, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-");
-    else if (key == "SANDBOX_USER") {
-        if (v != "none") {  // ^[A-Za-z0-9_][A-Za-z0-9_.-]*(:[A-Za-z0-9_][A-Za-z0-9_.-]*)?$
-            const auto name = [](std::string_view w) {
-                return word_of(w, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_",
-                               "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-");
-            };
-            const auto colon = v.find(':');
-            ok = name(std::string_view(v).substr(0, colon)) &&
-                 (colon == std::string::npos || name(std::string_view(v).substr(colon + 1)));
-        }
-    } else if (key == "SANDBOX_TMPFS") {
-        if (v != "none") {
-            const auto mounts = words(v);
-            ok = !mounts.empty();
-            for (const std::string_view mount : mounts) {  // ^/[A-Za-z0-9_./-]*(:(.*))?$, then each option
-                const auto colon = mount.find(':');
-                if (!word_of(mount.substr(0, colon), "/",
-                             "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_./-"))
-                    ok = false;
-                else if (colon != std::string_view::npos)
-                    for (const std::string_view o : split(mount.substr(colon + 1), ','))
-                        if (!tmpfs_option(o)) ok = false;
-            }
-        }
-    } else if (key == "SANDBOX_CAP_DROP" || key == "SANDBOX_CAP_ADD")
-    {
-        const auto caps = split(v, ',');  // ^[A-Za-z_]+(,[A-Za-z_]+)*$
-        ok = v == "none" || std::all_of(caps.begin(), caps.end(), [](std::string_view c) {
-                 return word_of(c, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_",
-                                "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_");
-             });
-    }
-    else if (key == "SANDBOX_CPUS") ok = v == "none" || positive_decimal(v);
-    else if (key == "SANDBOX_MEMORY")
-        ok = v == "none" || (docker_size(v) && v.find_first_of("123456789") != std::string::npos &&
-                             launcher_bytes(v) >= kMinMemoryBytes);
-    else if (key == "SANDBOX_MEMORY_SWAP") ok = v == "none" || v == "-1" || docker_size(v);
-    else if (key == "SANDBOX_PIDS_LIMIT")
-        ok = v == "none" || (digits(v) && v.find_first_of("123456789") != std::string::npos);
-    else if (key == "SANDBOX_ULIMITS") {
-        if (v != "none") {
-            const auto limits = words(v);
-            ok = !limits.empty();
-            static const std::vector<std::string_view> names = {"core", "cpu", "data", "fsize", "locks", "memlock",
-                                                                "msgqueue", "nice", "nofile", "nproc", "rss",
-                                                                "rtprio", "rttime", "sigpending", "stack"};
-            for (const std::string_view l : limits) {  // ^(NAME)=(-1|[0-9]+)(:(-1|[0-9]+))?$
-                const auto eq = l.find('=');
-                const auto parts = split(l.substr(eq == std::string_view::npos ? l.size() : eq + 1), ':');
-                if (eq == std::string_view::npos ||
-                    std::find(names.begin(), names.end(), l.substr(0, eq)) == names.end() || parts.size() > 2 ||
-                    !limit_value(parts[0]) || (parts.size() == 2 && !limit_value(parts[1]))) {
-                    ok = false;
-                    continue;
-                }
-                const std::string_view soft = parts[0], hard = parts.size() == 2 ? parts[1] : soft;
-                if (hard != "-1" && (soft == "-1" || decimal_greater(soft, hard))) ok = false;
-            }
-        }
-    } else if (key == "SANDBOX_TIMEOUT")
-        ok = decimal(v) && v.substr(0, v.find('.')).size() <= 7;
-    else if (key == "SANDBOX_SECCOMP") {
-        if (v != "default" && v != "unconfined") {
-            // A path: as the launcher, relative to the profile's folder when the file sets it,
-            // else to the working directory; a readable regular file.
-            std::filesystem::path file(v);
-            const auto line = p.lines.find(key);
-            if (!v.empty() && file.is_relative() && line != p.lines.end() && line->second > 0 && !p.path.empty())
-                file = std::filesystem::path(p.path).parent_path() / file;
-            std::error_code ec;
-            ok = !v.empty() && std::filesystem::is_regular_file(file, ec) &&
-                 std::ifstream(file, std::ios::binary).is_open();
-        }
-    } else if (key == "SANDBOX_PID_MODE") ok = v == "private" || v == "host";
-    else if (key == "SANDBOX_RUNTIME")
-        ok = word_of(v, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-",
-                     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-");  // one --runtime=NAME: never a flag or path
-    else if (key == "SANDBOX_POOL")  // ^/[A-Za-z0-9_./-]*$, at most 107 bytes (sun_path), or empty
-        ok = v.empty() || (v.size() <= 107 && v[0] == '/' &&
-                           word_of(v, "/", "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_./-"));
-    if (ok) return std::nullopt;
-    return allowed();
+        return v == "0" || v == "1";
+    if (key == "SANDBOX_IMAGE") return word_of(v, kAlnum, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._/:@-");
+    if (key == "SANDBOX_NETWORK") return word_of(v, kAlnum, kWordChars);
+    if (key == "SANDBOX_USER") return user_ok(v);
+    if (key == "SANDBOX_TMPFS") return tmpfs_ok(v);
+    if (key == "SANDBOX_CAP_DROP" || key == "SANDBOX_CAP_ADD") return capabilities_ok(v);
+    if (key == "SANDBOX_CPUS") return v == "none" || positive_decimal(v);
+    if (key == "SANDBOX_MEMORY")
+        return v == "none" || (docker_size(v) && v.find_first_of("123456789") != std::string::npos &&
+                               launcher_bytes(v) >= kMinMemoryBytes);
+    if (key == "SANDBOX_MEMORY_SWAP") return v == "none" || v == "-1" || docker_size(v);
+    if (key == "SANDBOX_PIDS_LIMIT") return v == "none" || (digits(v) && v.find_first_of("123456789") != std::string::npos);
+    if (key == "SANDBOX_ULIMITS") return ulimits_ok(v);
+    if (key == "SANDBOX_TIMEOUT") return decimal(v) && v.substr(0, v.find('.')).size() <= 7;
+    if (key == "SANDBOX_SECCOMP") return seccomp_ok(p, key, v);
+    if (key == "SANDBOX_PID_MODE") return v == "private" || v == "host";
+    if (key == "SANDBOX_RUNTIME") return word_of(v, kWordChars, kWordChars);  // one --runtime=NAME: never a flag or path
+    if (key == "SANDBOX_POOL") return pool_ok(v);
+    return true;
+}
+
+/// nullopt when `v` is a value the launcher takes for `key`, else what is allowed (in the
+/// launcher's words where they fit). Rules that tie two values together are in check_profile.
+std::optional<std::string> value_problem(const Profile& p, const std::string& key, const std::string& v) {
+    if (value_ok(p, key, v)) return std::nullopt;
+    for (const auto& var : profile_variables())
+        if (var.name == key) return var.allowed;
+    return std::nullopt;
 }
 
 }  // namespace

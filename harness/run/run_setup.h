@@ -54,8 +54,9 @@ Profile effective_profile(const Checkout&, const ProfileChoice&);
 /// unknown suite, Error for an unknown image.
 std::vector<const CaseSpec*> select_cases(const Catalogue&, const CaseSelection&);
 
-/// Throws CatalogueError (a header, an unknown suite), ProfileError, or Error for an unknown image
-/// or a selection that matches no case.
+/// Throws CatalogueError (a header, an unknown suite), ProfileError (also for a profile on the warm
+/// path, SANDBOX_POOL set: the harness cannot run cases through a pool yet), or Error for an
+/// unknown image or a selection that matches no case.
 RunSetup prepare_run(const Checkout&, const ProfileChoice&, const CaseSelection&);
 
 }  // namespace sh

@@ -147,98 +147,106 @@ bool Slot::alive() const {
     return !finished_ && ::poll(&p, 1, 0) == 0;
 }
 
+/// What a run moves between the slot and its client.
+struct Slot::Relay {
+    explicit Relay(const std::string& token) : out_trailer(token), err_trailer(token) {}
+    std::string forwarded;   ///< the request as the slot gets it
+    std::string_view input;  ///< what is still to be written to the slot's stdin
+    ExitTrailer out_trailer, err_trailer;
+    std::string pending;     ///< frames for the client
+    bool out_open = true, err_open = true;
+    bool done() const { return !(out_open || err_open) || (out_trailer.status() && err_trailer.status()); }
+};
+
 RunOutcome Slot::run(const std::string& request, int client_fd) {
     RunOutcome outcome;
     const auto start = Clock::now();
-    const bool has_deadline = config_.timeout_seconds > 0;
-    const auto deadline = start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(config_.timeout_seconds));
     set_nonblocking(child_.in.get());
     // The request as the slot gets it: the client's profile flags (checked already) replaced by
     // this run's exit token, which PID 1 writes after the script's status (slot_init.py).
     const std::string token = random_token();
+    Relay relay(token);
     const auto eol = request.find('\n');
     auto header = std::get<RequestHeader>(parse_header(std::string_view(request).substr(0, eol), config_.max_script_bytes));
     Request req = split_body(header, std::string_view(request).substr(eol + 1));
     req.flags = token;
-    const std::string forwarded = encode_request(req);
-    std::string_view input = forwarded;
-    ExitTrailer out_trailer(token), err_trailer(token);
-    std::string pending;  // frames for the client
-    Fd& in = child_.in;
-    bool out_open = true, err_open = true;
-
-    while ((out_open || err_open) && !(out_trailer.status() && err_trailer.status())) {
-        pollfd p[4] = {{in ? in.get() : -1, POLLOUT, 0},
-                       {out_open && pending.size() < kMaxPending ? child_.out.get() : -1, POLLIN, 0},
-                       {err_open && pending.size() < kMaxPending ? child_.err.get() : -1, POLLIN, 0},
-                       {client_fd, static_cast<short>(POLLIN | (pending.empty() ? 0 : POLLOUT)), 0}};
-        int wait_ms = -1;
-        if (has_deadline) {
-            const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count() + 1;
-            if (left <= 0) {
-                outcome.timed_out = true;
-                break;
-            }
-            wait_ms = static_cast<int>(left);
+    relay.forwarded = encode_request(req);
+    relay.input = relay.forwarded;
+    const auto deadline =
+        start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(config_.timeout_seconds));
+    while (!relay.done()) {
+        if (config_.timeout_seconds > 0 && Clock::now() >= deadline) {
+            outcome.timed_out = true;
+            break;
         }
-        if (::poll(p, 4, wait_ms) < 0 && errno != EINTR) break;
-        if (p[0].revents) {
-            const ssize_t n = ::write(in.get(), input.data(), input.size());
-            if (n > 0) input.remove_prefix(static_cast<std::size_t>(n));
-            if ((n < 0 && errno != EAGAIN && errno != EINTR) || input.empty()) in.reset();  // EOF: the client closes the slot's stdin
-        }
-        std::string chunk;
-        if (p[1].revents) {
-            out_open = read_some(child_.out.get(), chunk);
-            chunk = out_open ? out_trailer.feed(chunk) : out_trailer.feed(chunk) + out_trailer.finish();
-            if (!chunk.empty()) pending += encode_frame(FrameType::Stdout, chunk);
-            chunk.clear();
-        }
-        if (p[2].revents) {
-            err_open = read_some(child_.err.get(), chunk);
-            chunk = err_open ? err_trailer.feed(chunk) : err_trailer.feed(chunk) + err_trailer.finish();
-            if (!chunk.empty()) pending += encode_frame(FrameType::Stderr, chunk);
-        }
-        if (p[3].revents & (POLLIN | POLLHUP | POLLERR)) {
-            char b;
-            const ssize_t n = ::recv(client_fd, &b, 1, MSG_DONTWAIT);
-            if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR) || (p[3].revents & (POLLHUP | POLLERR))) {
-                outcome.client_gone = true;
-                break;
-            }
-        }
-        if (!pending.empty() && (p[3].revents & POLLOUT)) {
-            const ssize_t n = ::send(client_fd, pending.data(), pending.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
-            if (n > 0) pending.erase(0, static_cast<std::size_t>(n));
-        }
+        const Step step = relay_once(relay, client_fd, config_.timeout_seconds > 0 ? std::optional(deadline) : std::nullopt);
+        if (step == Step::ClientGone) outcome.client_gone = true;
+        if (step != Step::Go) break;  // poll failed: the slot's own status decides
     }
+    conclude(relay, outcome, client_fd);
+    outcome.run_time = Clock::now() - start;
+    return outcome;
+}
 
+Slot::Step Slot::relay_once(Relay& r, int client_fd, std::optional<Clock::time_point> deadline) {
+    Fd& in = child_.in;
+    pollfd p[4] = {{in ? in.get() : -1, POLLOUT, 0},
+                   {r.out_open && r.pending.size() < kMaxPending ? child_.out.get() : -1, POLLIN, 0},
+                   {r.err_open && r.pending.size() < kMaxPending ? child_.err.get() : -1, POLLIN, 0},
+                   {client_fd, static_cast<short>(POLLIN | (r.pending.empty() ? 0 : POLLOUT)), 0}};
+    int wait_ms = -1;
+    if (deadline)
+        wait_ms = static_cast<int>(std::max<long long>(
+            1, std::chrono::duration_cast<std::chrono::milliseconds>(*deadline - Clock::now()).count() + 1));
+    if (::poll(p, 4, wait_ms) < 0) return errno == EINTR ? Step::Go : Step::Broken;
+    if (p[0].revents) {
+        const ssize_t n = ::write(in.get(), r.input.data(), r.input.size());
+        if (n > 0) r.input.remove_prefix(static_cast<std::size_t>(n));
+        if ((n < 0 && errno != EAGAIN && errno != EINTR) || r.input.empty()) in.reset();  // EOF: the client closes the slot's stdin
+    }
+    const auto drain = [&](int fd, bool& open, ExitTrailer& trailer, FrameType type) {
+        std::string chunk;
+        open = read_some(fd, chunk);
+        chunk = open ? trailer.feed(chunk) : trailer.feed(chunk) + trailer.finish();
+        if (!chunk.empty()) r.pending += encode_frame(type, chunk);
+    };
+    if (p[1].revents) drain(child_.out.get(), r.out_open, r.out_trailer, FrameType::Stdout);
+    if (p[2].revents) drain(child_.err.get(), r.err_open, r.err_trailer, FrameType::Stderr);
+    if (p[3].revents & (POLLIN | POLLHUP | POLLERR)) {
+        char b;
+        const ssize_t n = ::recv(client_fd, &b, 1, MSG_DONTWAIT);
+        if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR) || (p[3].revents & (POLLHUP | POLLERR)))
+            return Step::ClientGone;
+    }
+    if (!r.pending.empty() && (p[3].revents & POLLOUT)) {
+        const ssize_t n = ::send(client_fd, r.pending.data(), r.pending.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+        if (n > 0) r.pending.erase(0, static_cast<std::size_t>(n));
+    }
+    return Step::Go;
+}
+
+void Slot::conclude(Relay& r, RunOutcome& outcome, int client_fd) {
     if (outcome.timed_out || outcome.client_gone) {
         kill_and_remove(true);
         // What the script wrote before the kill still reaches the client, as with a cold launch.
-        for (std::string chunk; out_open && read_some(child_.out.get(), chunk) && !chunk.empty(); chunk.clear())
-            pending += encode_frame(FrameType::Stdout, chunk);
-        if (outcome.client_gone) {
-            outcome.run_time = Clock::now() - start;
-            return outcome;
-        }
-        pending += encode_frame(FrameType::Stderr, "run_secure_python: timed out after " +
-                                                      format_seconds(config_.timeout_seconds) + "s: container " + name_ +
-                                                      " killed and removed\n");
+        for (std::string chunk; r.out_open && read_some(child_.out.get(), chunk) && !chunk.empty(); chunk.clear())
+            r.pending += encode_frame(FrameType::Stdout, chunk);
+        if (outcome.client_gone) return;
+        r.pending += encode_frame(FrameType::Stderr, "run_secure_python: timed out after " +
+                                                         format_seconds(config_.timeout_seconds) + "s: container " +
+                                                         name_ + " killed and removed\n");
         outcome.status = kTimedOut;
-    } else if (out_trailer.status() && err_trailer.status()) {
+    } else if (r.out_trailer.status() && r.err_trailer.status()) {
         // PID 1's own word, ~40 ms before the engine's: the container is removed after the reply.
-        outcome.status = *out_trailer.status();
+        outcome.status = *r.out_trailer.status();
     } else {
         outcome.status = client_status(wait_for(child_.pid));
         child_.pid = -1;
     }
-    outcome.run_time = Clock::now() - start;
-    pending += encode_frame(FrameType::Exit, std::to_string(outcome.status));
-    if (!flush(client_fd, pending, kFlushLimit)) outcome.client_gone = true;
+    r.pending += encode_frame(FrameType::Exit, std::to_string(outcome.status));
+    if (!flush(client_fd, r.pending, kFlushLimit)) outcome.client_gone = true;
     // Without --rm (see the launcher's --slot): removed here, once the client has its status.
     if (!finished_) kill_and_remove(true);
-    return outcome;
 }
 
 }  // namespace pool

@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -51,6 +52,15 @@ public:
     RunOutcome run(const std::string& request, int client_fd);
 
 private:
+    struct Relay;
+    using Clock = std::chrono::steady_clock;
+    enum class Step { Go, ClientGone, Broken };
+    /// One poll of the slot's pipes and the client: writes the request on, reads output into
+    /// frames, sends frames. ClientGone when the client went away, Broken when poll failed.
+    Step relay_once(Relay&, int client_fd, std::optional<Clock::time_point> deadline);
+    /// The exit status (the exit line, the deadline's 124, or the client's own), the last frames,
+    /// and the slot removed.
+    void conclude(Relay&, RunOutcome&, int client_fd);
     /// `running`: the container is known to run (handed over): its client is killed first, as
     /// a client blocked on a full stdout pipe would hold up the engine's removal.
     void kill_and_remove(bool running = false);

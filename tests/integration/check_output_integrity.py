@@ -2,7 +2,7 @@
 """check_output_integrity.py OUT_DIR CAP_BYTES [CONSOLE_LOG]: what the output probes (attacks/output/)
 attack is the harness itself, so their escape shows here, not in their reports.
 
-Checks a run's report.json, report.html, summary.md and junit.xml (and the console log):
+Checks a run's report.json, report.html, summary.md, junit.xml and report.sarif (and the console log):
 - capture stays capped: out.stdout-flood, out.stderr-flood and out.huge-line pushed at least 64 MiB
   at the harness, which counted every byte, marked the stream truncated and kept at most CAP_BYTES;
 - reports stay escaped: out.report-injection's HTML, XML and Markdown payloads never appear raw,
@@ -50,7 +50,7 @@ def main(argv):
         if kept > cap:
             problems.append("%s: kept %d bytes, more than the cap of %d" % (where, kept, cap))
 
-    paths = {name: os.path.join(out, name) for name in ("report.html", "summary.md", "junit.xml")}
+    paths = {name: os.path.join(out, name) for name in ("report.html", "summary.md", "junit.xml", "report.sarif")}
     if len(argv) == 4:
         paths["console log"] = argv[3]
     rendered = {}
@@ -73,6 +73,10 @@ def main(argv):
         root = ET.fromstring(rendered["junit.xml"])
     except ET.ParseError as e:
         problems.append("junit.xml: not well-formed (%s)" % e)
+    try:
+        json.loads(rendered["report.sarif"])
+    except ValueError as e:
+        problems.append("report.sarif: not valid JSON (%s)" % e)
     else:
         if any(True for _ in root.iter("injected")):
             problems.append("junit.xml: an injected element")

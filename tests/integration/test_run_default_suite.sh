@@ -10,7 +10,7 @@ status=0
 cat "$TMP/log"
 expect_status 0 "$status" "sandbox-harness run --suite nightly"
 
-for f in records.jsonl report.json junit.xml summary.md report.html; do
+for f in records.jsonl report.json junit.xml summary.md report.html report.sarif; do
   [[ -s "$TMP/out/$f" ]] || fail "$f was not written"
 done
 [[ "$(json_get "$TMP/out/report.json" 'r["schema_version"]')" == 1 ]] || fail "report.json schema_version is not 1"

@@ -208,6 +208,7 @@ ConcurrencyPoint concurrency_point(int concurrency, const std::vector<double>& l
     p.concurrency = concurrency;
     p.launches_per_s = latencies_ms.size() / elapsed_s;
     p.latency_ms = summarize(latencies_ms);
+    p.samples_ms = latencies_ms;
     return p;
 }
 
@@ -215,9 +216,14 @@ nlohmann::json concurrency_section(const std::vector<ConcurrencyPoint>& sweep) {
     nlohmann::json rows = nlohmann::json::array();
     for (const auto& p : sweep)
         rows.push_back({p.concurrency, p.latency_ms.n, p.launches_per_s, p.latency_ms.p50, p.latency_ms.p95, p.latency_ms.p99});
-    return {{"title", "Throughput and latency against concurrency (hello)"},
-            {"columns", {"concurrency", "launches", "launches/s", "p50 ms", "p95 ms", "p99 ms"}},
-            {"rows", rows}};
+    nlohmann::json samples = nlohmann::json::object();
+    for (const auto& p : sweep)
+        if (!p.samples_ms.empty()) samples[fmt::format("concurrency {}", p.concurrency)] = p.samples_ms;
+    nlohmann::json j = {{"title", "Throughput and latency against concurrency (hello)"},
+                        {"columns", {"concurrency", "launches", "launches/s", "p50 ms", "p95 ms", "p99 ms"}},
+                        {"rows", rows}};
+    if (!samples.empty()) j["samples_ms"] = samples;
+    return j;
 }
 
 nlohmann::json capacity_model_section(const CapacityReport& model) {

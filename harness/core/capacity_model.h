@@ -24,6 +24,7 @@ struct ConcurrencyPoint {
     int concurrency = 1;
     double launches_per_s = 0;
     Summary latency_ms;
+    std::vector<double> samples_ms;  ///< every successful launch's latency: sizing's service times
 };
 
 /// cores / cpu_s_per_launch. Throws std::invalid_argument unless both are > 0.
@@ -69,7 +70,8 @@ std::string explain(const CapacityReport&);
 ConcurrencyPoint concurrency_point(int concurrency, const std::vector<double>& latencies_ms, double elapsed_s);
 
 /// The `capacity_concurrency` section of report.json's meta.extra: one row per point
-/// (concurrency, launches, launches/s, p50, p95, p99 ms), in sweep order.
+/// (concurrency, launches, launches/s, p50, p95, p99 ms), in sweep order, and every launch's
+/// latency by level ("samples_ms": "concurrency N" → ms), which sizing reads back.
 nlohmann::json concurrency_section(const std::vector<ConcurrencyPoint>&);
 /// The `capacity_model` section: the model's figures as scalars (the peak as peak_concurrency and
 /// peak_launches_per_s; without the sweep, which concurrency_section() shows) and explain() as its

@@ -174,8 +174,8 @@ PerfSection parse_section(const std::string& key, const nlohmann::json& sec) {
 /// The sections of bench and capacity in the order a reader wants them (reports/SCHEMA.md).
 const std::vector<std::string> kReadingOrder = {
     "bench_latency",  "bench_phases",    "bench_cpu",       "bench_overhead",       "bench_controls",
-    "bench_enforcement", "bench_hyperfine", "bench_host", "capacity_concurrency", "capacity_usl",
-    "capacity_usl_held_out", "capacity_usl_curve", "capacity_model", "capacity_limits"};
+    "bench_enforcement", "bench_hyperfine", "bench_host", "capacity_sizing", "capacity_concurrency", "capacity_usl",
+    "capacity_usl_held_out", "capacity_usl_curve", "capacity_model", "capacity_host", "capacity_limits"};
 
 std::size_t reading_rank(const std::string& key) {
     return static_cast<std::size_t>(std::find(kReadingOrder.begin(), kReadingOrder.end(), key) - kReadingOrder.begin());
@@ -217,6 +217,10 @@ std::string bench_headline(const nlohmann::json& extra) {
 }
 
 std::string capacity_headline(const nlohmann::json& extra) {
+    // The sizing answer, when one was asked for, is the headline: one sentence.
+    if (const auto s = extra.find("capacity_sizing"); s != extra.end() && s->is_object() && s->contains("note") &&
+                                                      (*s)["note"].is_string())
+        return "capacity: " + (*s)["note"].get<std::string>();
     std::vector<std::string> parts;
     const auto peak = number_at(extra, "capacity_model", "peak_launches_per_s");
     const auto at = number_at(extra, "capacity_model", "peak_concurrency");

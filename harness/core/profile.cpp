@@ -579,4 +579,9 @@ Profile weaken(const Profile& base, const Weakening& w) {
     return p;
 }
 
+std::optional<std::int64_t> profile_size_bytes(const std::string& value) {
+    if (value == "none" || !docker_size(value)) return std::nullopt;
+    return launcher_bytes(value);
+}
+
 }  // namespace sh

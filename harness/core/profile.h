@@ -73,6 +73,10 @@ Profile default_profile();
 /// `overrides` replace or add values (their `lines` become 0); the name is kept.
 Profile with_overrides(Profile, const std::map<std::string, std::string>& overrides);
 
+/// A size value of the profile (SANDBOX_MEMORY's syntax: 256m, 1GiB) in bytes, as the launcher
+/// reads it; nullopt for "none" or what is no size.
+std::optional<std::int64_t> profile_size_bytes(const std::string& value);
+
 /// Values the launcher would refuse, by its own rules (sandbox/run_secure_python.sh,
 /// "validation": the same patterns): malformed values, a seccomp profile path that is no
 /// readable file (relative to the profile's folder when the file sets it), values refused

@@ -1,5 +1,7 @@
 #include "io/host_facts.h"
 
+#include <fstream>
+
 #include <cctype>
 #include <charconv>
 
@@ -50,6 +52,13 @@ HostFacts read_host_facts(const std::filesystem::path& proc) {
     if (auto cpuinfo = read_proc(proc / "cpuinfo", 16 << 20))
         if (auto model = proc_field(*cpuinfo, "model name"); model && !model->empty()) host.cpu_model = model;
     return host;
+}
+
+std::optional<long> read_pid_max(const std::filesystem::path& proc_root) {
+    std::ifstream in(proc_root / "sys/kernel/pid_max");
+    long n = 0;
+    if (in >> n && n > 0) return n;
+    return std::nullopt;
 }
 
 }  // namespace sh

@@ -14,6 +14,10 @@ namespace sh {
 /// about it are then noted as not checked, never judged.
 HostFacts read_host_facts(const std::filesystem::path& proc_root = "/proc");
 
+/// /proc/sys/kernel/pid_max under `proc_root`: how many pids the host hands out; nullopt when
+/// it cannot be read.
+std::optional<long> read_pid_max(const std::filesystem::path& proc_root = "/proc");
+
 /// The value of the first "key: value" line of /proc/meminfo or /proc/cpuinfo text whose key
 /// (trimmed) is `key`; nullopt when there is none.
 std::optional<std::string> proc_field(std::string_view text, std::string_view key);

@@ -1,5 +1,6 @@
 #include "run/capacity.h"
 #include "core/usl.h"
+#include "io/host_facts.h"
 #include "io/world.h"
 
 #include <algorithm>
@@ -136,6 +137,14 @@ nlohmann::json scalability_sections(const std::vector<ConcurrencyPoint>& sweep) 
     }
 }
 
+/// What a host of this kind has that sizing counts: cores, memory and pids.
+nlohmann::json host_section(int cores) {
+    nlohmann::json j = {{"title", "The measured host"}, {"cores", cores}};
+    if (const auto kib = read_host_facts().mem_total_kib) j["mem_total_kib"] = *kib;
+    if (const auto pids = read_pid_max()) j["pid_max"] = *pids;
+    return j;
+}
+
 }  // namespace
 
 RunReport run_capacity(DockerEngine& docker, const RunSetup& base, const CapacitySettings& o,
@@ -169,10 +178,18 @@ RunReport run_capacity(DockerEngine& docker, const RunSetup& base, const Capacit
         extra["capacity_model"] = capacity_model_section(model);
         fmt::print("{}\n", explain(model));
     }
+    extra["capacity_host"] = host_section(report.meta.cores);
+    if (o.target) add_sizing(report, *o.target);
     if (o.limits) extra["capacity_limits"] = sweep_limits(base, o, cancel);
     report.meta.load_avg_1m_end = sample_host_load().load1;
     report.meta.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     return report;
+}
+
+void add_sizing(RunReport& report, const SizingTarget& target) {
+    const SizingAnswer answer =
+        size_hosts(service_levels(report.meta.extra), target, host_limits(report.meta.extra, report.meta.profile));
+    report.meta.extra["capacity_sizing"] = sizing_section(answer, target);
 }
 
 }  // namespace sh

@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/capacity_model.h"
+#include "core/sizing.h"
 #include "core/run_report.h"
 #include "run/suite.h"
 
@@ -30,6 +31,8 @@ struct CapacitySettings {
     bool quick = false;       ///< a short limit sweep: two values of memory and pids
     bool limits = true;       ///< run the workloads at each limit's values
     std::filesystem::path out;  ///< the limit sweeps' runs go to out/limits/<limit>-<n>/
+    /// With a target: the capacity_sizing section, from this sweep (core/sizing.h).
+    std::optional<SizingTarget> target;
     std::string command_line;   ///< for the report's meta
 };
 
@@ -40,6 +43,10 @@ struct CapacitySettings {
 /// each limit value runs the workloads suite on both images with it. Stops between steps once
 /// `cancel` is set. Progress goes to stderr, the model's explanation to stdout.
 RunReport run_capacity(DockerEngine&, const RunSetup& base, const CapacitySettings&, const std::atomic<bool>& cancel);
+
+/// `report` (a capacity report, measured now or read back) with its capacity_sizing section for
+/// `target`. Throws std::invalid_argument for a report of another kind.
+void add_sizing(RunReport& report, const SizingTarget& target);
 
 /// `launches` launches of `hello`, `concurrency` of them in flight at a time.
 ConcurrencyPoint measure_concurrency(BenchSession&, const std::filesystem::path& hello, int concurrency, int launches);

@@ -65,8 +65,10 @@ validate_json() {
     exit 77
   fi
   if [[ $data != *.json ]]; then # ajv-cli picks its parser by the file's extension
-    cp "$data" "$TMP/validate-$RANDOM.json"
-    data=$(ls -t "$TMP"/validate-*.json | head -1)
+    local copy
+    copy=$(mktemp "$TMP/validate-XXXXXX.json")
+    cp "$data" "$copy"
+    data=$copy
   fi
   local refs=()
   [[ -z ${3:-} ]] || refs=(-r "$3")

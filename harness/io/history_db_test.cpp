@@ -1,4 +1,5 @@
 #include "io/history_db.h"
+#include "io/host_files.h"
 
 #include <sqlite3.h>
 #include <unistd.h>
@@ -106,6 +107,39 @@ TEST(HistoryDb, TwoWritersAtOnceBothLand) {
     a.join();
     b.join();
     EXPECT_EQ(40u, HistoryDb(t.path).latest(1000).size());
+}
+
+}  // namespace
+}  // namespace sh
+
+namespace sh {
+namespace {
+
+TEST(HistoryDb, AFullDiskIsNamedAndKeepsWhatWasAddedBefore) {
+    if (::geteuid() != 0) GTEST_SKIP() << "mounting a small tmpfs needs root";
+    TempDb t;
+    if (const auto problem = mount_tmpfs(t.dir, "size=64k")) GTEST_SKIP() << *problem;
+    struct Unmount {
+        const fs::path& dir;
+        ~Unmount() { unmount(dir); }
+    } unmount_at_end{t.dir};
+    std::size_t kept = 0;
+    try {
+        HistoryDb db(t.path);
+        Night big = night("n", "2026-12-01T00:00:00Z", "contained");
+        for (int i = 0; i < 40; ++i) big.results.push_back({"case." + std::to_string(i) + std::string(40, 'x'), "base", 0, "probe", "contained", 1.0});
+        for (int i = 0; i < 1000; ++i, ++kept) {
+            big.run_id = "n" + std::to_string(i);
+            db.add(big);
+        }
+        FAIL() << "a 64 KiB disk took 1000 nights";
+    } catch (const HistoryError& e) {
+        EXPECT_NE(std::string::npos, std::string(e.what()).find(t.path.string())) << e.what();
+        EXPECT_NE(std::string::npos, std::string(e.what()).find("full")) << e.what();
+    }
+    ASSERT_GT(kept, 0u);
+    HistoryDb again(t.path);  // the nights added before are whole; the one that did not fit is not there
+    EXPECT_EQ(kept, again.latest(100000).size());
 }
 
 }  // namespace

@@ -29,7 +29,7 @@ fail() {
 ok() { printf 'ok - %s\n' "$*"; }
 
 ALL=(docker.io mmdebstrap cmake g++ libgtest-dev libbenchmark-dev libboost-dev libboost-filesystem-dev
-  libcurl4-openssl-dev libfmt-dev nlohmann-json3-dev libcli11-dev hyperfine shellcheck iproute2 curl
+  libcurl4-openssl-dev libfmt-dev nlohmann-json3-dev libcli11-dev libsqlite3-dev hyperfine shellcheck iproute2 curl
   python3 procps nodejs npm chromium runsc)
 
 mkdir -p "$TMP/fake" "$TMP/tools" "$TMP/package" "$TMP/nodetools"

@@ -206,7 +206,7 @@ without_dockerd
 without_node
 without_runsc
 installed cmake g++ libgtest-dev libbenchmark-dev libboost-dev libboost-filesystem-dev libcurl4-openssl-dev \
-  nlohmann-json3-dev libcli11-dev shellcheck iproute2 curl python3 procps
+  nlohmann-json3-dev libcli11-dev libsqlite3-dev shellcheck iproute2 curl python3 procps
 setup
 expect_status 0 "five packages, chromium and runsc missing"
 expect_log "apt-get update -q

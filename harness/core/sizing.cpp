@@ -73,7 +73,7 @@ SizingAnswer size_hosts(const std::vector<ServiceLevel>& levels, const SizingTar
     SizingAnswer best;
     best.assumptions = {
         "arrivals are Poisson (scripts come independently)",
-        "each host keeps at most `concurrency` launches in flight and queues the rest (M/G/c)",
+        "each host keeps at most its concurrency of launches in flight and queues the rest (M/G/c)",
         "a launch takes what the sweep measured with that many in flight, also when fewer are busy (conservative)",
         "the wait is Erlang C's, scaled by (1 + cv²) / 2 for the measured spread of launch times (Allen–Cunneen)",
         "hosts are like the measured one (cores, engine, profile) and share nothing",

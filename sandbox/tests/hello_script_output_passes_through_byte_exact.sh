@@ -7,28 +7,10 @@ source "$(dirname "$0")/lib.sh"
 require_docker
 require_images
 
-script=$(write_script hello.py <<'PY'
-import sys
-out = sys.stdout.buffer
-out.write(b"hello, world\n")
-out.write("caf\u00e9 \u2603\n".encode())
-out.write(bytes(range(256)))
-out.write(repr(sys.argv[1:]).encode())
-out.flush()
-sys.stderr.write("this goes to stderr\n")
-sys.exit(int(sys.argv[1]))
-PY
-)
+script=$(byte_exact_script)
 # shellcheck disable=SC2016 # meant literally: no expansion may happen on the way
 literal='$HOME; `id`'
-/usr/bin/python3 -c '
-import sys
-out = sys.stdout.buffer
-out.write(b"hello, world\n")
-out.write("caf\u00e9 \u2603\n".encode())
-out.write(bytes(range(256)))
-out.write(repr(sys.argv[1:]).encode())
-' 0 'two words' '' "$literal" >"$TMP/want"
+byte_exact_stdout 0 'two words' '' "$literal" >"$TMP/want"
 
 launch -- "$script" 0 'two words' '' "$literal"
 expect_eq "exit status" "$status" 0

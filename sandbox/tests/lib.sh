@@ -63,6 +63,36 @@ write_script() {
   printf '%s\n' "$TMP/$1"
 }
 
+# byte_exact_script: writes hello.py, which prints every byte value, UTF-8 text and its arguments
+# to stdout, a line to stderr, and exits with its first argument; prints the script's path.
+byte_exact_script() {
+  write_script hello.py <<'PY'
+import sys
+out = sys.stdout.buffer
+out.write(b"hello, world\n")
+out.write("caf\u00e9 \u2603\n".encode())
+out.write(bytes(range(256)))
+out.write(repr(sys.argv[1:]).encode())
+out.flush()
+sys.stderr.write("this goes to stderr\n")
+sys.exit(int(sys.argv[1]))
+PY
+}
+
+# byte_exact_stdout ARGS...: what byte_exact_script's script prints to stdout with ARGS, made by
+# the host's Python.
+byte_exact_stdout() {
+  /usr/bin/python3 -c '
+import sys
+out = sys.stdout.buffer
+out.write(b"hello, world\n")
+out.write("caf\u00e9 \u2603\n".encode())
+out.write(bytes(range(256)))
+out.write(repr(sys.argv[1:]).encode())
+' "$@"
+}
+
+
 # launch [ENV=VALUE...] -- SCRIPT [ARGS...]: runs the launcher; sets $status, $elapsed (seconds,
 # decimal), and leaves stdout/stderr in $TMP/out and $TMP/err.
 launch() {

@@ -23,28 +23,10 @@ warm() { # warm [ENV=VALUE...] -- SCRIPT [ARGS...]: the launcher on the warm pat
   launch "${envs[@]}" "$@"
 }
 
-script=$(write_script hello.py <<'PY'
-import sys
-out = sys.stdout.buffer
-out.write(b"hello, world\n")
-out.write("caf\u00e9 \u2603\n".encode())
-out.write(bytes(range(256)))
-out.write(repr(sys.argv[1:]).encode())
-out.flush()
-sys.stderr.write("this goes to stderr\n")
-sys.exit(int(sys.argv[1]))
-PY
-)
+script=$(byte_exact_script)
 # shellcheck disable=SC2016 # meant literally
 literal='$HOME; `id`'
-/usr/bin/python3 -c '
-import sys
-out = sys.stdout.buffer
-out.write(b"hello, world\n")
-out.write("caf\u00e9 \u2603\n".encode())
-out.write(bytes(range(256)))
-out.write(repr(sys.argv[1:]).encode())
-' 0 'two words' '' "$literal" >"$TMP/want"
+byte_exact_stdout 0 'two words' '' "$literal" >"$TMP/want"
 
 # The slots have idled longer than the 2 s timeout before their hand-over: the deadline counts
 # from the hand-over, so the script still runs.

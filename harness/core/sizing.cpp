@@ -30,9 +30,15 @@ struct Queue {
     double wait_rate = 0;  ///< 1/s: P(W > t) = wait_probability · exp(−wait_rate · t)
 };
 
+/// The mean launch time at this level, in seconds.
+double mean_s(const ServiceLevel& level) {
+    const auto& s = level.latency_ms;
+    return std::accumulate(s.begin(), s.end(), 0.0) / static_cast<double>(s.size()) / 1000;
+}
+
 std::optional<Queue> queue_of(const ServiceLevel& level, double rate) {
     const auto& s = level.latency_ms;
-    const double mean = std::accumulate(s.begin(), s.end(), 0.0) / static_cast<double>(s.size()) / 1000;  // s
+    const double mean = mean_s(level);
     double var = 0;
     for (double x : s) var += std::pow(x / 1000 - mean, 2);
     var /= static_cast<double>(s.size());
@@ -87,8 +93,7 @@ SizingAnswer size_hosts(const std::vector<ServiceLevel>& levels, const SizingTar
         min_alone = std::min(min_alone, alone);
         if (alone > target.p95_ms) continue;
         // The most one host takes at this concurrency within the target: p95 grows with the rate.
-        double lo = 0, hi = level.concurrency / (std::accumulate(level.latency_ms.begin(), level.latency_ms.end(), 0.0) /
-                                               static_cast<double>(level.latency_ms.size()) / 1000);
+        double lo = 0, hi = level.concurrency / mean_s(level);  // the rate at which every slot is always busy
         for (int i = 0; i < 60; ++i) {
             const double mid = (lo + hi) / 2;
             const auto p95 = response_quantile_ms(level, mid, 0.95);
@@ -107,7 +112,8 @@ SizingAnswer size_hosts(const std::vector<ServiceLevel>& levels, const SizingTar
         best.max_rate_per_host = lo;
         best.p95_ms = p95;
         best.p50_ms = response_quantile_ms(level, rate, 0.5).value_or(INFINITY);
-        best.wait_probability = queue_of(level, rate) ? queue_of(level, rate)->wait_probability : 1;
+        const auto queue = queue_of(level, rate);
+        best.wait_probability = queue ? queue->wait_probability : 1;
     }
     if (!best.possible) {
         best.why_not = std::isfinite(min_alone)
